@@ -1,0 +1,1 @@
+"""The API gateway: the only HTTP door. Authentication, validation, routing, shaping."""

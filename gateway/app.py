@@ -1,0 +1,114 @@
+"""The gateway's Flask application: `create_app()`; under gunicorn see gunicorn.conf.py."""
+import logging
+import uuid
+from pathlib import Path
+
+import swagger_ui_bundle
+from flask import Flask, g, request, send_from_directory
+from flask_smorest import Api
+from werkzeug.exceptions import HTTPException
+
+from services.common.errors import DomainError
+from services.common.settings import env
+
+from . import health
+from .auth import PublicKeys
+from .problems import field_errors_from_webargs, from_domain_error, problem
+from .rpc import RpcPool, ServiceUnavailable
+from .views.admin.resources import blp as admin_blp
+from .views.auth.resources import blp as auth_blp
+from .views.me.resources import blp as me_blp
+from .views.orgs.resources import blp as orgs_blp
+
+log = logging.getLogger("gateway")
+
+MAX_BODY_BYTES = 64 * 1024
+SWAGGER_ASSETS = Path(swagger_ui_bundle.swagger_ui_path)
+# Routes whose body is not JSON (payment callbacks, uploads) declare themselves here.
+NON_JSON_ENDPOINTS = set()
+
+
+class ProblemApi(Api):
+    """flask-smorest, with every HTTP error rendered as problem+json."""
+
+    def handle_http_exception(self, error):
+        data = getattr(error, "data", None) or {}
+        messages = data.get("messages")
+        if error.code == 400 and messages and "Invalid JSON body." in str(messages):
+            return problem(400, "malformed_json", "请求体不是有效的 JSON")
+        if error.code == 422 and messages:
+            errors = field_errors_from_webargs(messages)
+            names = "、".join(sorted(errors))
+            return problem(422, "validation_failed", "提交的信息有误",
+                           f"以下字段有误：{names}", errors)
+        return problem(error.code or 500)
+
+
+def create_app(rpc_pool=None):
+    app = Flask(__name__)
+    app.config.update(
+        API_TITLE="专业技术人员继续教育平台 API",
+        API_VERSION="v1",
+        OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX="/api/v1",
+        OPENAPI_JSON_PATH="openapi.json",
+        OPENAPI_SWAGGER_UI_PATH="docs",
+        OPENAPI_SWAGGER_UI_URL="/api/v1/docs-assets/",
+        MAX_CONTENT_LENGTH=MAX_BODY_BYTES,
+        JSON_AS_ASCII=False,
+    )
+    app.json.ensure_ascii = False
+    pool = rpc_pool or RpcPool()
+    app.extensions["rpc"] = pool
+    app.extensions["public_keys"] = PublicKeys(pool)
+
+    api = ProblemApi(app, spec_kwargs={"components": {"securitySchemes": {
+        "bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}}}})
+    for blp in (auth_blp, me_blp, orgs_blp, admin_blp):
+        api.register_blueprint(blp)
+    app.register_blueprint(health.blp)
+
+    @app.route("/api/v1/docs-assets/<path:filename>")
+    def docs_assets(filename):
+        return send_from_directory(SWAGGER_ASSETS, filename, max_age=86400)
+
+    @app.before_request
+    def _request_id_and_content_type():
+        g.request_id = request.headers.get("X-Request-Id") or uuid.uuid4().hex
+        if (request.method in ("POST", "PUT", "PATCH") and request.path.startswith("/api/")
+                and request.endpoint not in NON_JSON_ENDPOINTS
+                and (request.content_length or request.headers.get("Transfer-Encoding"))
+                and request.mimetype != "application/json"):
+            return problem(415)
+
+    @app.after_request
+    def _echo_request_id(response):
+        response.headers["X-Request-Id"] = getattr(g, "request_id", "")
+        return response
+
+    @app.errorhandler(DomainError)
+    def _domain_error(exc):
+        return from_domain_error(exc)
+
+    @app.errorhandler(ServiceUnavailable)
+    def _unavailable(exc):
+        log.warning("request %s: %s unavailable (%s)", g.get("request_id"), exc.service,
+                    exc.reason)
+        status = 504 if exc.reason == "timeout" else 503
+        return problem(status, headers={"Retry-After": "5"})
+
+    @app.errorhandler(HTTPException)
+    def _http_error(exc):
+        return api.handle_http_exception(exc)
+
+    @app.errorhandler(Exception)
+    def _unexpected(exc):
+        log.exception("request %s failed", g.get("request_id"))
+        return problem(500)
+
+    return app
+
+
+def wsgi():
+    logging.basicConfig(level=env("LOG_LEVEL", "INFO"))
+    return create_app()

@@ -1,0 +1,81 @@
+"""Access tokens are verified here, locally, with identity's public key (no RPC per
+request); the verified claims become the `actor` passed to every user-facing RPC."""
+import functools
+import threading
+import time
+
+import jwt
+from cryptography.hazmat.primitives import serialization
+from flask import g, request
+
+from services.common.errors import Forbidden, Unauthenticated
+
+ISSUER = "cpe-identity"
+# Routes a person who must change their password may still use.
+PASSWORD_CHANGE_ROUTES = {"me.me", "me.password", "auth.logout"}
+
+
+class PublicKeys:
+    """identity's verification keys by `kid`, fetched by RPC once and again only when a
+    token names a key not seen yet (key rotation), at most every 30 s."""
+
+    def __init__(self, rpc):
+        self._rpc = rpc
+        self._keys = {}
+        self._fetched_at = 0.0
+        self._lock = threading.Lock()
+
+    def get(self, kid):
+        key = self._keys.get(kid)
+        if key is None and time.monotonic() - self._fetched_at > 30:
+            with self._lock:
+                self._fetched_at = time.monotonic()
+                keys = self._rpc.identity.public_keys()
+                self._keys = {k["kid"]: serialization.load_pem_public_key(k["pem"].encode())
+                              for k in keys}
+            key = self._keys.get(kid)
+        return key
+
+
+def verify(keys, token):
+    try:
+        header = jwt.get_unverified_header(token)
+        key = keys.get(header.get("kid"))
+        if key is None:
+            raise Unauthenticated("token_invalid", "登录凭证无效，请重新登录")
+        return jwt.decode(token, key, algorithms=["EdDSA"], issuer=ISSUER,
+                          options={"require": ["exp", "iat", "sub"]})
+    except jwt.ExpiredSignatureError:
+        raise Unauthenticated("token_expired", "登录已过期，请刷新或重新登录") from None
+    except jwt.PyJWTError:
+        raise Unauthenticated("token_invalid", "登录凭证无效，请重新登录") from None
+
+
+def actor_from_claims(claims):
+    return {"user_id": int(claims["sub"]), "role": claims["role"],
+            "username": claims.get("username"), "real_name": claims.get("real_name"),
+            "org_id": claims.get("org_id"), "org_path": claims.get("org_path"),
+            "modules": claims.get("modules") or [], "grant_id": claims.get("grant_id"),
+            "super": bool(claims.get("super"))}
+
+
+def login_required(*roles):
+    """Verify the bearer token; optionally require one of `roles`."""
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapper(*args, **kwargs):
+            from flask import current_app
+            header = request.headers.get("Authorization", "")
+            scheme, _, token = header.partition(" ")
+            if scheme.lower() != "bearer" or not token:
+                raise Unauthenticated("token_missing", "请先登录")
+            claims = verify(current_app.extensions["public_keys"], token.strip())
+            if claims.get("mcp") and request.endpoint not in PASSWORD_CHANGE_ROUTES:
+                raise Forbidden("password_change_required", "密码已被重置，请先修改密码")
+            if roles and claims.get("role") not in roles:
+                raise Forbidden("role_forbidden", "当前登录角色无权进行此操作")
+            g.claims = claims
+            g.actor = actor_from_claims(claims)
+            return view(*args, **kwargs)
+        return wrapper
+    return decorator

@@ -1,0 +1,43 @@
+"""/healthz: the process answers. /readyz: the broker is reachable and every deployed
+service answers a ping (GATEWAY_SERVICES lists them)."""
+from concurrent.futures import ThreadPoolExecutor
+
+from flask import Blueprint, current_app, jsonify
+
+from services.common.settings import env
+
+from .rpc import RpcPool, ServiceUnavailable
+
+blp = Blueprint("health", __name__)
+_executor = ThreadPoolExecutor(max_workers=4)
+_ready_pool = None
+
+
+def deployed_services():
+    return [s.strip() for s in env("GATEWAY_SERVICES", "identity,orgtree").split(",")
+            if s.strip()]
+
+
+def _ping(service):
+    global _ready_pool
+    if _ready_pool is None:
+        _ready_pool = RpcPool(timeout=float(env("READYZ_TIMEOUT", "2")))
+    try:
+        return service, _ready_pool.call(service, "ping") == "pong"
+    except ServiceUnavailable:
+        return service, False
+
+
+@blp.route("/healthz")
+def healthz():
+    return jsonify(status="ok")
+
+
+@blp.route("/readyz")
+def readyz():
+    results = dict(_executor.map(_ping, deployed_services()))
+    ready = all(results.values())
+    body = {"status": "ready" if ready else "not_ready", "services": results}
+    if not ready:
+        current_app.logger.warning("not ready: %s", results)
+    return jsonify(body), (200 if ready else 503)

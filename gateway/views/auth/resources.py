@@ -1,0 +1,57 @@
+from flask import request
+from flask_smorest import Blueprint
+
+from ...rpc import rpc_pool
+from .schemas import Captcha, LoginBody, RefreshBody, RegisterBody, Registered, Tokens
+
+blp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="注册、登录与登录凭证")
+
+
+def client_info():
+    return {"ip": request.headers.get("X-Forwarded-For", request.remote_addr or "").split(",")[0],
+            "user_agent": request.headers.get("User-Agent", "")}
+
+
+@blp.route("/captcha", methods=["GET"], endpoint="captcha")
+@blp.response(200, Captcha)
+def captcha():
+    """获取图片验证码（一次有效，5分钟内过期）"""
+    return rpc_pool().identity.new_captcha()
+
+
+@blp.route("/register", methods=["POST"], endpoint="register")
+@blp.arguments(RegisterBody)
+@blp.response(201, Registered)
+def register(body):
+    """注册：账号信息与个人信息一次提交"""
+    return rpc_pool().identity.register(body)
+
+
+@blp.route("/login", methods=["POST"], endpoint="login")
+@blp.arguments(LoginBody)
+@blp.response(200, Tokens)
+def login(body):
+    """登录：用户名或证件号码 + 密码 + 验证码；role 选择学员、管理员或运营登录入口"""
+    return rpc_pool().identity.login(body, client_info())
+
+
+@blp.route("/refresh", methods=["POST"], endpoint="refresh")
+@blp.arguments(RefreshBody)
+@blp.response(200, Tokens)
+def refresh(body):
+    """用刷新凭证换取新的登录凭证（旧刷新凭证随即作废）"""
+    return rpc_pool().identity.refresh(body["refresh_token"])
+
+
+@blp.route("/logout", methods=["POST"], endpoint="logout")
+@blp.arguments(RefreshBody)
+@blp.response(204)
+def logout(body):
+    """退出登录：作废刷新凭证"""
+    rpc_pool().identity.logout(body["refresh_token"])
+
+
+@blp.route("/vocabularies", methods=["GET"], endpoint="vocabularies")
+def vocabularies():
+    """注册与个人资料表单的下拉选项（民族、学历、职称级别等）"""
+    return rpc_pool().identity.vocabularies()

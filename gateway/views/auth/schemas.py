@@ -1,0 +1,86 @@
+"""Request and response shapes of /auth. The shape is checked here; the rules (check
+digits, vocabularies, uniqueness) are identity's, which answers field by field."""
+from services.common.schema import Schema, fields, length, one_of
+
+ROLES = ("learner", "admin", "operator")
+
+
+class RegisterBody(Schema):
+    username = fields.String(required=True, validate=length(max=32),
+                             metadata={"description": "4–20位字母、数字或下划线，以字母开头"})
+    password = fields.String(required=True, validate=length(max=128))
+    password_confirm = fields.String(required=True, validate=length(max=128))
+    org_id = fields.Integer(required=True, strict=True,
+                            metadata={"description": "所属组织机构（从 /orgs/tree 选择）"})
+    real_name = fields.String(required=True, validate=length(max=50))
+    mobile = fields.String(required=True, validate=length(max=20))
+    email = fields.String(load_default=None, allow_none=True, validate=length(max=100))
+    id_type = fields.String(required=True, metadata={
+        "description": "id_card 身份证 / passport 护照 / hk_macau_permit 港澳通行证 / "
+                       "taiwan_permit 台湾居民来往大陆通行证"})
+    id_number = fields.String(required=True, validate=length(max=32))
+    birth_date = fields.String(required=True, validate=length(max=10),
+                               metadata={"format": "date"})
+    gender = fields.String(required=True, metadata={"description": "male 男 / female 女"})
+    ethnicity = fields.String(load_default=None, allow_none=True, validate=length(max=20))
+    title_status = fields.String(required=True, metadata={"description": "已取得 / 未取得"})
+    title_level = fields.String(load_default=None, allow_none=True, validate=length(max=20))
+    professional_title = fields.String(load_default=None, allow_none=True,
+                                       validate=length(max=50))
+    title_date = fields.String(load_default=None, allow_none=True, validate=length(max=10),
+                               metadata={"format": "date"})
+    education = fields.String(load_default=None, allow_none=True, validate=length(max=20))
+    political_status = fields.String(load_default=None, allow_none=True,
+                                     validate=length(max=20))
+
+
+class OrgRef(Schema):
+    id = fields.Integer()
+    name = fields.String()
+    review_members = fields.Boolean()
+
+
+class Registered(Schema):
+    user_id = fields.Integer()
+    username = fields.String()
+    status = fields.String(metadata={"description": "pending_review：等待单位确认"})
+    org = fields.Nested(OrgRef)
+
+
+class LoginBody(Schema):
+    username = fields.String(required=True, validate=length(min=1, max=64),
+                             metadata={"description": "用户名或证件号码"})
+    password = fields.String(required=True, validate=length(min=1, max=128))
+    captcha_id = fields.String(load_default=None, allow_none=True, validate=length(max=64))
+    captcha_answer = fields.String(load_default=None, allow_none=True, validate=length(max=16))
+    role = fields.String(load_default="learner", validate=one_of(ROLES),
+                         metadata={"description": "learner 学员 / admin 管理员 / operator 平台运营"})
+    org_id = fields.Integer(load_default=None, allow_none=True, strict=True,
+                            metadata={"description": "管理员在多个单位任职时选择单位"})
+
+
+class UserSummary(Schema):
+    user_id = fields.Integer()
+    role = fields.String()
+    username = fields.String()
+    real_name = fields.String(allow_none=True)
+    org_id = fields.Integer(allow_none=True)
+
+
+class Tokens(Schema):
+    access_token = fields.String()
+    refresh_token = fields.String()
+    token_type = fields.String()
+    expires_in = fields.Integer()
+    must_change_password = fields.Boolean()
+    user = fields.Nested(UserSummary)
+
+
+class RefreshBody(Schema):
+    refresh_token = fields.String(required=True, validate=length(min=1, max=256))
+
+
+class Captcha(Schema):
+    captcha_id = fields.String()
+    image = fields.String(metadata={"description": "data:image/png;base64,…"})
+    expires_at = fields.String()

@@ -1,0 +1,43 @@
+from flask import g
+from flask_smorest import Blueprint
+
+from ...auth import login_required
+from ...rpc import rpc_pool
+from ..auth.schemas import Tokens
+from .schemas import Me, PasswordChange, Profile, ProfilePatch
+
+blp = Blueprint("me", __name__, url_prefix="/api/v1/me", description="当前登录人")
+
+
+@blp.route("", methods=["GET"], endpoint="me")
+@blp.response(200, Me)
+@login_required()
+def me():
+    """当前登录人（由登录凭证直接给出，不访问后端服务）"""
+    return dict(g.actor, must_change_password=bool(g.claims.get("mcp")))
+
+
+@blp.route("/profile", methods=["GET"], endpoint="profile")
+@blp.response(200, Profile)
+@login_required()
+def profile():
+    """个人资料（图 8.1）"""
+    return rpc_pool().identity.get_profile(g.actor)
+
+
+@blp.route("", methods=["PATCH"], endpoint="update_profile")
+@blp.arguments(ProfilePatch)
+@blp.response(200, Profile)
+@login_required()
+def update_profile(changes):
+    """修改个人资料：联系方式与职称信息直接生效；单位须调动，姓名证件须单位审核"""
+    return rpc_pool().identity.update_profile(g.actor, changes)
+
+
+@blp.route("/password", methods=["POST"], endpoint="password")
+@blp.arguments(PasswordChange)
+@blp.response(200, Tokens)
+@login_required()
+def change_password(body):
+    """修改密码（须输入原密码）；成功后其他登录全部失效，返回新的登录凭证"""
+    return rpc_pool().identity.change_password(g.actor, body)

@@ -1,0 +1,63 @@
+from services.common.schema import Schema, fields, length
+
+
+class Me(Schema):
+    """The signed-in person as the access token states it (no RPC)."""
+    user_id = fields.Integer()
+    username = fields.String()
+    real_name = fields.String(allow_none=True)
+    role = fields.String()
+    org_id = fields.Integer(allow_none=True)
+    modules = fields.List(fields.String())
+    must_change_password = fields.Boolean()
+
+
+class Profile(Schema):
+    user_id = fields.Integer()
+    username = fields.String()
+    status = fields.String()
+    must_change_password = fields.Boolean()
+    org_id = fields.Integer(allow_none=True)
+    org_name = fields.String(allow_none=True)
+    real_name = fields.String(allow_none=True)
+    mobile = fields.String(allow_none=True)
+    mobile_masked = fields.String(allow_none=True)
+    email = fields.String(allow_none=True)
+    id_type = fields.String(allow_none=True)
+    id_number = fields.String(allow_none=True)
+    id_number_masked = fields.String(allow_none=True)
+    birth_date = fields.String(allow_none=True)
+    gender = fields.String(allow_none=True)
+    ethnicity = fields.String(allow_none=True)
+    title_status = fields.String(allow_none=True)
+    title_level = fields.String(allow_none=True)
+    professional_title = fields.String(allow_none=True)
+    title_date = fields.String(allow_none=True)
+    education = fields.String(allow_none=True)
+    political_status = fields.String(allow_none=True)
+
+
+class ProfilePatch(Schema):
+    """Contact and title fields change directly; org, name and document fields are
+    listed so identity can say which route they take (transfer / review)."""
+    mobile = fields.String(validate=length(max=20))
+    email = fields.String(allow_none=True, validate=length(max=100))
+    ethnicity = fields.String(allow_none=True, validate=length(max=20))
+    title_status = fields.String(validate=length(max=20))
+    title_level = fields.String(allow_none=True, validate=length(max=20))
+    professional_title = fields.String(allow_none=True, validate=length(max=50))
+    title_date = fields.String(allow_none=True, validate=length(max=10))
+    education = fields.String(allow_none=True, validate=length(max=20))
+    political_status = fields.String(allow_none=True, validate=length(max=20))
+    org_id = fields.Integer(strict=True)
+    real_name = fields.String(validate=length(max=50))
+    id_type = fields.String(validate=length(max=20))
+    id_number = fields.String(validate=length(max=32))
+    birth_date = fields.String(validate=length(max=10))
+    gender = fields.String(validate=length(max=10))
+
+
+class PasswordChange(Schema):
+    old_password = fields.String(required=True, validate=length(max=128))
+    new_password = fields.String(required=True, validate=length(max=128))
+    new_password_confirm = fields.String(required=True, validate=length(max=128))

@@ -1,0 +1,1 @@
+"""identity: accounts, credentials, the people directory, captcha, tokens, roles and grants."""

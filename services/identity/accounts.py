@@ -1,0 +1,172 @@
+"""Service layer for accounts and the people directory: registration, activation,
+profile, passwords. Functions take a unit of work and plain data, return plain data."""
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from services.common.errors import Conflict, Forbidden, InvalidInput, NotFound
+
+from .domain import profile as profile_rules
+from .domain import passwords, permissions
+from .domain.masking import mask_id_number, mask_mobile
+from .domain.registration import check_registration
+from .models import accounts, orgs, people, refresh_tokens
+
+# People register under employers and their internal departments.
+REGISTRABLE_ORG_TYPES = ("employer", "internal_dept")
+PROFILE_FIELDS = ("org_id", "real_name", "mobile", "email", "id_type", "id_number", "birth_date",
+                  "gender", "ethnicity", "title_status", "title_level", "professional_title",
+                  "title_date", "education", "political_status")
+
+
+def register(uow, hasher, data):
+    clean = check_registration(data)
+    org = uow.session.execute(select(orgs).where(orgs.c.id == clean["org_id"])).mappings().first()
+    if org is None or org["status"] != "approved":
+        raise InvalidInput("org_not_found", "所选组织机构不存在或未通过审核",
+                           fields={"org_id": ["所选组织机构不存在或未通过审核"]})
+    if org["type"] not in REGISTRABLE_ORG_TYPES:
+        raise InvalidInput("org_not_registrable", "专业技术人员须注册在用人单位下，请重新选择",
+                           fields={"org_id": ["请选择用人单位"]})
+    _ensure_unique(uow, clean["username"], clean["id_number"])
+    password_hash = hasher.hash(clean.pop("password"))
+    now = uow.clock.now()
+    username = clean.pop("username")
+    try:
+        user_id = uow.session.execute(insert(accounts).values(
+            username=username, password_hash=password_hash, status="pending_review",
+            is_learner=True, is_operator=False, must_change_password=False, failed_logins=0,
+            password_changed_at=now, created_at=now, updated_at=now)).inserted_primary_key[0]
+        uow.session.execute(insert(people).values(user_id=user_id, registered_at=now, **clean))
+        uow.add_event("user_registered", {
+            "user_id": user_id, "username": username, "org_id": clean["org_id"],
+            "real_name": clean["real_name"], "id_type": clean["id_type"],
+            "id_number_masked": mask_id_number(clean["id_number"]),
+            "gender": clean["gender"], "birth_date": clean["birth_date"],
+            "title_level": clean.get("title_level"), "registered_at": now})
+        uow.commit()
+    except IntegrityError:
+        # Another registration with the same username or ID number committed first.
+        uow.rollback()
+        _ensure_unique(uow, username, clean["id_number"])
+        raise Conflict("already_registered", "该用户名或证件号码已被注册") from None
+    return {"user_id": user_id, "username": username, "status": "pending_review",
+            "org": {"id": org["id"], "name": org["name"],
+                    "review_members": org["review_members"]}}
+
+
+def _ensure_unique(uow, username, id_number):
+    taken = uow.session.execute(
+        select(func.count()).select_from(accounts).where(accounts.c.username == username)
+    ).scalar()
+    if taken:
+        raise Conflict("username_taken", "该用户名已被注册，请换一个",
+                       fields={"username": ["该用户名已被注册"]})
+    taken = uow.session.execute(
+        select(func.count()).select_from(people).where(people.c.id_number == id_number)
+    ).scalar()
+    if taken:
+        raise Conflict("id_number_registered", "该证件号码已注册，请直接登录或找回密码",
+                       fields={"id_number": ["该证件号码已注册"]})
+
+
+def set_membership_status(uow, user_id, org_id, status):
+    """orgtree decided on a membership: approved -> the person may log in."""
+    current = uow.session.execute(
+        select(accounts.c.status).where(accounts.c.id == user_id)).scalar()
+    if current is None or current == status or current == "disabled":
+        return False
+    uow.session.execute(update(accounts).where(accounts.c.id == user_id)
+                        .values(status=status, updated_at=uow.clock.now()))
+    if status == "active":
+        uow.add_event("user_activated", {"user_id": user_id, "org_id": org_id})
+    return True
+
+
+def get_profile(uow, user_id):
+    row = uow.session.execute(
+        select(accounts.c.id, accounts.c.username, accounts.c.status,
+               accounts.c.must_change_password, accounts.c.created_at, people, orgs.c.name.label("org_name"))
+        .select_from(accounts.outerjoin(people, people.c.user_id == accounts.c.id)
+                     .outerjoin(orgs, orgs.c.id == people.c.org_id))
+        .where(accounts.c.id == user_id)).mappings().first()
+    if row is None:
+        raise NotFound("account_not_found", "账号不存在")
+    result = {"user_id": row["id"], "username": row["username"], "status": row["status"],
+              "must_change_password": row["must_change_password"],
+              "org_name": row["org_name"]}
+    for name in PROFILE_FIELDS:
+        value = row[name]
+        result[name] = value.isoformat() if hasattr(value, "isoformat") else value
+    # The owner sees their own document number, as on seed figure 8.1.
+    result["id_number_masked"] = mask_id_number(row["id_number"] or "")
+    result["mobile_masked"] = mask_mobile(row["mobile"] or "")
+    return result
+
+
+def update_profile(uow, user_id, changes):
+    current = uow.session.execute(select(people).where(people.c.user_id == user_id)
+                                  ).mappings().first()
+    if current is None:
+        raise NotFound("profile_not_found", "个人资料不存在")
+    comparable = {k: (v.isoformat() if hasattr(v, "isoformat") else v)
+                  for k, v in current.items()}
+    clean = profile_rules.check_changes(comparable, changes)
+    if clean:
+        uow.session.execute(update(people).where(people.c.user_id == user_id).values(**clean))
+        uow.session.execute(update(accounts).where(accounts.c.id == user_id)
+                            .values(updated_at=uow.clock.now()))
+        uow.add_event("user_updated", {"user_id": user_id, "changes": {
+            k: (v.isoformat() if hasattr(v, "isoformat") else v)
+            for k, v in clean.items() if k not in ("mobile", "email")}})
+        uow.commit()
+    return get_profile(uow, user_id)
+
+
+def load_for_password_change(uow, user_id):
+    row = uow.session.execute(select(accounts.c.password_hash, accounts.c.username)
+                              .where(accounts.c.id == user_id)).first()
+    if row is None:
+        raise NotFound("account_not_found", "账号不存在")
+    return row
+
+
+def check_new_password(hasher, row, old_password, new_password, confirm):
+    if not hasher.verify(row.password_hash, old_password or ""):
+        raise InvalidInput("old_password_wrong", "原密码不正确",
+                           fields={"old_password": ["原密码不正确"]})
+    passwords.check_policy(new_password, field="new_password", username=row.username)
+    if new_password != confirm:
+        raise InvalidInput("password_mismatch", "两次输入的新密码不一致",
+                           fields={"new_password_confirm": ["两次输入的新密码不一致"]})
+    if new_password == old_password:
+        raise InvalidInput("password_unchanged", "新密码不能与原密码相同",
+                           fields={"new_password": ["新密码不能与原密码相同"]})
+
+
+def store_password(uow, user_id, password_hash, must_change):
+    now = uow.clock.now()
+    uow.session.execute(update(accounts).where(accounts.c.id == user_id).values(
+        password_hash=password_hash, must_change_password=must_change, failed_logins=0,
+        locked_until=None, password_changed_at=now, updated_at=now))
+    # Every session of the account ends: old refresh tokens stop working.
+    uow.session.execute(update(refresh_tokens).where(
+        refresh_tokens.c.user_id == user_id, refresh_tokens.c.revoked_at.is_(None)
+    ).values(revoked_at=now))
+
+
+def target_for_reset(uow, actor, user_id):
+    """The learner an admin may reset: inside the admin's jurisdiction, or NotFound
+    (an admin learns nothing about people outside it)."""
+    row = uow.session.execute(
+        select(people.c.user_id, people.c.id_number, orgs.c.path)
+        .select_from(people.outerjoin(orgs, orgs.c.id == people.c.org_id))
+        .where(people.c.user_id == user_id)).first()
+    if actor.get("role") == "operator":
+        allowed = row is not None
+    else:
+        if "learner_management" not in (actor.get("modules") or []):
+            raise Forbidden("module_required", "您的角色没有“专技人员管理”权限")
+        allowed = row is not None and permissions.in_jurisdiction(actor.get("org_path"), row.path)
+    if not allowed:
+        raise NotFound("learner_not_found", "在您的管辖范围内未找到该人员")
+    return row

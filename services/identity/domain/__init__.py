@@ -1,0 +1,1 @@
+"""identity's domain rules, in plain Python: no framework, no database."""

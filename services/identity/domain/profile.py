@@ -1,0 +1,43 @@
+"""Which profile fields a person may change and how (seed figure 8.1, Henan guide):
+contact and title fields directly; the org only by a transfer; name and document
+fields only through the org's review."""
+from marshmallow import ValidationError
+
+from services.common.errors import InvalidInput
+
+from .registration import PersonalInfo, invalid_from, title_fields_rule
+
+DIRECT_FIELDS = ("mobile", "email", "ethnicity", "title_status", "title_level",
+                 "professional_title", "title_date", "education", "political_status")
+REVIEWED_FIELDS = ("real_name", "id_type", "id_number", "birth_date", "gender")
+TRANSFER_FIELDS = ("org_id",)
+
+
+def check_changes(current, changes):
+    """Return the cleaned direct changes, or raise InvalidInput explaining the route
+    a field must take instead."""
+    for name in changes:
+        if name in TRANSFER_FIELDS:
+            raise InvalidInput("org_change_needs_transfer",
+                               "所属组织机构须通过人员调动变更，请联系单位管理员办理调出",
+                               fields={name: ["须通过人员调动变更"]})
+        if name in REVIEWED_FIELDS and changes[name] != current.get(name):
+            raise InvalidInput("change_needs_review",
+                               "姓名、证件、出生日期、性别的修改须提交所在单位审核",
+                               fields={name: ["须提交所在单位审核"]})
+    direct = {k: v for k, v in changes.items() if k in DIRECT_FIELDS}
+    unknown = set(changes) - set(DIRECT_FIELDS) - set(REVIEWED_FIELDS)
+    if unknown:
+        raise InvalidInput("validation_failed", "不允许修改的字段",
+                           fields={k: ["不允许的字段"] for k in sorted(unknown)})
+    schema = PersonalInfo(only=DIRECT_FIELDS, partial=True)
+    try:
+        clean = schema.load(direct)
+    except ValidationError as err:
+        raise invalid_from(err) from None
+    merged = {**current, **clean}
+    try:
+        title_fields_rule(merged)
+    except ValidationError as err:
+        raise invalid_from(err) from None
+    return clean

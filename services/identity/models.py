@@ -1,0 +1,118 @@
+"""identity's tables. Only this service reads or writes them."""
+from sqlalchemy import (JSON, Boolean, Column, Date, DateTime, ForeignKey, Index, Integer,
+                        MetaData, String, Table, Text, UniqueConstraint)
+
+from services.common.db import BigId, inbox_table, outbox_table
+
+metadata = MetaData(naming_convention={
+    "ix": "ix_%(column_0_label)s", "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s"})
+
+accounts = Table(
+    "accounts", metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("username", String(32), nullable=False, unique=True),  # stored lower-case
+    Column("password_hash", String(255), nullable=False),
+    # pending_review -> active | rejected; active <-> disabled
+    Column("status", String(20), nullable=False),
+    Column("is_learner", Boolean, nullable=False, default=False),
+    Column("is_operator", Boolean, nullable=False, default=False),
+    Column("must_change_password", Boolean, nullable=False, default=False),
+    Column("failed_logins", Integer, nullable=False, default=0),
+    Column("locked_until", DateTime(timezone=True)),
+    Column("password_changed_at", DateTime(timezone=True)),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+# The people directory: personal profile and PII of seed figure 1.1.3 / 8.1.
+people = Table(
+    "people", metadata,
+    Column("user_id", BigId, ForeignKey("accounts.id"), primary_key=True),
+    Column("org_id", Integer, nullable=False, index=True),
+    Column("real_name", String(50), nullable=False),
+    Column("mobile", String(20), nullable=False),
+    Column("email", String(100)),
+    Column("id_type", String(20), nullable=False),
+    Column("id_number", String(32), nullable=False, unique=True),  # upper-case
+    Column("birth_date", Date, nullable=False),
+    Column("gender", String(10), nullable=False),
+    Column("ethnicity", String(20)),
+    Column("title_status", String(20)),
+    Column("title_level", String(20)),
+    Column("professional_title", String(50)),
+    Column("title_date", Date),
+    Column("education", String(20)),
+    Column("political_status", String(20)),
+    Column("registered_at", DateTime(timezone=True), nullable=False),
+)
+
+# identity's own copy of the org tree, fed by orgtree's events (jurisdiction, org names).
+orgs = Table(
+    "orgs", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("parent_id", Integer),
+    Column("path", String(512), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("type", String(32), nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("review_members", Boolean, nullable=False),
+)
+Index("ix_orgs_path", orgs.c.path)
+
+# A role is a named set of permission modules; org_id NULL means built in.
+roles = Table(
+    "roles", metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("org_id", Integer),
+    Column("name", String(50), nullable=False),
+    Column("modules", JSON, nullable=False),
+    UniqueConstraint("org_id", "name", name="uq_roles_org_name"),
+)
+
+admin_grants = Table(
+    "admin_grants", metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("user_id", BigId, ForeignKey("accounts.id"), nullable=False, index=True),
+    Column("org_id", Integer, nullable=False, index=True),
+    Column("role_id", BigId, ForeignKey("roles.id"), nullable=False),
+    Column("is_super", Boolean, nullable=False, default=False),
+    Column("status", String(20), nullable=False),  # active | disabled | revoked
+    Column("granted_at", DateTime(timezone=True), nullable=False),
+)
+
+refresh_tokens = Table(
+    "refresh_tokens", metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("user_id", BigId, ForeignKey("accounts.id"), nullable=False, index=True),
+    Column("role", String(20), nullable=False),
+    Column("grant_id", BigId),
+    Column("issued_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+    Column("revoked_at", DateTime(timezone=True)),
+)
+
+captchas = Table(
+    "captchas", metadata,
+    Column("id", String(36), primary_key=True),
+    Column("answer", String(8), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False, index=True),
+)
+
+login_audit = Table(
+    "login_audit", metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("at", DateTime(timezone=True), nullable=False, index=True),
+    Column("login_name", String(64), nullable=False),
+    Column("user_id", BigId, index=True),
+    Column("role", String(20), nullable=False),
+    Column("outcome", String(40), nullable=False),
+    Column("ip", String(64)),
+    Column("user_agent", Text),
+)
+
+outbox = outbox_table(metadata)
+inbox = inbox_table(metadata)

@@ -1,0 +1,220 @@
+"""identity's Nameko entrypoints. Thin: unpack, call the service layer, return plain data."""
+import logging
+
+from eventlet import tpool
+from nameko.extensions import DependencyProvider
+from nameko.rpc import rpc
+
+from services.common.dependencies import Database, event_handler, idempotent
+from services.common.errors import DomainError, InvalidInput
+from services.common.settings import env, flag
+
+from . import accounts, authentication, captcha_store, org_copy
+from .domain import passwords, permissions, vocab
+from .models import inbox, outbox
+from .tokens import TokenIssuer
+from services.common.runtime import prepare_service_process
+
+prepare_service_process()
+
+log = logging.getLogger(__name__)
+
+expected = (DomainError,)
+
+
+class OffloadedHasher:
+    """Argon2 is CPU work that releases the GIL: run it in eventlet's thread pool so
+    the service keeps answering (and heartbeating) while it hashes."""
+
+    def __init__(self, hasher):
+        self._hasher = hasher
+        self.parameters = hasher.parameters
+
+    def hash(self, password):
+        return tpool.execute(self._hasher.hash, password)
+
+    def verify(self, password_hash, password):
+        return tpool.execute(self._hasher.verify, password_hash, password)
+
+
+HASHER = OffloadedHasher(passwords.Hasher(
+    time_cost=int(env("IDENTITY_ARGON2_TIME_COST", "2")),
+    memory_cost=int(env("IDENTITY_ARGON2_MEMORY_KIB", str(19 * 1024))),
+    parallelism=int(env("IDENTITY_ARGON2_PARALLELISM", "1"))))
+ISSUER = TokenIssuer()
+
+
+class CaptchaPolicy(DependencyProvider):
+    """Whether login demands a captcha. AUTH_CAPTCHA=off exists for automated and load
+    tests only, and says so loudly."""
+
+    def setup(self):
+        configured = str(self.container.config.get("AUTH_CAPTCHA", "on")).lower() != "off"
+        self.enabled = flag("AUTH_CAPTCHA", configured)
+        if not self.enabled:
+            log.warning("!!! AUTH_CAPTCHA=off: login accepts no captcha. "
+                        "For automated and load tests only, never in production. !!!")
+
+    def get_dependency(self, worker_ctx):
+        return self.enabled
+
+
+class IdentityService:
+    name = "identity"
+
+    db = Database("identity", outbox, inbox)
+    captcha_required = CaptchaPolicy()
+    hasher = HASHER
+    issuer = ISSUER
+
+    # --- health and keys --------------------------------------------------
+
+    @rpc
+    def ping(self):
+        return "pong"
+
+    @rpc
+    def public_keys(self):
+        return self.issuer.public_keys()
+
+    @rpc
+    def replay_events(self, after_id=0, limit=100):
+        return self.db.replay_events(after_id, limit)
+
+    @rpc
+    def vocabularies(self):
+        return vocab.all_vocabularies() | {
+            "permission_modules": [{"code": k, "label": v}
+                                   for k, v in permissions.MODULES.items()]}
+
+    # --- captcha, registration, login ------------------------------------
+
+    @rpc
+    def new_captcha(self):
+        answer = captcha_store.new_answer()
+        png = tpool.execute(captcha_store.render_png, answer)
+        with self.db() as uow:
+            captcha_id, expires_at = captcha_store.create(uow, answer)
+        return {"captcha_id": captcha_id, "image": captcha_store.data_uri(png),
+                "expires_at": expires_at.isoformat()}
+
+    @rpc(expected_exceptions=expected)
+    def register(self, data):
+        with self.db() as uow:
+            return accounts.register(uow, self.hasher, data)
+
+    @rpc(expected_exceptions=expected)
+    def login(self, data, client=None):
+        role = data.get("role") or "learner"
+        login_name = data.get("username") or ""
+        if role not in permissions.ROLES:
+            raise InvalidInput("role_invalid", "登录角色不正确", fields={"role": ["登录角色不正确"]})
+        if self.captcha_required:
+            with self.db() as uow:
+                captcha_store.consume(uow, data.get("captcha_id"), data.get("captcha_answer"))
+        with self.db() as uow:
+            account = authentication.find_account(uow, login_name)
+            if account is None:
+                authentication.fail(uow, login_name, role, authentication.NO_ACCOUNT,
+                                    client=client, extra={"register_url": "/register"})
+            authentication.check_not_locked(uow, account, login_name, role, client)
+        # The KDF runs outside any transaction.
+        password_ok = self.hasher.verify(account["password_hash"], data.get("password") or "")
+        with self.db() as uow:
+            account = authentication.find_account(uow, login_name)
+            authentication.check_not_locked(uow, account, login_name, role, client)
+            if not password_ok:
+                authentication.record_wrong_password(uow, account, login_name, role, client)
+            grant = authentication.check_role_and_status(uow, account, role, login_name, client,
+                                                         org_id=data.get("org_id"))
+            return authentication.succeed(uow, self.issuer, account, role, grant, login_name,
+                                          client)
+
+    @rpc(expected_exceptions=expected)
+    def refresh(self, refresh_token):
+        with self.db() as uow:
+            return authentication.refresh(uow, self.issuer, refresh_token)
+
+    @rpc(expected_exceptions=expected)
+    def logout(self, refresh_token):
+        with self.db() as uow:
+            authentication.logout(uow, refresh_token)
+        return {"logged_out": True}
+
+    # --- the signed-in person --------------------------------------------
+
+    @rpc(expected_exceptions=expected)
+    def get_profile(self, actor):
+        with self.db() as uow:
+            return accounts.get_profile(uow, int(actor["user_id"]))
+
+    @rpc(expected_exceptions=expected)
+    def update_profile(self, actor, changes):
+        with self.db() as uow:
+            return accounts.update_profile(uow, int(actor["user_id"]), changes)
+
+    @rpc(expected_exceptions=expected)
+    def change_password(self, actor, data):
+        user_id = int(actor["user_id"])
+        with self.db() as uow:
+            row = accounts.load_for_password_change(uow, user_id)
+        accounts.check_new_password(self.hasher, row, data.get("old_password"),
+                                    data.get("new_password"), data.get("new_password_confirm"))
+        new_hash = self.hasher.hash(data["new_password"])
+        with self.db() as uow:
+            accounts.store_password(uow, user_id, new_hash, must_change=False)
+            account = authentication.find_account(uow, row.username)
+            grant = (authentication.active_grant(uow, user_id, actor.get("org_id"))
+                     if actor.get("role") == "admin" else None)
+            tokens = authentication.issue_tokens(uow, self.issuer, account, actor["role"], grant,
+                                                 uow.clock.now())
+            uow.commit()
+        return tokens
+
+    # --- admins -----------------------------------------------------------
+
+    @rpc(expected_exceptions=expected)
+    def reset_learner_password(self, actor, user_id):
+        """Henan FAQ: the reset password is the last six characters of the ID number,
+        and the person must change it at the next login."""
+        with self.db() as uow:
+            target = accounts.target_for_reset(uow, actor, int(user_id))
+        new_hash = self.hasher.hash(passwords.reset_password_for(target.id_number))
+        with self.db() as uow:
+            accounts.store_password(uow, target.user_id, new_hash, must_change=True)
+            uow.add_event("password_reset", {"user_id": target.user_id,
+                                             "by_user_id": int(actor["user_id"])})
+            uow.commit()
+        return {"user_id": target.user_id, "must_change_password": True}
+
+    # --- events from orgtree ----------------------------------------------
+
+    @event_handler("orgtree", "org_registered")
+    @idempotent
+    def on_org_registered(self, uow, payload, envelope):
+        org_copy.upsert_org(uow, payload)
+
+    @event_handler("orgtree", "org_approved")
+    @idempotent
+    def on_org_approved(self, uow, payload, envelope):
+        org_copy.approve_org(uow, payload)
+
+    @event_handler("orgtree", "org_updated")
+    @idempotent
+    def on_org_updated(self, uow, payload, envelope):
+        org_copy.update_org(uow, payload)
+
+    @event_handler("orgtree", "org_moved")
+    @idempotent
+    def on_org_moved(self, uow, payload, envelope):
+        org_copy.move_org(uow, payload)
+
+    @event_handler("orgtree", "member_approved")
+    @idempotent
+    def on_member_approved(self, uow, payload, envelope):
+        accounts.set_membership_status(uow, payload["user_id"], payload["org_id"], "active")
+
+    @event_handler("orgtree", "member_rejected")
+    @idempotent
+    def on_member_rejected(self, uow, payload, envelope):
+        accounts.set_membership_status(uow, payload["user_id"], payload["org_id"], "rejected")

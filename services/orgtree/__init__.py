@@ -1,0 +1,1 @@
+"""orgtree: org units and their tree, registrations and approvals, memberships."""

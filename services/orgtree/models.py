@@ -1,0 +1,46 @@
+"""orgtree's tables. Only this service reads or writes them."""
+from sqlalchemy import (Boolean, Column, DateTime, ForeignKey, Index, Integer, MetaData, String,
+                        Table, Text)
+
+from services.common.db import BigId, inbox_table, outbox_table
+
+metadata = MetaData(naming_convention={
+    "ix": "ix_%(column_0_label)s", "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s"})
+
+org_units = Table(
+    "org_units", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("parent_id", Integer, ForeignKey("org_units.id"), index=True),
+    # Materialized path "/1/7/42/": a subtree is a prefix match (index-friendly).
+    Column("path", String(512), nullable=False),
+    Column("depth", Integer, nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("type", String(32), nullable=False),
+    Column("uscc", String(18)),
+    Column("region", String(100)),
+    Column("status", String(20), nullable=False),  # pending | approved | rejected | disabled
+    Column("review_members", Boolean, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+Index("ix_org_units_path", org_units.c.path, postgresql_ops={"path": "varchar_pattern_ops"})
+Index("ix_org_units_name", org_units.c.name)
+
+memberships = Table(
+    "memberships", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("user_id", BigId, nullable=False, unique=True),
+    Column("org_id", Integer, ForeignKey("org_units.id"), nullable=False, index=True),
+    Column("real_name", String(50), nullable=False),
+    Column("id_number_masked", String(32), nullable=False),
+    Column("status", String(20), nullable=False),  # pending | approved | rejected
+    Column("requested_at", DateTime(timezone=True), nullable=False),
+    Column("decided_at", DateTime(timezone=True)),
+    Column("decided_by", BigId),
+    Column("reason", Text),
+)
+
+outbox = outbox_table(metadata)
+inbox = inbox_table(metadata)

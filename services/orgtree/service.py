@@ -1,0 +1,45 @@
+"""orgtree's Nameko entrypoints. Thin: unpack, call the service layer, return plain data."""
+from nameko.rpc import rpc
+
+from services.common.dependencies import Database, event_handler, idempotent
+from services.common.errors import DomainError
+
+from . import membership, tree
+from .models import inbox, outbox
+from services.common.runtime import prepare_service_process
+
+prepare_service_process()
+
+expected = (DomainError,)
+
+
+class OrgTreeService:
+    name = "orgtree"
+
+    db = Database("orgtree", outbox, inbox)
+
+    @rpc
+    def ping(self):
+        return "pong"
+
+    @rpc
+    def replay_events(self, after_id=0, limit=100):
+        return self.db.replay_events(after_id, limit)
+
+    @rpc(expected_exceptions=expected)
+    def picker(self, parent_id=None, q=None):
+        """The org picker of the registration wizard: one level, or a name search."""
+        with self.db() as uow:
+            if q:
+                return {"items": tree.search(uow, q)}
+            return {"items": tree.children(uow, parent_id)}
+
+    @rpc(expected_exceptions=expected)
+    def get_org(self, org_id):
+        with self.db() as uow:
+            return tree.get_org(uow, int(org_id))
+
+    @event_handler("identity", "user_registered")
+    @idempotent
+    def on_user_registered(self, uow, payload, envelope):
+        membership.record_registration(uow, payload)
