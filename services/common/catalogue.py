@@ -18,6 +18,7 @@ class Payload(Schema):
 # --- identity ---------------------------------------------------------------
 
 class UserRegistered(Payload):
+    """A person registered (both wizard steps). Membership is orgtree's to decide."""
     user_id = fields.Integer(required=True)
     username = fields.String(required=True)
     org_id = fields.Integer(required=True)
@@ -31,21 +32,26 @@ class UserRegistered(Payload):
 
 
 class UserUpdated(Payload):
+    """Profile fields changed directly; `changes` holds the new values, contact fields
+    (mobile, email) left out."""
     user_id = fields.Integer(required=True)
     changes = fields.Dict(keys=fields.String(), required=True)
 
 
 class UserActivated(Payload):
+    """The account may log in now (its membership was approved)."""
     user_id = fields.Integer(required=True)
     org_id = fields.Integer(allow_none=True)
 
 
 class PasswordReset(Payload):
+    """An admin reset a person's password; they must change it at the next login."""
     user_id = fields.Integer(required=True)
     by_user_id = fields.Integer(required=True)
 
 
 class AdminGranted(Payload):
+    """A person became an admin of an org with a role (a set of permission modules)."""
     grant_id = fields.Integer(required=True)
     user_id = fields.Integer(required=True)
     org_id = fields.Integer(required=True)
@@ -55,6 +61,7 @@ class AdminGranted(Payload):
 
 
 class AdminRevoked(Payload):
+    """An admin grant ended; its holder can no longer log in as that org's admin."""
     grant_id = fields.Integer(required=True)
     user_id = fields.Integer(required=True)
     org_id = fields.Integer(required=True)
@@ -63,6 +70,7 @@ class AdminRevoked(Payload):
 # --- orgtree ----------------------------------------------------------------
 
 class OrgRegistered(Payload):
+    """An org unit was created (approved at once, or pending its parent's review)."""
     org_id = fields.Integer(required=True)
     parent_id = fields.Integer(allow_none=True, required=True)
     path = fields.String(required=True)
@@ -73,10 +81,12 @@ class OrgRegistered(Payload):
 
 
 class OrgApproved(Payload):
+    """A pending org unit was approved by its parent's admin."""
     org_id = fields.Integer(required=True)
 
 
 class OrgUpdated(Payload):
+    """An org unit's name, status or member-review setting changed."""
     org_id = fields.Integer(required=True)
     name = fields.String(required=True)
     status = fields.String(required=True)
@@ -84,12 +94,15 @@ class OrgUpdated(Payload):
 
 
 class OrgMoved(Payload):
+    """A subtree moved: every path starting with `old_path` now starts with `new_path`."""
     org_id = fields.Integer(required=True)
     old_path = fields.String(required=True)
     new_path = fields.String(required=True)
 
 
 class MemberApproved(Payload):
+    """A person's membership of an org was approved (`approved_by` null: automatically,
+    the org does not review its people)."""
     membership_id = fields.Integer(required=True)
     user_id = fields.Integer(required=True)
     org_id = fields.Integer(required=True)
@@ -97,12 +110,14 @@ class MemberApproved(Payload):
 
 
 class MemberReviewRequested(Payload):
+    """A person's membership waits for the review of the org's admins."""
     membership_id = fields.Integer(required=True)
     user_id = fields.Integer(required=True)
     org_id = fields.Integer(required=True)
 
 
 class MemberRejected(Payload):
+    """A person's membership was refused, with the reason shown to them."""
     membership_id = fields.Integer(required=True)
     user_id = fields.Integer(required=True)
     org_id = fields.Integer(required=True)

@@ -11,7 +11,7 @@ class FrozenClock(Clock):
     """A clock that only moves when told to."""
 
     def __init__(self, start=None):
-        self._now = start or datetime(2026, 1, 1, tzinfo=timezone.utc)
+        self._now = start or datetime.now(timezone.utc)
 
     def now(self):
         return self._now

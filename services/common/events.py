@@ -31,7 +31,10 @@ def make_envelope(producer, event_type, payload, occurred_at):
     so a producer cannot write an event its consumers would not understand."""
     version, schema_cls = payload_schema(producer, event_type)
     schema = schema_cls()
-    dumped = schema.dump(payload)
+    try:
+        dumped = schema.dump(payload)
+    except (TypeError, ValueError, AttributeError) as exc:
+        raise ValidationError(f"{event_type}: payload cannot be serialised: {exc}") from None
     errors = schema.validate(dumped)
     if errors:
         raise ValidationError(errors)

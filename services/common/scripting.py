@@ -1,12 +1,23 @@
-"""Units of work for one-off commands (migrations' companions: seeds, repairs), outside
-a Nameko container. Events they write are relayed by the running service."""
+"""Units of work outside a Nameko container: one-off commands (seeds, repairs) and unit
+tests. Events they write are relayed by the running service."""
 from .clock import Clock
-from .db import UnitOfWork, make_engine, session_factory
+from .db import UnitOfWork, make_engine, replay_events, session_factory
 from .settings import database_url
 
 
-def uow_factory(service, outbox, inbox, url=None):
-    engine = make_engine(url or database_url(service))
-    sessions = session_factory(engine)
-    clock = Clock()
-    return lambda: UnitOfWork(sessions, service, outbox, inbox, clock)
+class UnitOfWorkFactory:
+    """Same interface as the `db` dependency a service gets: call it for a unit of work."""
+
+    def __init__(self, service, outbox, inbox, url=None, clock=None):
+        self.service = service
+        self.outbox = outbox
+        self.inbox = inbox
+        self.engine = make_engine(url or database_url(service))
+        self.sessions = session_factory(self.engine)
+        self.clock = clock or Clock()
+
+    def __call__(self):
+        return UnitOfWork(self.sessions, self.service, self.outbox, self.inbox, self.clock)
+
+    def replay_events(self, after_id, limit):
+        return replay_events(self.engine, self.outbox, after_id, limit)

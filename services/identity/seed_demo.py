@@ -8,7 +8,7 @@ from nameko.standalone.rpc import ClusterRpcProxy
 from sqlalchemy import func, insert, select
 
 from services.common.errors import Conflict
-from services.common.scripting import uow_factory
+from services.common.scripting import UnitOfWorkFactory
 from services.common.settings import amqp_uri
 
 from . import accounts
@@ -124,5 +124,5 @@ def _gender(id_number):
 
 
 if __name__ == "__main__":
-    created = seed(uow_factory("identity", outbox, inbox), passwords.Hasher())
+    created = seed(UnitOfWorkFactory("identity", outbox, inbox), passwords.Hasher())
     print("identity demo accounts", "created" if created else "already present")

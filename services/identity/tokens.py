@@ -57,7 +57,7 @@ class TokenIssuer:
                     exp=int((now + ACCESS_TTL).timestamp()), jti=uuid.uuid4().hex)
         return jwt.encode(body, self._key, algorithm=ALGORITHM, headers={"kid": self.kid})
 
-    def verify(self, token, now=None):
+    def verify(self, token):
         options = {"require": ["exp", "iat", "sub"]}
         return jwt.decode(token, self._key.public_key(), algorithms=[ALGORITHM],
                           issuer=ISSUER, options=options)

@@ -3,7 +3,7 @@ people at once (Tianjin) and employers that review them (Henan), an internal dep
 and a training institution.   python -m services.orgtree.seed_demo"""
 from sqlalchemy import func, select
 
-from services.common.scripting import uow_factory
+from services.common.scripting import UnitOfWorkFactory
 
 from . import tree
 from .models import inbox, org_units, outbox
@@ -42,5 +42,5 @@ def seed(make_uow):
 
 
 if __name__ == "__main__":
-    created = seed(uow_factory("orgtree", outbox, inbox))
+    created = seed(UnitOfWorkFactory("orgtree", outbox, inbox))
     print("orgtree demo tree", "created" if created else "already present")

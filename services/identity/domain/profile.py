@@ -5,7 +5,7 @@ from marshmallow import ValidationError
 
 from services.common.errors import InvalidInput
 
-from .registration import PersonalInfo, invalid_from, title_fields_rule
+from .registration import PersonalInfo, cross_field_rules, invalid_from
 
 DIRECT_FIELDS = ("mobile", "email", "ethnicity", "title_status", "title_level",
                  "professional_title", "title_date", "education", "political_status")
@@ -37,7 +37,7 @@ def check_changes(current, changes):
         raise invalid_from(err) from None
     merged = {**current, **clean}
     try:
-        title_fields_rule(merged)
+        cross_field_rules(merged)
     except ValidationError as err:
         raise invalid_from(err) from None
     return clean

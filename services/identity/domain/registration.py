@@ -2,7 +2,7 @@
 account info then personal info, checked field by field with a Chinese message each."""
 import datetime as dt
 
-from marshmallow import ValidationError, validates_schema
+from marshmallow import ValidationError
 
 from services.common.errors import InvalidInput
 from services.common.schema import Schema, fields, length, one_of, validate
@@ -44,14 +44,21 @@ class PersonalInfo(Schema):
     political_status = fields.String(load_default=None, allow_none=True,
                                      validate=one_of(vocab.POLITICAL_STATUSES))
 
-    @validates_schema(skip_on_field_errors=True)
-    def _title_fields(self, data, **_):
-        title_fields_rule(data)
-        birth = data["birth_date"]
-        if birth > dt.date.today().replace(year=dt.date.today().year - 16):
-            raise ValidationError("须年满16周岁", "birth_date")
-        if data.get("title_date") and data["title_date"] < birth:
-            raise ValidationError("取得职称时间不能早于出生日期", "title_date")
+
+def cross_field_rules(data):
+    """Rules between fields, on a whole record (a registration, or a profile with its
+    changes merged in). Raises marshmallow's ValidationError naming the field."""
+    title_fields_rule(data)
+    birth = _as_date(data.get("birth_date"))
+    if birth and birth > dt.date.today().replace(year=dt.date.today().year - 16):
+        raise ValidationError("须年满16周岁", "birth_date")
+    title_date = _as_date(data.get("title_date"))
+    if birth and title_date and title_date < birth:
+        raise ValidationError("取得职称时间不能早于出生日期", "title_date")
+
+
+def _as_date(value):
+    return dt.date.fromisoformat(value) if isinstance(value, str) else value
 
 
 def title_fields_rule(data):
@@ -72,6 +79,7 @@ def check_registration(data):
     """Return the cleaned registration, or raise InvalidInput with every field at fault."""
     try:
         clean = Registration().load(data)
+        cross_field_rules(clean)
     except ValidationError as err:
         raise _invalid(err.messages) from None
     passwords.check_policy(clean["password"], username=clean["username"])

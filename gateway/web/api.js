@@ -1,0 +1,206 @@
+// The API client: same-origin JSON calls, problem+json errors, and the login session kept in
+// sessionStorage (access + refresh token). A call answered 401 token_expired refreshes the
+// access token once (POST /api/v1/auth/refresh) and is retried.
+
+const KEY = "cpe.session";
+const API = "/api/v1";
+
+export const ROLE_LABELS = { learner: "学员", admin: "管理员", operator: "平台运营" };
+
+/** An error answer, as the gateway describes it (RFC 9457 problem+json). */
+export class ApiError extends Error {
+  constructor(status, problem) {
+    const p = problem && typeof problem === "object" ? problem : {};
+    super(p.detail || p.title || `请求失败（${status}）`);
+    this.status = status;
+    this.code = p.code || (status ? `http_${status}` : "network_error");
+    this.title = p.title || "";
+    this.detail = p.detail || p.title || defaultMessage(status);
+    this.errors = p.errors && typeof p.errors === "object" ? p.errors : {};
+    this.problem = p;
+  }
+}
+
+function defaultMessage(status) {
+  if (!status) return "无法连接服务器，请检查网络后重试";
+  if (status >= 500) return "服务暂不可用，请稍后重试";
+  return `请求失败（${status}）`;
+}
+
+// ---- session -------------------------------------------------------------------------
+
+function emit(reason) {
+  window.dispatchEvent(new CustomEvent("session-change", { detail: { reason } }));
+}
+
+export const session = {
+  get() {
+    try {
+      const s = JSON.parse(sessionStorage.getItem(KEY));
+      return s && s.access_token ? s : null;
+    } catch {
+      return null;
+    }
+  },
+  /** Store a Tokens answer (login, refresh, password change). */
+  save(tokens, reason = "login") {
+    const s = {
+      access_token: tokens.access_token,
+      refresh_token: tokens.refresh_token,
+      expires_in: tokens.expires_in,
+      must_change_password: Boolean(tokens.must_change_password),
+      user: tokens.user || this.get()?.user || null,
+    };
+    sessionStorage.setItem(KEY, JSON.stringify(s));
+    emit(reason);
+    return s;
+  },
+  update(changes, reason = "update") {
+    const s = this.get();
+    if (!s) return null;
+    const next = { ...s, ...changes, user: { ...(s.user || {}), ...(changes.user || {}) } };
+    sessionStorage.setItem(KEY, JSON.stringify(next));
+    emit(reason);
+    return next;
+  },
+  clear(reason = "logout") {
+    const had = sessionStorage.getItem(KEY) !== null;
+    sessionStorage.removeItem(KEY);
+    if (had) emit(reason);
+  },
+};
+
+// ---- transport ------------------------------------------------------------------------
+
+async function send(method, path, body, accessToken) {
+  const headers = { Accept: "application/json, application/problem+json" };
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  if (accessToken) headers.Authorization = `Bearer ${accessToken}`;
+  let response;
+  try {
+    response = await fetch(API + path, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      credentials: "same-origin",
+      cache: "no-store",
+    });
+  } catch {
+    throw new ApiError(0, { code: "network_error", title: "网络连接失败",
+      detail: "无法连接服务器，请检查网络后重试" });
+  }
+  if (response.status === 204) return null;
+  let data = null;
+  const text = await response.text();
+  if (text) {
+    try {
+      data = JSON.parse(text);
+    } catch {
+      data = null;
+    }
+  }
+  if (!response.ok) throw new ApiError(response.status, data);
+  return data;
+}
+
+let refreshing = null;
+
+/** Exchange the refresh token for new tokens; concurrent callers share one request. */
+export function refreshSession() {
+  const s = session.get();
+  if (!s || !s.refresh_token) {
+    return Promise.reject(new ApiError(401, { code: "token_missing", detail: "请先登录" }));
+  }
+  if (!refreshing) {
+    refreshing = send("POST", "/auth/refresh", { refresh_token: s.refresh_token })
+      .then((tokens) => session.save(tokens, "refresh"))
+      .catch((err) => {
+        if (err.status === 401 || err.status === 422) session.clear("expired");
+        throw err;
+      })
+      .finally(() => {
+        refreshing = null;
+      });
+  }
+  return refreshing;
+}
+
+/**
+ * api("GET", "/me/profile", {auth: true}) → parsed JSON (null for 204).
+ * Throws ApiError. With auth, a 401 token_expired is refreshed and retried once.
+ */
+export async function api(method, path, { body, auth = false } = {}) {
+  if (!auth) return send(method, path, body);
+  const s = session.get();
+  if (!s) {
+    session.clear("expired");
+    throw new ApiError(401, { code: "token_missing", detail: "请先登录" });
+  }
+  try {
+    return await send(method, path, body, s.access_token);
+  } catch (err) {
+    if (err.status === 401 && err.code === "token_expired") {
+      // Another call may have refreshed already: retry with the newer token if so.
+      const current = session.get();
+      const fresh = current && current.access_token !== s.access_token
+        ? current : await refreshSession();
+      return afterRetry(() => send(method, path, body, fresh.access_token));
+    }
+    throw noteAuthFailure(err);
+  }
+}
+
+async function afterRetry(call) {
+  try {
+    return await call();
+  } catch (err) {
+    throw noteAuthFailure(err);
+  }
+}
+
+function noteAuthFailure(err) {
+  if (err.status === 401) session.clear("expired");
+  if (err.status === 403 && err.code === "password_change_required") {
+    session.update({ must_change_password: true }, "must-change-password");
+  }
+  return err;
+}
+
+// ---- endpoints ------------------------------------------------------------------------
+
+let vocabularies = null;
+
+export const endpoints = {
+  captcha: () => api("GET", "/auth/captcha"),
+  vocabularies() {
+    if (!vocabularies) {
+      vocabularies = api("GET", "/auth/vocabularies").catch((err) => {
+        vocabularies = null;
+        throw err;
+      });
+    }
+    return vocabularies;
+  },
+  orgChildren: (parentId) => api("GET", parentId == null
+    ? "/orgs/tree" : `/orgs/tree?parent_id=${encodeURIComponent(parentId)}`),
+  orgSearch: (q) => api("GET", `/orgs/tree?q=${encodeURIComponent(q)}`),
+  register: (body) => api("POST", "/auth/register", { body }),
+  login: (body) => api("POST", "/auth/login", { body }),
+  async logout() {
+    const s = session.get();
+    session.clear("logout");
+    if (s && s.refresh_token) {
+      try {
+        await send("POST", "/auth/logout", { refresh_token: s.refresh_token });
+      } catch {
+        // The local session is gone either way; the token expires on its own.
+      }
+    }
+  },
+  me: () => api("GET", "/me", { auth: true }),
+  profile: () => api("GET", "/me/profile", { auth: true }),
+  updateProfile: (changes) => api("PATCH", "/me", { body: changes, auth: true }),
+  changePassword: (body) => api("POST", "/me/password", { body, auth: true }),
+  resetLearnerPassword: (userId) => api("POST",
+    `/admin/learners/${encodeURIComponent(userId)}/password-reset`, { auth: true }),
+};

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Sets up a machine to run or test the platform: a virtualenv with the pinned
+# dependencies, and RabbitMQ from the OS packages, started and awaited.
+# Idempotent: a second run only checks.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mkdir -p var/log
+
+say() { printf '\033[1;34m==>\033[0m %s\n' "$*"; }
+
+# --- Python ------------------------------------------------------------------
+if [ ! -x .venv/bin/python ]; then
+  say "creating virtualenv .venv"
+  python3 -m venv .venv
+fi
+if ! cmp -s requirements-dev.txt .venv/.installed-dev 2>/dev/null || \
+   ! cmp -s requirements.txt .venv/.installed 2>/dev/null; then
+  say "installing Python dependencies"
+  .venv/bin/pip install -q --upgrade pip
+  .venv/bin/pip install -q -r requirements-dev.txt
+  cp requirements.txt .venv/.installed
+  cp requirements-dev.txt .venv/.installed-dev
+fi
+
+# --- RabbitMQ ------------------------------------------------------------------
+SUDO=""
+if [ "$(id -u)" != "0" ]; then SUDO="sudo"; fi
+
+if ! command -v rabbitmq-server >/dev/null 2>&1; then
+  say "installing RabbitMQ (apt)"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq rabbitmq-server >/dev/null
+fi
+
+if ! $SUDO rabbitmq-diagnostics -q ping >/dev/null 2>&1; then
+  say "starting RabbitMQ"
+  # The management API is used by the tests to give each test its own vhost.
+  $SUDO rabbitmq-plugins enable --offline rabbitmq_management >/dev/null 2>&1 || true
+  if command -v systemctl >/dev/null 2>&1 && systemctl is-system-running >/dev/null 2>&1; then
+    $SUDO systemctl start rabbitmq-server
+  else
+    $SUDO rabbitmq-server -detached >/dev/null 2>&1 || true
+  fi
+  $SUDO timeout 120 rabbitmqctl await_startup >/dev/null
+fi
+if ! $SUDO rabbitmq-plugins is_enabled rabbitmq_management >/dev/null 2>&1; then
+  $SUDO rabbitmq-plugins enable rabbitmq_management >/dev/null
+fi
+say "RabbitMQ is up"
