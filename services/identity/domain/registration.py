@@ -81,7 +81,7 @@ def check_registration(data):
         clean = Registration().load(data)
         cross_field_rules(clean)
     except ValidationError as err:
-        raise _invalid(err.messages) from None
+        raise _invalid(err.normalized_messages()) from None
     passwords.check_policy(clean["password"], username=clean["username"])
     if clean["password"] != clean["password_confirm"]:
         raise InvalidInput("password_mismatch", "两次输入的密码不一致",
@@ -101,6 +101,6 @@ def _invalid(messages):
 
 
 def invalid_from(err):
-    return _invalid(err.messages)
+    return _invalid(err.normalized_messages())
 
 
