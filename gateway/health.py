@@ -10,7 +10,6 @@ from .rpc import RpcPool, ServiceUnavailable
 
 blp = Blueprint("health", __name__)
 _executor = ThreadPoolExecutor(max_workers=4)
-_ready_pool = None
 
 
 def deployed_services():
@@ -18,12 +17,9 @@ def deployed_services():
             if s.strip()]
 
 
-def _ping(service):
-    global _ready_pool
-    if _ready_pool is None:
-        _ready_pool = RpcPool(timeout=float(env("READYZ_TIMEOUT", "2")))
+def _ping(pool, service):
     try:
-        return service, _ready_pool.call(service, "ping") == "pong"
+        return service, pool.call(service, "ping") == "pong"
     except ServiceUnavailable:
         return service, False
 
@@ -35,7 +31,14 @@ def healthz():
 
 @blp.route("/readyz")
 def readyz():
-    results = dict(_executor.map(_ping, deployed_services()))
+    # A pool of its own with a short timeout, on the same broker as the API's pool.
+    pool = current_app.extensions.get("ready_rpc")
+    if pool is None:
+        pool = current_app.extensions["ready_rpc"] = RpcPool(
+            uri=current_app.extensions["rpc"].config["AMQP_URI"],
+            timeout=float(env("READYZ_TIMEOUT", "2")))
+    services = deployed_services()
+    results = dict(_executor.map(_ping, [pool] * len(services), services))
     ready = all(results.values())
     body = {"status": "ready" if ready else "not_ready", "services": results}
     if not ready:

@@ -1,0 +1,104 @@
+"""The platform for real: identity and orgtree in Nameko containers on the real broker
+(a fresh vhost per test), their own databases, and the gateway's Flask app calling them
+through its RPC pool."""
+import os
+import uuid
+
+import pytest
+import sqlalchemy as sa
+
+from gateway.app import create_app
+from gateway.rpc import RpcPool
+from services.common.migrations import upgrade
+from services.identity.service import IdentityService
+from services.orgtree import tree
+from services.orgtree.service import OrgTreeService
+from tests.conftest import eventually
+
+DEMO = {}
+
+
+def service_config(amqp_uri, db_url, **extra):
+    return {"AMQP_URI": amqp_uri, "DATABASE_URL": db_url, "OUTBOX_POLL_SECONDS": 0.2,
+            "max_workers": 10, **extra}
+
+
+@pytest.fixture
+def start_services(amqp_uri, container_factory, database_url):
+    # amqp_uri first: its vhost must outlive the containers at teardown.
+    """start_services(captcha=...) -> the running containers, keyed by service name."""
+    def start(captcha="off", urls=None):
+        urls = urls or {s: database_url(s) for s in ("identity", "orgtree")}
+        containers = {
+            "orgtree": container_factory(OrgTreeService,
+                                         service_config(amqp_uri, urls["orgtree"])),
+            "identity": container_factory(IdentityService, service_config(
+                amqp_uri, urls["identity"], AUTH_CAPTCHA=captcha)),
+        }
+        for container in containers.values():
+            container.start()
+        return containers
+    return start
+
+
+def seed_tree(uow_factory):
+    """A bureau with an employer that admits at once and one that reviews, plus a
+    sibling subtree for jurisdiction checks. Returns name -> id."""
+    ids = {}
+    with uow_factory("orgtree")() as uow:
+        ids["bureau"] = tree.add_org(uow, "测试人社局", "hr_bureau")
+        ids["open"] = tree.add_org(uow, "直接通过医院", "employer", ids["bureau"])
+        ids["reviewing"] = tree.add_org(uow, "需要审核集团", "employer", ids["bureau"],
+                                        review_members=True)
+        ids["other_bureau"] = tree.add_org(uow, "外市人社局", "hr_bureau")
+        ids["other"] = tree.add_org(uow, "外市单位", "employer", ids["other_bureau"])
+        uow.commit()
+    return ids
+
+
+def identity_sees_orgs(uow_factory, count):
+    from services.identity.models import orgs
+    with uow_factory("identity")() as uow:
+        return uow.session.execute(sa.select(sa.func.count()).select_from(orgs)).scalar() >= count
+
+
+@pytest.fixture
+def platform(start_services, uow_factory, amqp_uri):
+    """Services running with captcha off, the demo tree known to identity, and a Flask
+    test client of the gateway."""
+    return make_platform(start_services, uow_factory, amqp_uri, captcha="off")
+
+
+def make_platform(start_services, uow_factory, amqp_uri, captcha):
+    containers = start_services(captcha=captcha)
+    ids = seed_tree(uow_factory)
+    eventually(lambda: identity_sees_orgs(uow_factory, len(ids)), timeout=15)
+    app = create_app(RpcPool(uri=amqp_uri, timeout=10))
+    app.testing = True
+    return {"client": app.test_client(), "orgs": ids, "containers": containers,
+            "uow": uow_factory, "app": app}
+
+
+@pytest.fixture
+def postgres_url():
+    """postgres_url(service) -> a fresh, migrated PostgreSQL database (dropped after)."""
+    base = os.environ.get("TEST_POSTGRES_URL")
+    if not base:
+        pytest.fail("TEST_POSTGRES_URL is not set: run the suite with `make test`, which "
+                    "starts a throwaway PostgreSQL cluster")
+    admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
+    created = []
+
+    def make(service):
+        name = f"test_{service}_{uuid.uuid4().hex[:8]}"
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+        created.append(name)
+        url = base.rsplit("/", 1)[0] + "/" + name
+        upgrade(service, url)
+        return url
+    yield make
+    with admin.connect() as conn:
+        for name in created:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()

@@ -1,0 +1,194 @@
+"""A person's whole first visit through the gateway, against the real services and broker."""
+import pytest
+import sqlalchemy as sa
+
+from services.identity.models import captchas
+from tests.builders import registration
+from tests.conftest import eventually
+from tests.integration.conftest import make_platform
+
+pytestmark = pytest.mark.integration
+
+
+def solve_captcha(client, uow_factory):
+    """Reads the expected answer from identity's own store, as a person reads the image."""
+    response = client.get("/api/v1/auth/captcha")
+    assert response.status_code == 200
+    captcha_id = response.json["captcha_id"]
+    assert response.json["image"].startswith("data:image/png;base64,")
+    with uow_factory("identity")() as uow:
+        answer = uow.session.execute(sa.select(captchas.c.answer)
+                                     .where(captchas.c.id == captcha_id)).scalar()
+    return {"captcha_id": captcha_id, "captcha_answer": answer.lower()}
+
+
+def login(client, username, password, role="learner", captcha=None):
+    return client.post("/api/v1/auth/login", json={
+        "username": username, "password": password, "role": role, **(captcha or {})})
+
+
+def bearer(tokens):
+    return {"Authorization": f"Bearer {tokens['access_token']}"}
+
+
+def wait_until_active(client, username, password):
+    """Membership approval travels identity -> orgtree -> identity by events."""
+    def attempt():
+        response = login(client, username, password)
+        return response if response.status_code == 200 else None
+    return eventually(attempt, timeout=10, interval=0.1)
+
+
+@pytest.fixture
+def platform_with_captcha(start_services, uow_factory, amqp_uri):
+    return make_platform(start_services, uow_factory, amqp_uri, captcha="on")
+
+
+def test_register_login_profile_password_logout_with_captcha_on(platform_with_captcha):
+    p = platform_with_captcha
+    client, uow = p["client"], p["uow"]
+
+    picker = client.get("/api/v1/orgs/tree").json["items"]
+    assert {o["name"] for o in picker} == {"测试人社局", "外市人社局"}
+    found = client.get("/api/v1/orgs/tree", query_string={"q": "直接通过"}).json["items"]
+    assert found[0]["path_names"] == ["测试人社局", "直接通过医院"]
+
+    data = registration(found[0]["id"])
+    response = client.post("/api/v1/auth/register", json=data)
+    assert response.status_code == 201, response.json
+    assert response.json["org"]["review_members"] is False
+
+    # Without a captcha, login is refused.
+    response = login(client, data["username"], data["password"])
+    assert response.status_code == 422
+    assert response.json["code"] == "captcha_expired"
+
+    def attempt():
+        r = login(client, data["username"], data["password"], captcha=solve_captcha(client, uow))
+        return r if r.status_code == 200 else None
+    tokens = eventually(attempt, timeout=10, interval=0.1).json
+
+    me = client.get("/api/v1/me", headers=bearer(tokens))
+    assert me.status_code == 200
+    assert me.json["username"] == data["username"] and me.json["role"] == "learner"
+
+    profile = client.get("/api/v1/me/profile", headers=bearer(tokens)).json
+    assert profile["real_name"] == data["real_name"]
+    assert profile["org_name"] == "直接通过医院"
+
+    response = client.patch("/api/v1/me", json={"mobile": "13700001111", "education": "硕士研究生"},
+                            headers=bearer(tokens))
+    assert response.status_code == 200, response.json
+    assert response.json["mobile"] == "13700001111"
+
+    response = client.patch("/api/v1/me", json={"org_id": p["orgs"]["reviewing"]},
+                            headers=bearer(tokens))
+    assert response.status_code == 422
+    assert response.json["code"] == "org_change_needs_transfer"
+
+    response = client.post("/api/v1/me/password", headers=bearer(tokens), json={
+        "old_password": data["password"], "new_password": "Another-pass1",
+        "new_password_confirm": "Another-pass1"})
+    assert response.status_code == 200, response.json
+    tokens = response.json
+
+    response = client.post("/api/v1/auth/refresh", json={"refresh_token": tokens["refresh_token"]})
+    assert response.status_code == 200
+    tokens = response.json
+    assert client.post("/api/v1/auth/logout",
+                       json={"refresh_token": tokens["refresh_token"]}).status_code == 204
+    response = client.post("/api/v1/auth/refresh", json={"refresh_token": tokens["refresh_token"]})
+    assert response.status_code == 401
+    assert response.json["code"] == "refresh_token_reused"
+
+
+def test_person_under_a_reviewing_employer_is_told_who_reviews(platform):
+    client = platform["client"]
+    data = registration(platform["orgs"]["reviewing"])
+    assert client.post("/api/v1/auth/register", json=data).status_code == 201
+
+    def pending():
+        r = login(client, data["username"], data["password"])
+        return r if r.json.get("code") == "account_pending_review" else None
+    response = eventually(pending, timeout=10)
+    assert response.status_code == 403
+    assert response.headers["Content-Type"] == "application/problem+json"
+    assert response.json["reviewing_org"]["name"] == "需要审核集团"
+    assert "需要审核集团" in response.json["detail"]
+
+
+def grant_admin(uow_factory, org_id, org_path_hint, modules=("learner_management",)):
+    """An admin of `org_id`, created the way identity's seed does."""
+    from services.identity.domain.passwords import Hasher
+    from services.identity.models import accounts, admin_grants, roles
+    hasher = Hasher(time_cost=1, memory_cost=1024)
+    with uow_factory("identity")() as uow:
+        now = uow.clock.now()
+        user_id = uow.session.execute(sa.insert(accounts).values(
+            username=f"admin{org_id}", password_hash=hasher.hash("Admin@2026"), status="active",
+            is_learner=False, is_operator=False, must_change_password=False, failed_logins=0,
+            created_at=now, updated_at=now)).inserted_primary_key[0]
+        role_id = uow.session.execute(sa.insert(roles).values(
+            org_id=org_id, name="管理员", modules=list(modules))).inserted_primary_key[0]
+        uow.session.execute(sa.insert(admin_grants).values(
+            user_id=user_id, org_id=org_id, role_id=role_id, is_super=True, status="active",
+            granted_at=now))
+        uow.commit()
+    return f"admin{org_id}", "Admin@2026"
+
+
+def test_admin_resets_a_learner_password_within_jurisdiction_only(platform):
+    client, uow, orgs = platform["client"], platform["uow"], platform["orgs"]
+    data = registration(orgs["open"])
+    user_id = client.post("/api/v1/auth/register", json=data).json["user_id"]
+    wait_until_active(client, data["username"], data["password"])
+
+    outsider = login(client, *grant_admin(uow, orgs["other_bureau"], "/"), role="admin").json
+    response = client.post(f"/api/v1/admin/learners/{user_id}/password-reset",
+                           headers=bearer(outsider))
+    assert response.status_code == 404
+    assert response.json["code"] == "learner_not_found"
+
+    learner = login(client, data["username"], data["password"]).json
+    response = client.post(f"/api/v1/admin/learners/{user_id}/password-reset",
+                           headers=bearer(learner))
+    assert response.status_code == 403
+
+    admin = login(client, *grant_admin(uow, orgs["bureau"], "/"), role="admin").json
+    response = client.post(f"/api/v1/admin/learners/{user_id}/password-reset",
+                           headers=bearer(admin))
+    assert response.status_code == 200, response.json
+
+    response = login(client, data["username"], data["password"])
+    assert response.json["code"] == "wrong_password"
+    tokens = login(client, data["username"], data["id_number"][-6:]).json
+    assert tokens["must_change_password"] is True
+    # Until the password is changed, only the password route is open.
+    response = client.get("/api/v1/me/profile", headers=bearer(tokens))
+    assert response.status_code == 403
+    assert response.json["code"] == "password_change_required"
+    response = client.post("/api/v1/me/password", headers=bearer(tokens), json={
+        "old_password": data["id_number"][-6:], "new_password": "Fresh-start1",
+        "new_password_confirm": "Fresh-start1"})
+    assert response.status_code == 200
+    assert client.get("/api/v1/me/profile", headers=bearer(response.json)).status_code == 200
+
+
+def test_tampered_or_missing_tokens_are_refused(platform):
+    client = platform["client"]
+    assert client.get("/api/v1/me").json["code"] == "token_missing"
+    response = client.get("/api/v1/me", headers={"Authorization": "Bearer abc.def.ghi"})
+    assert response.status_code == 401 and response.json["code"] == "token_invalid"
+    data = registration(platform["orgs"]["open"])
+    client.post("/api/v1/auth/register", json=data)
+    token = wait_until_active(client, data["username"], data["password"]).json["access_token"]
+    head, body, sig = token.split(".")
+    forged = ".".join([head, body, sig[:-4] + ("AAAA" if sig[-4:] != "AAAA" else "BBBB")])
+    response = client.get("/api/v1/me", headers={"Authorization": f"Bearer {forged}"})
+    assert response.status_code == 401
+
+
+def test_readiness_names_each_service(platform):
+    response = platform["client"].get("/readyz")
+    assert response.status_code == 200
+    assert response.json["services"] == {"identity": True, "orgtree": True}
