@@ -12,6 +12,13 @@ function badges(org) {
   ];
 }
 
+/** "上级 › 上级" of an org (path_names ends with the org itself), or null. */
+function pathOf(org) {
+  const names = Array.isArray(org.path_names) ? [...org.path_names] : [];
+  if (names.length && names[names.length - 1] === org.name) names.pop();
+  return names.length ? names.join(" › ") : null;
+}
+
 /**
  * orgPicker({name: "org_id", required: true, onChange(org)}) → element with .value (the
  * chosen org or null). The element is a `.field` with data-field=name, so server errors
@@ -102,8 +109,7 @@ export function orgPicker({ name = "org_id", label = "所属组织机构", requi
     hidden.value = org ? String(org.id) : "";
     clear(current);
     if (org) {
-      const path = Array.isArray(org.path_names) && org.path_names.length
-        ? org.path_names.join(" › ") : null;
+      const path = pathOf(org);
       current.append(h("strong", {}, org.name), " ", ...badges(org),
         path ? h("span", { class: "org-path" }, path) : null);
       openButton.textContent = "重新选择";
@@ -194,9 +200,8 @@ export function orgPicker({ name = "org_id", label = "所属组织机构", requi
       row.append(h("span", { class: "twisty-spacer", "aria-hidden": "true" }));
     }
     const nameBox = h("span", { class: "org-name" }, org.name, " ", ...badges(org));
-    if (flat && Array.isArray(org.path_names) && org.path_names.length) {
-      nameBox.append(h("span", { class: "org-path" }, org.path_names.join(" › ")));
-    }
+    const path = flat ? pathOf(org) : null;
+    if (path) nameBox.append(h("span", { class: "org-path" }, path));
     row.append(nameBox);
     if (org.accepts_members) {
       row.append(h("button", {
