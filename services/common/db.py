@@ -16,6 +16,10 @@ BigId = BigInteger().with_variant(Integer(), "sqlite")
 
 
 def make_engine(url, **kwargs):
+    # psycopg2 is the driver psycogreen makes cooperative under eventlet; SQLAlchemy 2.1
+    # would pick psycopg 3 for a bare postgresql:// URL.
+    if url.startswith("postgresql://") or url.startswith("postgres://"):
+        url = "postgresql+psycopg2://" + url.split("://", 1)[1]
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False},
                                **kwargs)

@@ -2,6 +2,7 @@
 idempotent event handlers and an event entrypoint that dead-letters instead of dropping."""
 import functools
 import logging
+import os
 
 from kombu import Queue
 from nameko.amqp.publish import Publisher
@@ -54,6 +55,36 @@ class Database(DependencyProvider):
         return UnitOfWorkFactory(self)
 
 
+class Heartbeat(DependencyProvider):
+    """Touches /tmp/<service>.heartbeat every few seconds from the service's own event
+    loop; `services.common.probe` reads its age. A blocked hub stops the beat."""
+
+    interval = 5.0
+
+    def setup(self):
+        from .probe import heartbeat_path
+        self.path = heartbeat_path(self.container.service_name)
+        self._running = True
+
+    def start(self):
+        self.container.spawn_managed_thread(self._beat, identifier="heartbeat")
+
+    def stop(self):
+        self._running = False
+
+    kill = stop
+
+    def _beat(self):
+        import eventlet
+        while self._running:
+            try:
+                with open(self.path, "a"):
+                    os.utime(self.path, None)
+            except OSError as exc:
+                log.warning("heartbeat %s: %s", self.path, exc)
+            eventlet.sleep(self.interval)
+
+
 class UnitOfWorkFactory:
     def __init__(self, provider):
         self.provider = provider
@@ -77,15 +108,15 @@ def idempotent(method):
     def wrapper(self, body):
         envelope = read_envelope(body)
         with self.db() as uow:
-            if not uow.claim_event(envelope, handler_name):
-                log.info("skip duplicate %s %s", envelope["type"], envelope["id"])
-                return
-            method(self, uow, envelope["payload"], envelope)
             try:
+                if not uow.claim_event(envelope, handler_name):
+                    log.info("skip duplicate %s %s", envelope["type"], envelope["id"])
+                    return
+                method(self, uow, envelope["payload"], envelope)
                 uow.commit()
             except IntegrityError:
-                # Either a concurrent delivery of the same event won the race (then
-                # the inbox row exists and this is a duplicate) or the handler broke a
+                # Either a concurrent delivery of the same event won the race (then its
+                # inbox row exists now and this one is a duplicate) or the handler broke a
                 # constraint, which is a real failure and must be dead-lettered.
                 uow.rollback()
                 with self.db() as check:

@@ -5,7 +5,7 @@ from eventlet import tpool
 from nameko.extensions import DependencyProvider
 from nameko.rpc import rpc
 
-from services.common.dependencies import Database, event_handler, idempotent
+from services.common.dependencies import Database, Heartbeat, event_handler, idempotent
 from services.common.errors import DomainError, InvalidInput
 from services.common.settings import env, flag
 
@@ -63,6 +63,7 @@ class IdentityService:
     name = "identity"
 
     db = Database("identity", outbox, inbox)
+    heartbeat = Heartbeat()
     captcha_required = CaptchaPolicy()
     hasher = HASHER
     issuer = ISSUER

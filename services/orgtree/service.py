@@ -1,7 +1,7 @@
 """orgtree's Nameko entrypoints. Thin: unpack, call the service layer, return plain data."""
 from nameko.rpc import rpc
 
-from services.common.dependencies import Database, event_handler, idempotent
+from services.common.dependencies import Database, Heartbeat, event_handler, idempotent
 from services.common.errors import DomainError
 
 from . import membership, tree
@@ -17,6 +17,7 @@ class OrgTreeService:
     name = "orgtree"
 
     db = Database("orgtree", outbox, inbox)
+    heartbeat = Heartbeat()
 
     @rpc
     def ping(self):

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 
 from gateway.app import create_app
 from gateway.rpc import RpcPool
+from services.common.db import make_engine
 from services.common.migrations import upgrade
 from services.identity.service import IdentityService
 from services.orgtree import tree
@@ -86,7 +87,7 @@ def postgres_url():
     if not base:
         pytest.fail("TEST_POSTGRES_URL is not set: run the suite with `make test`, which "
                     "starts a throwaway PostgreSQL cluster")
-    admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
+    admin = make_engine(base, isolation_level="AUTOCOMMIT")
     created = []
 
     def make(service):

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Sets up and runs the whole test suite: unit tests, then integration tests against the
+# real RabbitMQ and a throwaway PostgreSQL cluster (races and uniqueness run there).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+./scripts/setup.sh
+
+eval "$(./scripts/test_postgres.sh start)"
+trap './scripts/test_postgres.sh stop' EXIT
+
+export PYTHONWARNINGS="ignore::DeprecationWarning"
+.venv/bin/python -m pytest "$@"

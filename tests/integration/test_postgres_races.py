@@ -1,0 +1,130 @@
+"""Races and uniqueness on PostgreSQL, where they are real (psycopg2 made cooperative by
+psycogreen, so green threads really interleave their transactions)."""
+import eventlet
+import pytest
+import sqlalchemy as sa
+from kombu import Connection, Queue
+from nameko.standalone.rpc import ClusterRpcProxy
+from nameko.testing.services import worker_factory
+
+from services.common.clock import Clock
+from services.common.errors import Conflict
+from services.common.relay import OutboxRelay, event_exchange
+from services.common.scripting import UnitOfWorkFactory
+from services.identity import models as identity_models
+from services.identity.service import IdentityService
+from services.orgtree import models as orgtree_models
+from services.orgtree import tree
+from tests.builders import citizen_id, envelope, org_payload, registration
+from tests.conftest import eventually
+from tests.integration.conftest import identity_sees_orgs
+
+pytestmark = [pytest.mark.integration, pytest.mark.postgres]
+
+
+@pytest.fixture
+def pg_platform(postgres_url, start_services, clock):
+    urls = {"identity": postgres_url("identity"), "orgtree": postgres_url("orgtree")}
+    factories = {
+        "identity": UnitOfWorkFactory("identity", identity_models.outbox, identity_models.inbox,
+                                      url=urls["identity"], clock=clock),
+        "orgtree": UnitOfWorkFactory("orgtree", orgtree_models.outbox, orgtree_models.inbox,
+                                     url=urls["orgtree"], clock=clock),
+    }
+    containers = start_services(urls=urls)
+    with factories["orgtree"]() as uow:
+        org_id = tree.add_org(uow, "并发测试单位", "employer")
+        uow.commit()
+    eventually(lambda: identity_sees_orgs(factories.__getitem__, 1), timeout=15)
+    return {"urls": urls, "uow": factories, "org_id": org_id, "containers": containers}
+
+
+def race(amqp_uri, payloads):
+    """Send every registration at once, each on its own RPC proxy."""
+    def one(payload):
+        with ClusterRpcProxy({"AMQP_URI": amqp_uri}, timeout=30) as rpc:
+            try:
+                return rpc.identity.register(payload)
+            except Conflict as exc:
+                return exc
+    pool = eventlet.GreenPool(len(payloads))
+    return list(pool.imap(one, payloads))
+
+
+def test_racing_registrations_with_one_username_make_one_account(pg_platform, amqp_uri):
+    org_id = pg_platform["org_id"]
+    payloads = [registration(org_id, username="samename", id_number=citizen_id())
+                for _ in range(12)]
+    results = race(amqp_uri, payloads)
+    created = [r for r in results if isinstance(r, dict)]
+    refused = [r for r in results if isinstance(r, Conflict)]
+    assert len(created) == 1 and len(refused) == 11
+    assert {r.code for r in refused} <= {"username_taken", "already_registered"}
+    with pg_platform["uow"]["identity"]() as uow:
+        assert uow.session.execute(sa.select(sa.func.count()).select_from(
+            identity_models.accounts)).scalar() == 1
+        assert uow.session.execute(sa.select(sa.func.count()).select_from(
+            identity_models.outbox).where(identity_models.outbox.c.event_type == "user_registered")
+        ).scalar() == 1
+
+
+def test_racing_registrations_with_one_id_number_make_one_account(pg_platform, amqp_uri):
+    org_id = pg_platform["org_id"]
+    number = citizen_id()
+    payloads = [registration(org_id, username=f"racer{i}", id_number=number) for i in range(12)]
+    results = race(amqp_uri, payloads)
+    assert sum(isinstance(r, dict) for r in results) == 1
+    assert all(r.code in ("id_number_registered", "already_registered")
+               for r in results if isinstance(r, Conflict))
+
+
+def test_concurrent_deliveries_of_one_event_apply_it_once(postgres_url):
+    url = postgres_url("identity")
+    factory = UnitOfWorkFactory("identity", identity_models.outbox, identity_models.inbox,
+                                url=url)
+    service = worker_factory(IdentityService, db=factory, captcha_required=False)
+    service.on_org_registered(envelope("orgtree", "org_registered", org_payload(3)))
+    result = service.register(registration(3))
+    approved = envelope("orgtree", "member_approved", {
+        "membership_id": 1, "user_id": result["user_id"], "org_id": 3, "approved_by": None})
+    pool = eventlet.GreenPool(10)
+    list(pool.imap(lambda _: service.on_member_approved(approved), range(10)))
+    with factory() as uow:
+        activated = uow.session.execute(sa.select(sa.func.count()).select_from(
+            identity_models.outbox).where(identity_models.outbox.c.event_type == "user_activated")
+        ).scalar()
+        applied = uow.session.execute(sa.select(sa.func.count()).select_from(
+            identity_models.inbox).where(identity_models.inbox.c.event_id == approved["id"])
+        ).scalar()
+    assert activated == 1 and applied == 1
+
+
+def test_two_relays_on_one_outbox_publish_each_event_once(postgres_url, amqp_uri):
+    url = postgres_url("orgtree")
+    factory = UnitOfWorkFactory("orgtree", orgtree_models.outbox, orgtree_models.inbox, url=url)
+    total = 400
+    with factory() as uow:
+        for i in range(total):
+            tree.add_org(uow, f"单位{i}", "employer")
+        uow.commit()
+    queue = Queue("count-org-registered", exchange=event_exchange("orgtree"),
+                  routing_key="org_registered", durable=False, auto_delete=False)
+    with Connection(amqp_uri) as conn:
+        queue.bind(conn.default_channel).declare()
+    relays = [OutboxRelay(factory.engine, orgtree_models.outbox, "orgtree", amqp_uri, Clock(),
+                          batch_size=25) for _ in range(2)]
+
+    def drain(relay):
+        sent = 0
+        while True:
+            n = relay.publish_pending()
+            sent += n
+            if n == 0:
+                return sent
+            eventlet.sleep(0)
+    pool = eventlet.GreenPool(2)
+    sent = list(pool.imap(drain, relays))
+    assert sum(sent) == total and all(s > 0 for s in sent), sent
+    with Connection(amqp_uri) as conn:
+        _, messages, _ = queue.bind(conn.default_channel).queue_declare(passive=True)
+    assert messages == total
