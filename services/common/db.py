@@ -2,8 +2,8 @@
 import json
 import logging
 
-from sqlalchemy import (BigInteger, Column, DateTime, Index, Integer, String, Table, Text,
-                        create_engine, event, insert, select)
+from sqlalchemy import (BigInteger, Column, DateTime, Index, Integer, MetaData, String, Table,
+                        Text, create_engine, event, insert, select)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 
@@ -37,6 +37,15 @@ def make_engine(url, **kwargs):
     kwargs.setdefault("max_overflow", 10)
     kwargs.setdefault("pool_pre_ping", True)
     return create_engine(url, **kwargs)
+
+
+def service_metadata():
+    """A MetaData whose constraint names are stable, so Alembic can alter them later."""
+    return MetaData(naming_convention={
+        "ix": "ix_%(column_0_label)s", "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s"})
 
 
 def outbox_table(metadata):

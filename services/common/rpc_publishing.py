@@ -13,6 +13,12 @@ class TransientPublisher(Publisher):
     use_confirms = False
     delivery_mode = NON_PERSISTENT
 
+    def publish(self, payload, **kwargs):
+        # Nameko asks for mandatory delivery to detect unknown services, which needs
+        # confirms; without them the caller's timeout (a 503 at the gateway) says it.
+        kwargs["mandatory"] = False
+        return super().publish(payload, **kwargs)
+
 
 def use_transient_rpc():
     """Switch Nameko's RPC request and reply publishers; RPC_FAST_PUBLISH=off keeps the

@@ -1,14 +1,10 @@
 """identity's tables. Only this service reads or writes them."""
 from sqlalchemy import (JSON, Boolean, Column, Date, DateTime, ForeignKey, Index, Integer,
-                        MetaData, String, Table, Text, UniqueConstraint)
+                        String, Table, Text, UniqueConstraint)
 
-from services.common.db import BigId, inbox_table, outbox_table
+from services.common.db import BigId, inbox_table, outbox_table, service_metadata
 
-metadata = MetaData(naming_convention={
-    "ix": "ix_%(column_0_label)s", "uq": "uq_%(table_name)s_%(column_0_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s"})
+metadata = service_metadata()
 
 accounts = Table(
     "accounts", metadata,

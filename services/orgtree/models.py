@@ -1,14 +1,10 @@
 """orgtree's tables. Only this service reads or writes them."""
-from sqlalchemy import (Boolean, Column, DateTime, ForeignKey, Index, Integer, MetaData, String,
+from sqlalchemy import (Boolean, Column, DateTime, ForeignKey, Index, Integer, String,
                         Table, Text)
 
-from services.common.db import BigId, inbox_table, outbox_table
+from services.common.db import BigId, inbox_table, outbox_table, service_metadata
 
-metadata = MetaData(naming_convention={
-    "ix": "ix_%(column_0_label)s", "uq": "uq_%(table_name)s_%(column_0_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s"})
+metadata = service_metadata()
 
 org_units = Table(
     "org_units", metadata,
