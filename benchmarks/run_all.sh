@@ -15,6 +15,7 @@ trap 'kill -INT $PLATFORM 2>/dev/null; wait $PLATFORM 2>/dev/null || true' EXIT
 for _ in $(seq 1 180); do grep -q "is running" "$VAR_DIR/platform.out" 2>/dev/null && break; sleep 1; done
 grep -q "is running" "$VAR_DIR/platform.out" || { cat "$VAR_DIR/platform.out"; exit 1; }
 PY=.venv/bin/python
+export PYTHONPATH="$PWD"
 
 cpu_share() { # run a load generator under time(1) and report its CPU share
   /usr/bin/time -f "    load generator CPU: %P of one core (2 cores in all)" "$@"

@@ -24,6 +24,7 @@ log = logging.getLogger("gateway")
 
 MAX_BODY_BYTES = 64 * 1024
 SWAGGER_ASSETS = Path(swagger_ui_bundle.swagger_ui_path)
+WEB_CLIENT = Path(__file__).resolve().parent / "web"
 # Routes whose body is not JSON (payment callbacks, uploads) declare themselves here.
 NON_JSON_ENDPOINTS = set()
 
@@ -71,6 +72,15 @@ def create_app(rpc_pool=None):
     @app.route("/api/v1/docs-assets/<path:filename>")
     def docs_assets(filename):
         return send_from_directory(SWAGGER_ASSETS, filename, max_age=86400)
+
+    # The web client: static files, no build step; API routes take precedence.
+    @app.route("/")
+    def web_index():
+        return send_from_directory(WEB_CLIENT, "index.html")
+
+    @app.route("/<name>")
+    def web_file(name):
+        return send_from_directory(WEB_CLIENT, name, max_age=300)
 
     @app.before_request
     def _request_id_and_content_type():

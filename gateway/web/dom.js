@@ -84,7 +84,7 @@ export function field(spec) {
         h("span", {}, o.label)));
     });
     group.append(row);
-    wrap.append(group, hintLine, errorLine);
+    append(wrap, [group, hintLine, errorLine]);
     return wrap;
   }
 
@@ -108,7 +108,7 @@ export function field(spec) {
       value: value === null || value === undefined ? "" : String(value),
     });
   }
-  wrap.append(labelEl, control, hintLine, errorLine);
+  append(wrap, [labelEl, control, hintLine, errorLine]);
   return wrap;
 }
 

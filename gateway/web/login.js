@@ -140,15 +140,6 @@ export async function loginView(main, ctx) {
         }
         break;
       }
-      case "account_locked": {
-        content.push(err.detail);
-        const until = err.problem.locked_until ? new Date(err.problem.locked_until) : null;
-        if (until && !Number.isNaN(until.getTime())) {
-          content.push(h("span", { class: "alert-note" }, "可再次尝试的时间：",
-            until.toLocaleString("zh-CN", { hour12: false })));
-        }
-        break;
-      }
       default:
         content.push(err.detail);
     }
@@ -161,7 +152,8 @@ export async function loginView(main, ctx) {
     if (err.code === "captcha_wrong" || err.code === "captcha_expired") {
       form.querySelector('[data-field="captcha_answer"] input').focus();
     } else if (!focusFirstError(form)) {
-      const target = err.code === "wrong_password" ? "password" : "captcha_answer";
+      const target = { wrong_password: "password", account_not_found: "username" }[err.code]
+        || "captcha_answer";
       form.querySelector(`[data-field="${target}"] input`).focus();
     }
   }

@@ -1,7 +1,7 @@
 // 所属组织机构 picker: the org tree expanded level by level (GET /orgs/tree?parent_id=…) or
 // searched by name (?q=…). Only nodes with accepts_members can be chosen.
 import { endpoints } from "./api.js";
-import { clear, h, nextId } from "./dom.js";
+import { append, clear, h, nextId } from "./dom.js";
 
 const REVIEW_BADGE = "需单位审核";
 
@@ -110,8 +110,8 @@ export function orgPicker({ name = "org_id", label = "所属组织机构", requi
     clear(current);
     if (org) {
       const path = pathOf(org);
-      current.append(h("strong", {}, org.name), " ", ...badges(org),
-        path ? h("span", { class: "org-path" }, path) : null);
+      append(current, [h("strong", {}, org.name), " ", badges(org),
+        path ? h("span", { class: "org-path" }, path) : null]);
       openButton.textContent = "重新选择";
       box.classList.remove("invalid");
       box.querySelector(".field-error").textContent = "";

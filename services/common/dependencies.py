@@ -15,6 +15,7 @@ from .clock import Clock
 from .db import UnitOfWork, make_engine, replay_events, session_factory
 from .events import read_envelope
 from .relay import OutboxRelay
+from .settings import database_url
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +33,7 @@ class Database(DependencyProvider):
 
     def setup(self):
         config = self.container.config
-        self.engine = make_engine(config[self.url_key])
+        self.engine = make_engine(config.get(self.url_key) or database_url(self.producer))
         self.sessions = session_factory(self.engine)
         self.relay = OutboxRelay(self.engine, self.outbox, self.producer, config["AMQP_URI"],
                                  self.clock,

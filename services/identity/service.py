@@ -117,7 +117,7 @@ class IdentityService:
             account = authentication.find_account(uow, login_name)
             if account is None:
                 authentication.fail(uow, login_name, role, authentication.NO_ACCOUNT,
-                                    client=client, extra={"register_url": "/register"})
+                                    client=client, extra={"register_url": "/#/register"})
             authentication.check_not_locked(uow, account, login_name, role, client)
         # The KDF runs outside any transaction.
         password_ok = self.hasher.verify(account["password_hash"], data.get("password") or "")
