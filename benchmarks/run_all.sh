@@ -17,8 +17,10 @@ grep -q "is running" "$VAR_DIR/platform.out" || { cat "$VAR_DIR/platform.out"; e
 PY=.venv/bin/python
 export PYTHONPATH="$PWD"
 
-cpu_share() { # run a load generator under time(1) and report its CPU share
+cpu_share() { # run a load generator under time(1); print its CPU share and everyone's
+  ( sleep 3; $PY benchmarks/cpu_share.py 10 ) &
   /usr/bin/time -f "    load generator CPU: %P of one core (2 cores in all)" "$@"
+  wait
 }
 
 echo "== setup"
@@ -45,9 +47,14 @@ for route in "/api/v1/auth/vocabularies" "/api/v1/orgs/tree" "/api/v1/me/profile
   echo "== 3. one-RPC route GET $route: saturated, wrk 32 connections, $DURATION"
   cpu_share wrk -t2 -c32 -d"$DURATION" --latency -H "Authorization: Bearer $TOKEN" "$BASE$route" \
     | grep -E "Requests/sec|Latency|99%|Non-2xx" || true
-  echo "== 3b. GET $route at a constant 400 req/s: hey -c 32 -q 12.5, $DURATION"
-  cpu_share hey -z "$DURATION" -c 32 -q 12.5 -H "Authorization: Bearer $TOKEN" "$BASE$route" \
-    | grep -E "Requests/sec|99% in|50% in|\[[0-9]+\]" || true
+  # hey starts its workers in phase: -c N at N*q = 400 req/s sends bursts of N requests
+  # every N/400 s, so the burst size, not only the rate, sets the tail.
+  for c in 8 16 32; do
+    q=$(python3 -c "print(400 / $c)")
+    echo "== 3b. GET $route at a constant 400 req/s: hey -c $c -q $q (bursts of $c), $DURATION"
+    hey -z "$DURATION" -c "$c" -q "$q" -H "Authorization: Bearer $TOKEN" "$BASE$route" \
+      | grep -E "Requests/sec|99% in|50% in|\[[0-9]+\]" || true
+  done
   echo
 done
 
