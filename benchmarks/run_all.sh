@@ -40,20 +40,20 @@ TOKEN=$($PY benchmarks/login_token.py "$BASE")
 
 echo "== 2. GET /api/v1/me from the token's claims (no RPC): wrk, 32 connections, $DURATION"
 cpu_share wrk -t2 -c32 -d"$DURATION" --latency -H "Authorization: Bearer $TOKEN" "$BASE/api/v1/me" \
-  | grep -E "Requests/sec|Latency|99%|Non-2xx" || true
+  | grep -E "Requests/sec|Latency|99%|Non-2xx|cpu " || true
 echo
 
 for route in "/api/v1/auth/vocabularies" "/api/v1/orgs/tree" "/api/v1/me/profile"; do
   echo "== 3. one-RPC route GET $route: saturated, wrk 32 connections, $DURATION"
   cpu_share wrk -t2 -c32 -d"$DURATION" --latency -H "Authorization: Bearer $TOKEN" "$BASE$route" \
-    | grep -E "Requests/sec|Latency|99%|Non-2xx" || true
+    | grep -E "Requests/sec|Latency|99%|Non-2xx|cpu " || true
   # hey starts its workers in phase: -c N at N*q = 400 req/s sends bursts of N requests
   # every N/400 s, so the burst size, not only the rate, sets the tail.
   for c in 8 16 32; do
     q=$(python3 -c "print(400 / $c)")
     echo "== 3b. GET $route at a constant 400 req/s: hey -c $c -q $q (bursts of $c), $DURATION"
     hey -z "$DURATION" -c "$c" -q "$q" -H "Authorization: Bearer $TOKEN" "$BASE$route" \
-      | grep -E "Requests/sec|99% in|50% in|\[[0-9]+\]" || true
+      | grep -E "Requests/sec|99% in|50% in|responses|cpu " || true
   done
   echo
 done
@@ -62,4 +62,4 @@ echo "== 4. login rate (Argon2id verify + audit + refresh token): hey -c 8, $DUR
 BODY="$VAR_DIR/login.json"
 echo '{"username": "zhangwei", "password": "Learner@2026"}' >"$BODY"
 cpu_share hey -z "$DURATION" -c 8 -m POST -T application/json -D "$BODY" "$BASE/api/v1/auth/login" \
-  | grep -E "Requests/sec|99% in|50% in|\[[0-9]+\]" || true
+  | grep -E "Requests/sec|99% in|50% in|responses|cpu " || true

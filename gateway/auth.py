@@ -22,18 +22,22 @@ class PublicKeys:
     def __init__(self, rpc):
         self._rpc = rpc
         self._keys = {}
-        self._fetched_at = 0.0
+        self._fetched_at = None
         self._lock = threading.Lock()
 
     def get(self, kid):
         key = self._keys.get(kid)
-        if key is None and time.monotonic() - self._fetched_at > 30:
-            with self._lock:
-                self._fetched_at = time.monotonic()
+        if key is not None:
+            return key
+        with self._lock:  # concurrent first requests wait for one fetch, then re-check
+            key = self._keys.get(kid)
+            stale = self._fetched_at is None or time.monotonic() - self._fetched_at > 30
+            if key is None and stale:
                 keys = self._rpc.identity.public_keys()
                 self._keys = {k["kid"]: serialization.load_pem_public_key(k["pem"].encode())
                               for k in keys}
-            key = self._keys.get(kid)
+                self._fetched_at = time.monotonic()
+                key = self._keys.get(kid)
         return key
 
 

@@ -1,0 +1,102 @@
+"""The gateway's own behaviour, with the RPC pool replaced by a stub (the services' side
+is covered by the integration tests): every error is problem+json, nothing internal
+leaks, the docs work offline."""
+import pytest
+
+from gateway.app import create_app
+from gateway.rpc import ServiceUnavailable
+from services.common.errors import Conflict
+
+
+class StubPool:
+    """Answers every RPC by calling `behaviour(service, method)`."""
+
+    def __init__(self, behaviour):
+        self.behaviour = behaviour
+        self.config = {"AMQP_URI": "amqp://stub/"}
+
+    def call(self, service, method, *args, **kwargs):
+        return self.behaviour(service, method)
+
+    def __getattr__(self, service):
+        return type("S", (), {"__getattr__": lambda _, m: lambda *a, **k: self.call(service, m)})()
+
+
+def client(behaviour):
+    app = create_app(StubPool(behaviour))
+    return app.test_client()
+
+
+def raise_(exc):
+    def behaviour(service, method):
+        raise exc
+    return behaviour
+
+
+def test_unexpected_error_is_a_clean_500_with_a_request_id(caplog):
+    response = client(raise_(RuntimeError("secret internals: password=hunter2"))).get(
+        "/api/v1/orgs/tree", headers={"X-Request-Id": "req-123"})
+    assert response.status_code == 500
+    assert response.mimetype == "application/problem+json"
+    assert response.json["code"] == "internal_error"
+    assert response.json["request_id"] == "req-123"
+    assert response.headers["X-Request-Id"] == "req-123"
+    assert "hunter2" not in response.get_data(as_text=True)
+    assert "Traceback" not in response.get_data(as_text=True)
+    assert "req-123" in caplog.text  # logged with the request id
+
+
+@pytest.mark.parametrize("reason,status,code", [("timeout", 504, "upstream_timeout"),
+                                                ("OperationalError", 503, "service_unavailable")])
+def test_service_not_answering_is_503_or_504_with_retry_after(reason, status, code):
+    response = client(raise_(ServiceUnavailable("orgtree", reason))).get("/api/v1/orgs/tree")
+    assert response.status_code == status
+    assert response.json["code"] == code
+    assert response.headers["Retry-After"] == "5"
+
+
+def test_domain_error_keeps_its_code_fields_and_chinese_text():
+    error = Conflict("username_taken", "该用户名已被注册，请换一个", fields={"username": ["该用户名已被注册"]})
+    response = client(raise_(error)).get("/api/v1/orgs/tree")
+    assert response.status_code == 409
+    assert response.json["code"] == "username_taken"
+    assert response.json["errors"] == {"username": ["该用户名已被注册"]}
+
+
+def test_readyz_reports_each_service_and_fails_when_one_is_down():
+    def behaviour(service, method):
+        if service == "orgtree":
+            raise ServiceUnavailable("orgtree", "timeout")
+        return "pong"
+    app = create_app(StubPool(behaviour))
+    app.extensions["ready_rpc"] = StubPool(behaviour)
+    response = app.test_client().get("/readyz")
+    assert response.status_code == 503
+    assert response.json["services"] == {"identity": True, "orgtree": False}
+
+
+def test_openapi_lists_the_contract_paths():
+    spec = client(raise_(AssertionError)).get("/api/v1/openapi.json").json
+    for path in ("/api/v1/auth/register", "/api/v1/auth/captcha", "/api/v1/auth/login",
+                 "/api/v1/auth/refresh", "/api/v1/auth/logout", "/api/v1/me",
+                 "/api/v1/me/password", "/api/v1/orgs/tree"):
+        assert path in spec["paths"], path
+    assert "patch" in spec["paths"]["/api/v1/me"]
+    register = spec["components"]["schemas"]["RegisterBody"]["properties"]
+    assert {"username", "password_confirm", "org_id", "id_type", "title_status"} <= set(register)
+
+
+def test_docs_page_loads_its_scripts_from_the_gateway_itself():
+    c = client(raise_(AssertionError))
+    page = c.get("/api/v1/docs").get_data(as_text=True)
+    assert "/api/v1/docs-assets/swagger-ui-bundle.js" in page
+    assert "cdn" not in page.lower()
+    assert c.get("/api/v1/docs-assets/swagger-ui-bundle.js").status_code == 200
+    assert c.get("/api/v1/docs-assets/swagger-ui.css").status_code == 200
+
+
+def test_web_client_is_served_and_paths_cannot_escape_it():
+    c = client(raise_(AssertionError))
+    assert "<meta charset=\"utf-8\">" in c.get("/").get_data(as_text=True).lower()
+    assert c.get("/app.js").mimetype == "text/javascript"
+    assert c.get("/..%2Fapp.py").status_code == 404
