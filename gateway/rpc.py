@@ -1,7 +1,6 @@
 """Long-lived Nameko RPC proxies, one per gateway thread (ClusterRpcProxy is not
 thread-safe, and a proxy per request costs a reply queue and ~15 ms)."""
 import logging
-import socket
 import threading
 
 from kombu.exceptions import OperationalError
@@ -59,7 +58,7 @@ class RpcPool:
             # keeps a late reply from being taken for the next call's.
             self._discard()
             raise ServiceUnavailable(service, "timeout") from None
-        except (UnknownService, OperationalError, ConnectionError, socket.error, OSError) as exc:
+        except (UnknownService, OperationalError, OSError) as exc:
             self._discard()
             raise ServiceUnavailable(service, type(exc).__name__) from None
 

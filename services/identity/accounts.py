@@ -20,6 +20,8 @@ PROFILE_FIELDS = ("org_id", "real_name", "mobile", "email", "id_type", "id_numbe
 
 def register(uow, hasher, data):
     clean = check_registration(data)
+    # The KDF runs before the transaction starts, so no connection waits on it.
+    password_hash = hasher.hash(clean.pop("password"))
     org = uow.session.execute(select(orgs).where(orgs.c.id == clean["org_id"])).mappings().first()
     if org is None or org["status"] != "approved":
         raise InvalidInput("org_not_found", "所选组织机构不存在或未通过审核",
@@ -28,7 +30,6 @@ def register(uow, hasher, data):
         raise InvalidInput("org_not_registrable", "专业技术人员须注册在用人单位下，请重新选择",
                            fields={"org_id": ["请选择用人单位"]})
     _ensure_unique(uow, clean["username"], clean["id_number"])
-    password_hash = hasher.hash(clean.pop("password"))
     now = uow.clock.now()
     username = clean.pop("username")
     try:
@@ -85,7 +86,8 @@ def set_membership_status(uow, user_id, org_id, status):
 def get_profile(uow, user_id):
     row = uow.session.execute(
         select(accounts.c.id, accounts.c.username, accounts.c.status,
-               accounts.c.must_change_password, accounts.c.created_at, people, orgs.c.name.label("org_name"))
+               accounts.c.must_change_password, accounts.c.created_at, people,
+               orgs.c.name.label("org_name"))
         .select_from(accounts.outerjoin(people, people.c.user_id == accounts.c.id)
                      .outerjoin(orgs, orgs.c.id == people.c.org_id))
         .where(accounts.c.id == user_id)).mappings().first()

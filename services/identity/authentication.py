@@ -7,8 +7,8 @@ from services.common.clock import as_utc
 from services.common.errors import Forbidden, Locked, Unauthenticated
 
 from .domain import id_documents, lockout
-from .domain.login_failures import (DISABLED, LOCKED, NO_ACCOUNT, PENDING, REJECTED,
-                                    WRONG_PASSWORD, WRONG_ROLE)
+from .domain.login_failures import (DISABLED, LOCKED, PENDING, REJECTED, WRONG_PASSWORD,
+                                    WRONG_ROLE)
 from .models import accounts, admin_grants, login_audit, orgs, people, refresh_tokens, roles
 from .tokens import ACCESS_TTL, REFRESH_TTL, hash_refresh_token, new_refresh_token
 
@@ -53,10 +53,15 @@ def check_not_locked(uow, account, login_name, role, client):
 
 
 def record_wrong_password(uow, account, login_name, role, client):
-    failed, until = lockout.after_failure(account["failed_logins"], uow.clock.now())
-    uow.session.execute(update(accounts).where(accounts.c.id == account["id"])
-                        .values(failed_logins=failed, locked_until=until))
+    # Counted in the database, not in Python, so concurrent wrong attempts all count.
+    failed = uow.session.execute(
+        update(accounts).where(accounts.c.id == account["id"])
+        .values(failed_logins=accounts.c.failed_logins + 1)
+        .returning(accounts.c.failed_logins)).scalar()
+    remaining, until = lockout.after_failure(failed - 1, uow.clock.now())
     if until:
+        uow.session.execute(update(accounts).where(accounts.c.id == account["id"])
+                            .values(failed_logins=remaining, locked_until=until))
         fail(uow, login_name, role, LOCKED, Locked, account["id"], client,
              extra={"locked_until": until.isoformat()},
              until=until.astimezone(BEIJING).strftime("%H:%M"))

@@ -58,7 +58,7 @@ def wait_for_org_copy(make_uow, ids, wait_seconds=60):
 
 
 def seed(make_uow, hasher):
-    names = {a[3] for a in ADMINS} | {l[5] for l in LEARNERS}
+    names = {a[3] for a in ADMINS} | {learner[5] for learner in LEARNERS}
     ids = org_ids_by_name(names)
     wait_for_org_copy(make_uow, set(ids.values()))
     created = seed_staff(make_uow, hasher, ids)

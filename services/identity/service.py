@@ -11,6 +11,7 @@ from services.common.settings import env, flag
 
 from . import accounts, authentication, captcha_store, org_copy
 from .domain import passwords, permissions, vocab
+from .domain.login_failures import NO_ACCOUNT
 from .models import inbox, outbox
 from .tokens import TokenIssuer
 from services.common.runtime import prepare_service_process
@@ -112,11 +113,16 @@ class IdentityService:
             raise InvalidInput("role_invalid", "登录角色不正确", fields={"role": ["登录角色不正确"]})
         if self.captcha_required:
             with self.db() as uow:
-                captcha_store.consume(uow, data.get("captcha_id"), data.get("captcha_answer"))
+                try:
+                    captcha_store.consume(uow, data.get("captcha_id"), data.get("captcha_answer"))
+                except InvalidInput as exc:
+                    authentication.audit(uow, login_name, role, exc.code, client=client)
+                    uow.commit()
+                    raise
         with self.db() as uow:
             account = authentication.find_account(uow, login_name)
             if account is None:
-                authentication.fail(uow, login_name, role, authentication.NO_ACCOUNT,
+                authentication.fail(uow, login_name, role, NO_ACCOUNT,
                                     client=client, extra={"register_url": "/#/register"})
             authentication.check_not_locked(uow, account, login_name, role, client)
         # The KDF runs outside any transaction.

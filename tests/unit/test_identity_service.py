@@ -172,6 +172,11 @@ def test_captcha_is_single_use_and_expires(db, clock):
     with pytest.raises(InvalidInput) as err:
         login(service, "nobody", "x", captcha_id=captcha["captcha_id"], captcha_answer="AAAA")
     assert err.value.code == "captcha_expired"
+    with db() as uow:  # every attempt is audited, captcha failures included
+        outcomes = uow.session.execute(select(models.login_audit.c.outcome)
+                                       .order_by(models.login_audit.c.id)).scalars().all()
+    assert outcomes == ["account_not_found", "captcha_expired", "captcha_wrong",
+                        "captcha_expired"]
 
 
 def test_refresh_rotates_and_a_reused_token_ends_every_session(identity):
