@@ -12,11 +12,8 @@ _serial = itertools.count(100)
 
 def citizen_id(birth="19900101", male=True, region="120101"):
     """A citizen ID number with a correct GB 11643 check digit."""
-    seq = next(_serial) % 1000
-    seq_digits = f"{seq:03d}"
-    last = int(seq_digits[2])
-    if (last % 2 == 1) != male:
-        seq_digits = seq_digits[:2] + str((last + 1) % 10)
+    # Odd sequence digits are men's, even women's; 500 distinct numbers per sex and date.
+    seq_digits = f"{(2 * (next(_serial) % 500) + (1 if male else 0)):03d}"
     body = region + birth + seq_digits
     return body + ric.calc_check_digit(body + "0")
 

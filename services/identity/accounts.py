@@ -3,7 +3,7 @@ profile, passwords. Functions take a unit of work and plain data, return plain d
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from services.common.errors import Conflict, Forbidden, InvalidInput, NotFound
+from services.common.errors import Conflict, InvalidInput, NotFound
 
 from .domain import profile as profile_rules
 from .domain import passwords, permissions
@@ -159,16 +159,11 @@ def store_password(uow, user_id, password_hash, must_change):
 def target_for_reset(uow, actor, user_id):
     """The learner an admin may reset: inside the admin's jurisdiction, or NotFound
     (an admin learns nothing about people outside it)."""
+    scope = permissions.require_module(actor, "learner_management")
     row = uow.session.execute(
         select(people.c.user_id, people.c.id_number, orgs.c.path)
         .select_from(people.outerjoin(orgs, orgs.c.id == people.c.org_id))
         .where(people.c.user_id == user_id)).first()
-    if actor.get("role") == "operator":
-        allowed = row is not None
-    else:
-        if "learner_management" not in (actor.get("modules") or []):
-            raise Forbidden("module_required", "您的角色没有“专技人员管理”权限")
-        allowed = row is not None and permissions.in_jurisdiction(actor.get("org_path"), row.path)
-    if not allowed:
+    if row is None or (scope is not None and not permissions.in_jurisdiction(scope, row.path)):
         raise NotFound("learner_not_found", "在您的管辖范围内未找到该人员")
     return row

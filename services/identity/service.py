@@ -9,7 +9,7 @@ from services.common.dependencies import Database, Heartbeat, event_handler, ide
 from services.common.errors import DomainError, InvalidInput
 from services.common.settings import env, flag
 
-from . import accounts, authentication, captcha_store, org_copy
+from . import accounts, admins, authentication, captcha_store, directory, org_copy
 from .domain import passwords, permissions, vocab
 from .domain.login_failures import NO_ACCOUNT
 from .models import inbox, outbox
@@ -193,6 +193,72 @@ class IdentityService:
                                              "by_user_id": int(actor["user_id"])})
             uow.commit()
         return {"user_id": target.user_id, "must_change_password": True}
+
+    @rpc(expected_exceptions=expected)
+    def search_learners(self, actor, query):
+        with self.db() as uow:
+            return directory.search_learners(uow, actor, query)
+
+    @rpc(expected_exceptions=expected)
+    def get_learner(self, actor, user_id):
+        with self.db() as uow:
+            return directory.learner_in_scope(uow, actor, int(user_id))
+
+    # --- roles and admins (super admins of an org) ---------------------------
+
+    @rpc(expected_exceptions=expected)
+    def list_roles(self, actor, org_id=None):
+        with self.db() as uow:
+            return admins.list_roles(uow, actor, org_id)
+
+    @rpc(expected_exceptions=expected)
+    def create_role(self, actor, data, org_id=None):
+        with self.db() as uow:
+            return admins.create_role(uow, actor, data, org_id)
+
+    @rpc(expected_exceptions=expected)
+    def update_role(self, actor, role_id, data, org_id=None):
+        with self.db() as uow:
+            return admins.update_role(uow, actor, int(role_id), data, org_id)
+
+    @rpc(expected_exceptions=expected)
+    def delete_role(self, actor, role_id, org_id=None):
+        with self.db() as uow:
+            admins.delete_role(uow, actor, int(role_id), org_id)
+
+    @rpc(expected_exceptions=expected)
+    def list_admins(self, actor, org_id=None):
+        with self.db() as uow:
+            return admins.list_admins(uow, actor, org_id)
+
+    @rpc(expected_exceptions=expected)
+    def add_admin(self, actor, data, org_id=None):
+        with self.db() as uow:
+            return admins.add_admin(uow, actor, data, org_id)
+
+    @rpc(expected_exceptions=expected)
+    def set_admin_status(self, actor, grant_id, status, org_id=None):
+        if status not in ("active", "disabled", "revoked"):
+            raise InvalidInput("status_invalid", "状态不正确", fields={"status": ["状态不正确"]})
+        with self.db() as uow:
+            return admins.set_admin_status(uow, actor, int(grant_id), status, org_id)
+
+    @rpc(expected_exceptions=expected)
+    def make_super_admin(self, actor, grant_id, org_id=None):
+        with self.db() as uow:
+            return admins.make_super(uow, actor, int(grant_id), org_id)
+
+    @rpc(expected_exceptions=expected)
+    def reset_admin_password(self, actor, grant_id, org_id=None):
+        with self.db() as uow:
+            user_id, new_password = admins.reset_target(uow, actor, int(grant_id), org_id)
+        new_hash = self.hasher.hash(new_password)
+        with self.db() as uow:
+            accounts.store_password(uow, user_id, new_hash, must_change=True)
+            uow.add_event("password_reset", {"user_id": user_id,
+                                             "by_user_id": int(actor["user_id"])})
+            uow.commit()
+        return {"user_id": user_id, "must_change_password": True}
 
     # --- events from orgtree ----------------------------------------------
 

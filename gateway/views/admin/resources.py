@@ -1,9 +1,12 @@
 from flask import g
 from flask_smorest import Blueprint
 
+from services.common.errors import NotFound
+
 from ...auth import login_required
 from ...rpc import rpc_pool
-from .schemas import PasswordResetDone
+from .schemas import (AddAdminBody, Admin, AdminStatusBody, Learner, LearnerPage, LearnerQuery,
+                      PasswordResetDone, Role, RoleBody, RolePatch)
 
 blp = Blueprint("admin", __name__, url_prefix="/api/v1/admin", description="管理员")
 
@@ -15,3 +18,116 @@ blp = Blueprint("admin", __name__, url_prefix="/api/v1/admin", description="管�
 def reset_learner_password(user_id):
     """重置专技人员密码为证件号码后六位，下次登录须修改（限管辖范围内）"""
     return rpc_pool().identity.reset_learner_password(g.actor, user_id)
+
+
+@blp.route("/learners", methods=["GET"], endpoint="learners")
+@blp.arguments(LearnerQuery, location="query")
+@blp.response(200, LearnerPage)
+@login_required("admin", "operator")
+def learners(query):
+    """学员管理：查询管辖范围内的专技人员（分页、排序；证件号码与手机号脱敏）"""
+    return rpc_pool().identity.search_learners(g.actor, query)
+
+
+@blp.route("/learners/<int:user_id>", methods=["GET"], endpoint="learner")
+@blp.response(200, Learner)
+@login_required("admin", "operator")
+def learner(user_id):
+    """管辖范围内一名专技人员的信息"""
+    return rpc_pool().identity.get_learner(g.actor, user_id)
+
+
+@blp.route("/learners/<int:user_id>/archive", methods=["GET"], endpoint="learner_archive")
+@login_required("admin", "operator")
+def learner_archive(user_id):
+    """查看学习档案。学习服务尚未上线：核实人员在管辖范围内后如实答复暂无档案"""
+    rpc_pool().identity.get_learner(g.actor, user_id)
+    raise NotFound("archive_not_available",
+                   "该学员暂无学习档案：学习档案随学习模块上线后提供")
+
+
+# --- roles and admins of the admin's own org (super admins) ------------------
+
+@blp.route("/roles", methods=["GET"], endpoint="roles")
+@blp.response(200, Role(many=True))
+@login_required("admin")
+def roles():
+    """角色管理：本单位的角色（权限模块的组合）"""
+    return rpc_pool().identity.list_roles(g.actor)
+
+
+@blp.route("/roles", methods=["POST"], endpoint="create_role")
+@blp.arguments(RoleBody)
+@blp.response(201, Role)
+@login_required("admin")
+def create_role(body):
+    """新增角色"""
+    return rpc_pool().identity.create_role(g.actor, body)
+
+
+@blp.route("/roles/<int:role_id>", methods=["PATCH"], endpoint="update_role")
+@blp.arguments(RolePatch)
+@blp.response(200, Role)
+@login_required("admin")
+def update_role(body, role_id):
+    """修改角色名称或权限模块"""
+    return rpc_pool().identity.update_role(g.actor, role_id, body)
+
+
+@blp.route("/roles/<int:role_id>", methods=["DELETE"], endpoint="delete_role")
+@blp.response(204)
+@login_required("admin")
+def delete_role(role_id):
+    """删除角色（仍有管理员使用时不可删除）"""
+    rpc_pool().identity.delete_role(g.actor, role_id)
+
+
+@blp.route("/admins", methods=["GET"], endpoint="admins")
+@blp.response(200, Admin(many=True))
+@login_required("admin")
+def admins():
+    """管理员管理：本单位的管理员"""
+    return rpc_pool().identity.list_admins(g.actor)
+
+
+@blp.route("/admins", methods=["POST"], endpoint="add_admin")
+@blp.arguments(AddAdminBody)
+@blp.response(201, Admin)
+@login_required("admin")
+def add_admin(body):
+    """新增管理员：已是本系统用户（用户名或证件号码），或本单位人员"""
+    return rpc_pool().identity.add_admin(g.actor, body)
+
+
+@blp.route("/admins/<int:grant_id>/status", methods=["POST"], endpoint="admin_status")
+@blp.arguments(AdminStatusBody)
+@blp.response(200, Admin)
+@login_required("admin")
+def admin_status(body, grant_id):
+    """禁用或启用管理员"""
+    return rpc_pool().identity.set_admin_status(g.actor, grant_id, body["status"])
+
+
+@blp.route("/admins/<int:grant_id>", methods=["DELETE"], endpoint="remove_admin")
+@blp.response(204)
+@login_required("admin")
+def remove_admin(grant_id):
+    """删除管理员权限（此后不能再以本单位管理员登录）"""
+    rpc_pool().identity.set_admin_status(g.actor, grant_id, "revoked")
+
+
+@blp.route("/admins/<int:grant_id>/super", methods=["POST"], endpoint="make_super_admin")
+@blp.response(200, Admin)
+@login_required("admin")
+def make_super_admin(grant_id):
+    """设为超级管理员（原超级管理员随即不再是超级管理员）"""
+    return rpc_pool().identity.make_super_admin(g.actor, grant_id)
+
+
+@blp.route("/admins/<int:grant_id>/password-reset", methods=["POST"],
+           endpoint="reset_admin_password")
+@blp.response(200, PasswordResetDone)
+@login_required("admin")
+def reset_admin_password(grant_id):
+    """重置管理员密码为证件号码后六位，下次登录须修改"""
+    return rpc_pool().identity.reset_admin_password(g.actor, grant_id)

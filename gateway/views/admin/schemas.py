@@ -1,6 +1,91 @@
-from services.common.schema import Schema, fields
+from services.common.schema import Schema, fields, length
 
 
 class PasswordResetDone(Schema):
     user_id = fields.Integer()
     must_change_password = fields.Boolean()
+
+
+class LearnerQuery(Schema):
+    real_name = fields.String(load_default=None, metadata={"description": "姓名（包含）"})
+    username = fields.String(load_default=None)
+    id_number = fields.String(load_default=None, metadata={"description": "证件号码（精确）"})
+    mobile = fields.String(load_default=None)
+    org_id = fields.Integer(load_default=None, metadata={"description": "含下级单位"})
+    title_level = fields.String(load_default=None)
+    registered_from = fields.String(load_default=None, metadata={"format": "date"})
+    registered_to = fields.String(load_default=None, metadata={"format": "date"})
+    sort = fields.String(load_default=None,
+                         metadata={"description": "registered_at / real_name / username / org"})
+    order = fields.String(load_default=None, metadata={"description": "asc / desc"})
+    page = fields.Integer(load_default=None)
+    page_size = fields.Integer(load_default=None, metadata={"description": "1–100，默认20"})
+
+
+class Learner(Schema):
+    user_id = fields.Integer()
+    username = fields.String()
+    real_name = fields.String()
+    id_type = fields.String()
+    id_number_masked = fields.String()
+    mobile_masked = fields.String()
+    gender = fields.String()
+    org_id = fields.Integer()
+    org_name = fields.String(allow_none=True)
+    title_level = fields.String(allow_none=True)
+    professional_title = fields.String(allow_none=True)
+    education = fields.String(allow_none=True)
+    status = fields.String()
+    registered_at = fields.String()
+
+
+class LearnerPage(Schema):
+    total = fields.Integer()
+    page = fields.Integer()
+    page_size = fields.Integer()
+    items = fields.List(fields.Nested(Learner))
+
+
+class RoleBody(Schema):
+    name = fields.String(required=True, validate=length(max=50))
+    modules = fields.List(fields.String(), required=True, metadata={
+        "description": "权限模块：basic_info, direct_accounts, account_review, credit_declaration, "
+                       "declaration_records, credit_approval, batch_import, statistics, "
+                       "certificates, learner_management"})
+
+
+class RolePatch(Schema):
+    name = fields.String(validate=length(max=50))
+    modules = fields.List(fields.String())
+
+
+class Role(Schema):
+    id = fields.Integer()
+    org_id = fields.Integer()
+    name = fields.String()
+    modules = fields.List(fields.String())
+    module_labels = fields.List(fields.String())
+
+
+class AddAdminBody(Schema):
+    login_name = fields.String(load_default=None, validate=length(max=64),
+                               metadata={"description": "已是本系统用户：用户名或证件号码"})
+    user_id = fields.Integer(load_default=None, metadata={"description": "或：本单位人员"})
+    role_id = fields.Integer(required=True)
+
+
+class AdminStatusBody(Schema):
+    status = fields.String(required=True, metadata={"description": "active 启用 / disabled 禁用"})
+
+
+class Admin(Schema):
+    grant_id = fields.Integer()
+    user_id = fields.Integer()
+    org_id = fields.Integer()
+    username = fields.String()
+    real_name = fields.String(allow_none=True)
+    id_number_masked = fields.String()
+    role_name = fields.String()
+    is_super = fields.Boolean()
+    status = fields.String()
+    granted_at = fields.String()

@@ -1,4 +1,5 @@
-"""Permission modules an admin role can hold (Henan guide: 角色管理) and role rules."""
+"""Permission modules an admin role can hold (Henan guide: 角色管理), and who may act where."""
+from services.common.errors import Forbidden
 
 MODULES = {
     "basic_info": "基本信息",
@@ -16,6 +17,29 @@ MODULES = {
 SUPER_ADMIN_ROLE = "超级管理员"
 
 ROLES = ("learner", "admin", "operator")
+
+
+def require_module(actor, module):
+    """An admin acts only through the modules of their role; the operator runs the
+    platform and may do anything. Returns the path prefix the actor is limited to
+    (None: no limit)."""
+    role = actor.get("role")
+    if role == "operator":
+        return None
+    if role != "admin" or not actor.get("org_path"):
+        raise Forbidden("admin_required", "仅管理员可以进行此操作")
+    if module not in (actor.get("modules") or []):
+        raise Forbidden("module_required", f"您的角色没有“{MODULES[module]}”权限")
+    return actor["org_path"]
+
+
+def require_super_admin(actor):
+    """Only an org's super admin manages its admins and roles (Henan guide)."""
+    if actor.get("role") == "operator":
+        return None
+    if actor.get("role") != "admin" or not actor.get("super"):
+        raise Forbidden("super_admin_required", "仅超级管理员可以管理管理员和角色")
+    return actor["org_path"]
 
 
 def in_jurisdiction(actor_path, target_path):

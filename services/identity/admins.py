@@ -1,0 +1,220 @@
+"""Roles and an org's admins (Henan guide: 角色管理, 管理员管理). Only the org's super admin
+manages them, and only for that org."""
+from marshmallow import ValidationError
+from sqlalchemy import func, insert, select, update
+
+from services.common.errors import Conflict, Forbidden, InvalidInput, NotFound
+from services.common.schema import Schema, fields, length, one_of
+
+from .domain import id_documents, passwords, permissions
+from .domain.masking import mask_id_number
+from .domain.registration import invalid_from
+from .models import accounts, admin_grants, people, roles
+
+
+class RoleBody(Schema):
+    name = fields.String(required=True, validate=length(min=1, max=50))
+    modules = fields.List(fields.String(validate=one_of(permissions.MODULES)), required=True)
+
+
+def _org_of(uow, actor, org_id=None):
+    """The org whose roles and admins the actor manages: their own (the operator names one).
+    Super status is read from the live grant, not the token: a super admin who handed the
+    role on must not keep it for the rest of the token's life."""
+    permissions.require_super_admin(actor)
+    if actor.get("role") == "operator":
+        if org_id is None:
+            raise InvalidInput("org_required", "请指定单位", fields={"org_id": ["请指定单位"]})
+        return int(org_id)
+    live = uow.session.execute(select(admin_grants.c.org_id).where(
+        admin_grants.c.id == actor.get("grant_id"), admin_grants.c.user_id == actor["user_id"],
+        admin_grants.c.status == "active", admin_grants.c.is_super.is_(True))).scalar()
+    if live is None:
+        raise Forbidden("super_admin_required", "仅超级管理员可以管理管理员和角色")
+    return int(live)
+
+
+def _load(schema, data):
+    try:
+        return schema.load(data)
+    except ValidationError as err:
+        raise invalid_from(err) from None
+
+
+def list_roles(uow, actor, org_id=None):
+    org = _org_of(uow, actor, org_id)
+    rows = uow.session.execute(select(roles).where(roles.c.org_id == org)
+                               .order_by(roles.c.id)).mappings().all()
+    return [_role(r) for r in rows]
+
+
+def _role(row):
+    return {"id": row["id"], "org_id": row["org_id"], "name": row["name"],
+            "modules": sorted(row["modules"]),
+            "module_labels": [permissions.MODULES[m] for m in sorted(row["modules"])]}
+
+
+def create_role(uow, actor, data, org_id=None):
+    org = _org_of(uow, actor, org_id)
+    body = _load(RoleBody(), data)
+    _ensure_role_name_free(uow, org, body["name"])
+    role_id = uow.session.execute(insert(roles).values(
+        org_id=org, name=body["name"], modules=sorted(set(body["modules"])))
+    ).inserted_primary_key[0]
+    uow.commit()
+    return _role_by_id(uow, actor, role_id, org_id)
+
+
+def update_role(uow, actor, role_id, data, org_id=None):
+    org = _org_of(uow, actor, org_id)
+    current = _role_by_id(uow, actor, role_id, org_id)
+    body = _load(RoleBody(partial=True), data)
+    if "name" in body and body["name"] != current["name"]:
+        _ensure_role_name_free(uow, org, body["name"])
+    values = {k: (sorted(set(v)) if k == "modules" else v) for k, v in body.items()}
+    if values:
+        uow.session.execute(update(roles).where(roles.c.id == role_id).values(**values))
+        uow.commit()
+    return _role_by_id(uow, actor, role_id, org_id)
+
+
+def delete_role(uow, actor, role_id, org_id=None):
+    _role_by_id(uow, actor, role_id, org_id)
+    in_use = uow.session.execute(select(func.count()).select_from(admin_grants).where(
+        admin_grants.c.role_id == role_id, admin_grants.c.status != "revoked")).scalar()
+    if in_use:
+        raise Conflict("role_in_use", "该角色仍有管理员在使用，请先调整这些管理员的角色")
+    uow.session.execute(roles.delete().where(roles.c.id == role_id))
+    uow.commit()
+
+
+def _role_by_id(uow, actor, role_id, org_id=None):
+    org = _org_of(uow, actor, org_id)
+    row = uow.session.execute(select(roles).where(roles.c.id == role_id, roles.c.org_id == org)
+                              ).mappings().first()
+    if row is None:
+        raise NotFound("role_not_found", "本单位没有该角色")
+    return _role(row)
+
+
+def _ensure_role_name_free(uow, org, name):
+    if uow.session.execute(select(roles.c.id).where(roles.c.org_id == org,
+                                                     roles.c.name == name)).first():
+        raise Conflict("role_name_taken", "本单位已有同名角色",
+                       fields={"name": ["本单位已有同名角色"]})
+
+
+# --- admins -----------------------------------------------------------------
+
+class AddAdminBody(Schema):
+    """The guide's ways to add an admin: an existing user (username or ID number), or one
+    of the org's people (user_id). A brand-new person registers first, then is added."""
+    login_name = fields.String(load_default=None, validate=length(max=64))
+    user_id = fields.Integer(load_default=None)
+    role_id = fields.Integer(required=True)
+
+
+def list_admins(uow, actor, org_id=None):
+    return _admins_of(uow, _org_of(uow, actor, org_id))
+
+
+def _admins_of(uow, org):
+    rows = uow.session.execute(
+        select(admin_grants.c.id, admin_grants.c.user_id, admin_grants.c.is_super,
+               admin_grants.c.status, admin_grants.c.granted_at, accounts.c.username,
+               people.c.real_name, people.c.id_number, roles.c.name.label("role_name"))
+        .select_from(admin_grants.join(accounts, accounts.c.id == admin_grants.c.user_id)
+                     .join(roles, roles.c.id == admin_grants.c.role_id)
+                     .outerjoin(people, people.c.user_id == admin_grants.c.user_id))
+        .where(admin_grants.c.org_id == org, admin_grants.c.status != "revoked")
+        .order_by(admin_grants.c.is_super.desc(), admin_grants.c.id)).mappings().all()
+    return [{"grant_id": r["id"], "user_id": r["user_id"], "username": r["username"],
+             "real_name": r["real_name"], "id_number_masked": mask_id_number(r["id_number"]),
+             "role_name": r["role_name"], "is_super": r["is_super"], "status": r["status"],
+             "granted_at": r["granted_at"].isoformat()} for r in rows]
+
+
+def add_admin(uow, actor, data, org_id=None):
+    org = _org_of(uow, actor, org_id)
+    body = _load(AddAdminBody(), data)
+    role = _role_by_id(uow, actor, body["role_id"], org_id)
+    if body["user_id"] is not None:
+        user_id = uow.session.execute(select(people.c.user_id).where(
+            people.c.user_id == body["user_id"], people.c.org_id == org)).scalar()
+        if user_id is None:
+            raise NotFound("person_not_in_org", "本单位没有该人员",
+                           fields={"user_id": ["本单位没有该人员"]})
+    elif body["login_name"]:
+        name = body["login_name"].strip()
+        user_id = uow.session.execute(
+            select(accounts.c.id).select_from(
+                accounts.outerjoin(people, people.c.user_id == accounts.c.id))
+            .where((accounts.c.username == name.lower())
+                   | (people.c.id_number == id_documents.normalise(name)))).scalar()
+        if user_id is None:
+            raise NotFound("account_not_found", "系统中没有该用户，请先注册",
+                           fields={"login_name": ["系统中没有该用户"]})
+    else:
+        raise InvalidInput("admin_person_required", "请指定用户名、证件号码或本单位人员",
+                           fields={"login_name": ["请指定用户名或证件号码"]})
+    if uow.session.execute(select(admin_grants.c.id).where(
+            admin_grants.c.user_id == user_id, admin_grants.c.org_id == org,
+            admin_grants.c.status != "revoked")).first():
+        raise Conflict("already_admin", "该用户已是本单位管理员")
+    grant_id = uow.session.execute(insert(admin_grants).values(
+        user_id=user_id, org_id=org, role_id=role["id"], is_super=False, status="active",
+        granted_at=uow.clock.now())).inserted_primary_key[0]
+    uow.add_event("admin_granted", {"grant_id": grant_id, "user_id": user_id, "org_id": org,
+                                    "role_name": role["name"], "modules": role["modules"],
+                                    "is_super": False})
+    uow.commit()
+    return _grant(uow, org, grant_id)
+
+
+def _grant(uow, org, grant_id):
+    found = [a for a in _admins_of(uow, org) if a["grant_id"] == grant_id]
+    if not found:
+        raise NotFound("admin_not_found", "本单位没有该管理员")
+    return found[0] | {"org_id": org}
+
+
+def set_admin_status(uow, actor, grant_id, status, org_id=None):
+    """disable / enable / revoke (删除管理权限); a revoked grant is gone for good."""
+    org = _org_of(uow, actor, org_id)
+    grant = _grant(uow, org, grant_id)
+    if grant["user_id"] == int(actor["user_id"]):
+        raise Conflict("cannot_change_self", "不能停用或删除自己的管理员权限")
+    if grant["is_super"]:
+        raise Conflict("super_admin_protected", "请先将其他管理员设为超级管理员")
+    uow.session.execute(update(admin_grants).where(admin_grants.c.id == grant_id)
+                        .values(status=status))
+    if status == "revoked":
+        uow.add_event("admin_revoked", {"grant_id": grant_id, "user_id": grant["user_id"],
+                                        "org_id": grant["org_id"]})
+    uow.commit()
+    return None if status == "revoked" else _grant(uow, org, grant_id)
+
+
+def make_super(uow, actor, grant_id, org_id=None):
+    """设为超级管理员: the chosen admin becomes super, the old super admin stops being one."""
+    org = _org_of(uow, actor, org_id)
+    grant = _grant(uow, org, grant_id)
+    if grant["status"] != "active":
+        raise Conflict("admin_not_active", "只能将启用中的管理员设为超级管理员")
+    uow.session.execute(update(admin_grants).where(
+        admin_grants.c.org_id == grant["org_id"], admin_grants.c.is_super.is_(True))
+        .values(is_super=False))
+    uow.session.execute(update(admin_grants).where(admin_grants.c.id == grant_id)
+                        .values(is_super=True))
+    uow.commit()
+    return _grant(uow, org, grant_id)
+
+
+def reset_target(uow, actor, grant_id, org_id=None):
+    """The admin whose password a super admin resets (to the ID number's last six)."""
+    grant = _grant(uow, _org_of(uow, actor, org_id), grant_id)
+    id_number = uow.session.execute(select(people.c.id_number).where(
+        people.c.user_id == grant["user_id"])).scalar()
+    if not id_number:
+        raise Conflict("no_id_number", "该管理员没有登记证件号码，无法按规则重置密码")
+    return grant["user_id"], passwords.reset_password_for(id_number)

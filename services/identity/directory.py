@@ -1,0 +1,117 @@
+"""The people directory for admins (Tianjin admin §2.1 学员管理, Henan 专业技术人员信息查询):
+learners in the admin's jurisdiction, searched, paged and sorted. PII is masked in lists."""
+from datetime import datetime, time, timedelta, timezone
+
+from marshmallow import ValidationError
+from sqlalchemy import func, select
+
+from services.common.errors import NotFound
+from services.common.schema import Schema, fields, length, one_of, validate
+
+from .domain import id_documents, permissions
+from .domain.masking import mask_id_number, mask_mobile
+from .domain.registration import invalid_from
+from .models import accounts, orgs, people
+
+BEIJING = timezone(timedelta(hours=8))
+SORTS = {
+    "registered_at": people.c.registered_at,
+    "real_name": people.c.real_name,
+    "username": accounts.c.username,
+    "org": orgs.c.path,
+}
+MAX_PAGE_SIZE = 100
+
+
+def _day_start_utc(day):
+    """Admins pick Beijing calendar dates; storage is UTC."""
+    return datetime.combine(day, time.min, BEIJING).astimezone(timezone.utc)
+
+
+class LearnerQuery(Schema):
+    real_name = fields.String(load_default=None, validate=length(max=50))
+    username = fields.String(load_default=None, validate=length(max=32))
+    id_number = fields.String(load_default=None, validate=length(max=32))
+    mobile = fields.String(load_default=None, validate=length(max=20))
+    org_id = fields.Integer(load_default=None)
+    title_level = fields.String(load_default=None, validate=length(max=20))
+    registered_from = fields.Date(load_default=None)
+    registered_to = fields.Date(load_default=None)
+    sort = fields.String(load_default="registered_at", validate=one_of(SORTS))
+    order = fields.String(load_default="desc", validate=one_of(("asc", "desc")))
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, error="页码须从1开始"))
+    page_size = fields.Integer(load_default=20, validate=validate.Range(
+        min=1, max=MAX_PAGE_SIZE, error=f"每页条数须为1–{MAX_PAGE_SIZE}"))
+
+
+def search_learners(uow, actor, raw_query):
+    scope = permissions.require_module(actor, "learner_management")
+    try:
+        query = LearnerQuery().load({k: v for k, v in raw_query.items() if v is not None})
+    except ValidationError as err:
+        raise invalid_from(err) from None
+    table = (people.join(accounts, accounts.c.id == people.c.user_id)
+             .join(orgs, orgs.c.id == people.c.org_id))
+    where = [accounts.c.is_learner.is_(True)]
+    if scope is not None:
+        where.append(orgs.c.path.startswith(scope, autoescape=True))
+    if query["org_id"] is not None:
+        org_path = uow.session.execute(select(orgs.c.path).where(orgs.c.id == query["org_id"])
+                                       ).scalar()
+        if org_path is None or (scope is not None
+                                and not permissions.in_jurisdiction(scope, org_path)):
+            raise NotFound("org_not_in_jurisdiction", "所选组织机构不在您的管辖范围内")
+        # The org and every unit below it.
+        where.append(orgs.c.path.startswith(org_path, autoescape=True))
+    if query.get("real_name"):
+        where.append(people.c.real_name.contains(query["real_name"], autoescape=True))
+    if query.get("username"):
+        where.append(accounts.c.username == query["username"].strip().lower())
+    if query.get("id_number"):
+        where.append(people.c.id_number == id_documents.normalise(query["id_number"]))
+    if query.get("mobile"):
+        where.append(people.c.mobile == query["mobile"].strip())
+    if query.get("title_level"):
+        where.append(people.c.title_level == query["title_level"])
+    if query.get("registered_from"):
+        where.append(people.c.registered_at >= _day_start_utc(query["registered_from"]))
+    if query.get("registered_to"):
+        where.append(people.c.registered_at
+                     < _day_start_utc(query["registered_to"] + timedelta(days=1)))
+
+    total = uow.session.execute(select(func.count()).select_from(table).where(*where)).scalar()
+    column = SORTS[query["sort"]]
+    order = column.desc() if query["order"] == "desc" else column.asc()
+    page, size = query["page"], query["page_size"]
+    rows = uow.session.execute(
+        select(people, accounts.c.username, accounts.c.status,
+               orgs.c.name.label("org_name"))
+        .select_from(table).where(*where).order_by(order, people.c.user_id)
+        .limit(size).offset((page - 1) * size)).mappings().all()
+    return {"total": total, "page": page, "page_size": size,
+            "items": [_listed(r) for r in rows]}
+
+
+def _listed(row):
+    return {"user_id": row["user_id"], "username": row["username"],
+            "real_name": row["real_name"], "id_type": row["id_type"],
+            "id_number_masked": mask_id_number(row["id_number"]),
+            "mobile_masked": mask_mobile(row["mobile"]), "gender": row["gender"],
+            "org_id": row["org_id"], "org_name": row["org_name"],
+            "title_level": row["title_level"], "professional_title": row["professional_title"],
+            "education": row["education"], "status": row["status"],
+            "registered_at": row["registered_at"].isoformat()}
+
+
+def learner_in_scope(uow, actor, user_id):
+    """One learner of the jurisdiction, or NotFound; the admin's view of the profile."""
+    scope = permissions.require_module(actor, "learner_management")
+    row = uow.session.execute(
+        select(people, accounts.c.username, accounts.c.status, orgs.c.name.label("org_name"),
+               orgs.c.path)
+        .select_from(people.join(accounts, accounts.c.id == people.c.user_id)
+                     .join(orgs, orgs.c.id == people.c.org_id))
+        .where(people.c.user_id == user_id, accounts.c.is_learner.is_(True))).mappings().first()
+    if row is None or (scope is not None and not permissions.in_jurisdiction(scope, row["path"])):
+        raise NotFound("learner_not_found", "在您的管辖范围内未找到该人员")
+    return _listed(row)

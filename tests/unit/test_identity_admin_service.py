@@ -1,0 +1,177 @@
+"""Learner management and admin management in identity: jurisdiction and modules are
+enforced by the service itself, from the actor the gateway passes."""
+import datetime as dt
+
+import pytest
+from nameko.testing.services import worker_factory
+from sqlalchemy import select, update
+
+from services.common.errors import Conflict, Forbidden, InvalidInput, NotFound
+from services.identity import models
+from services.identity.service import IdentityService
+from tests.builders import envelope, org_payload, registration
+
+BUREAU, HOSPITAL, WARD, OTHER = 1, 3, 4, 9
+
+
+@pytest.fixture
+def db(uow_factory):
+    return uow_factory("identity")
+
+
+@pytest.fixture
+def identity(db):
+    service = worker_factory(IdentityService, db=db, captcha_required=False)
+    for payload in (org_payload(BUREAU, "人社局", "hr_bureau", path="/1/"),
+                    org_payload(HOSPITAL, "中心医院", parent_id=1, path="/1/3/"),
+                    org_payload(WARD, "心内科", "internal_dept", parent_id=3, path="/1/3/4/"),
+                    org_payload(OTHER, "外市单位", path="/9/")):
+        service.on_org_registered(envelope("orgtree", "org_registered", payload))
+    return service
+
+
+def admin(org_id, path, modules=("learner_management",), super_=True, user_id=999):
+    return {"user_id": user_id, "role": "admin", "org_id": org_id, "org_path": path,
+            "modules": list(modules), "super": super_}
+
+
+def people(identity, *specs):
+    ids = []
+    for org_id, name in specs:
+        result = identity.register(registration(org_id, real_name=name))
+        ids.append(result["user_id"])
+    return ids
+
+
+def test_learner_query_is_limited_to_the_subtree_and_masks_pii(identity):
+    people(identity, (HOSPITAL, "张三"), (WARD, "李四"), (OTHER, "王五"))
+    page = identity.search_learners(admin(BUREAU, "/1/"), {})
+    assert page["total"] == 2
+    assert {i["real_name"] for i in page["items"]} == {"张三", "李四"}
+    assert all("*" in i["id_number_masked"] and "*" in i["mobile_masked"] for i in page["items"])
+    assert "id_number" not in page["items"][0] and "mobile" not in page["items"][0]
+    page = identity.search_learners(admin(OTHER, "/9/"), {})
+    assert [i["real_name"] for i in page["items"]] == ["王五"]
+
+
+def test_org_filter_includes_descendants_and_refuses_orgs_outside(identity):
+    people(identity, (HOSPITAL, "张三"), (WARD, "李四"))
+    page = identity.search_learners(admin(BUREAU, "/1/"), {"org_id": HOSPITAL})
+    assert page["total"] == 2
+    page = identity.search_learners(admin(BUREAU, "/1/"), {"org_id": WARD})
+    assert [i["real_name"] for i in page["items"]] == ["李四"]
+    with pytest.raises(NotFound):
+        identity.search_learners(admin(BUREAU, "/1/"), {"org_id": OTHER})
+
+
+def test_filters_paging_and_sorting(identity, db):
+    ids = people(identity, *[(HOSPITAL, f"测试{chr(0x4e00 + i)}") for i in range(25)])
+    with db() as uow:  # spread the registrations over Beijing calendar days
+        for n, user_id in enumerate(ids):
+            uow.session.execute(update(models.people).where(models.people.c.user_id == user_id)
+                                .values(registered_at=dt.datetime(2026, 3, 1, 16, 30,
+                                                                  tzinfo=dt.timezone.utc)
+                                        + dt.timedelta(days=n)))
+        uow.commit()
+    actor = admin(BUREAU, "/1/")
+    page = identity.search_learners(actor, {"page": 2, "page_size": 10, "sort": "registered_at",
+                                            "order": "asc"})
+    assert page["total"] == 25 and len(page["items"]) == 10
+    assert page["items"][0]["user_id"] == ids[10]
+    # 2026-03-01 16:30 UTC is 2026-03-02 00:30 in Beijing
+    page = identity.search_learners(actor, {"registered_from": "2026-03-02",
+                                            "registered_to": "2026-03-02"})
+    assert [i["user_id"] for i in page["items"]] == [ids[0]]
+    with db() as uow:
+        number = uow.session.execute(select(models.people.c.id_number).where(
+            models.people.c.user_id == ids[3])).scalar()
+    page = identity.search_learners(actor, {"id_number": number.lower()})
+    assert [i["user_id"] for i in page["items"]] == [ids[3]]
+    with pytest.raises(InvalidInput) as err:
+        identity.search_learners(actor, {"page_size": 1000, "sort": "password_hash"})
+    assert set(err.value.fields) == {"page_size", "sort"}
+
+
+def test_learner_management_needs_the_module(identity):
+    people(identity, (HOSPITAL, "张三"))
+    with pytest.raises(Forbidden) as err:
+        identity.search_learners(admin(BUREAU, "/1/", modules=("statistics",)), {})
+    assert err.value.code == "module_required"
+    with pytest.raises(Forbidden):
+        identity.search_learners({"user_id": 5, "role": "learner", "org_path": "/1/3/"}, {})
+
+
+def test_one_learner_outside_the_jurisdiction_is_not_found(identity):
+    [inside, outside] = people(identity, (HOSPITAL, "张三"), (OTHER, "王五"))
+    assert identity.get_learner(admin(BUREAU, "/1/"), inside)["real_name"] == "张三"
+    with pytest.raises(NotFound):
+        identity.get_learner(admin(BUREAU, "/1/"), outside)
+
+
+def test_roles_are_per_org_and_only_super_admins_manage_them(identity, db):
+    boss, _, _ = seed_super_admin(identity, db, HOSPITAL, "/1/3/")
+    other_boss, _, _ = seed_super_admin(identity, db, OTHER, "/9/")
+    role = identity.create_role(boss, {"name": "审核员", "modules": ["account_review",
+                                                                  "account_review"]})
+    assert role["modules"] == ["account_review"] and role["module_labels"] == ["账号审核"]
+    with pytest.raises(Conflict):
+        identity.create_role(boss, {"name": "审核员", "modules": []})
+    with pytest.raises(InvalidInput) as err:
+        identity.create_role(boss, {"name": "x", "modules": ["root"]})
+    assert "modules" in err.value.fields
+    assert [r["name"] for r in identity.list_roles(other_boss)] == ["超级管理员"]
+    with pytest.raises(NotFound):
+        identity.update_role(other_boss, role["id"], {"name": "抢来的"})
+    with pytest.raises(Forbidden):  # not super
+        identity.create_role(boss | {"super": False}, {"name": "y", "modules": []})
+    with pytest.raises(Forbidden):  # a token claiming super without a live super grant
+        identity.create_role(admin(HOSPITAL, "/1/3/"), {"name": "y", "modules": []})
+    updated = identity.update_role(boss, role["id"], {"modules": ["statistics"]})
+    assert updated["modules"] == ["statistics"]
+
+
+def seed_super_admin(identity, db, org_id, path):
+    """The org's super admin, as the seed creates one."""
+    [user_id] = people(identity, (org_id, "超级管理员"))
+    with db() as uow:
+        role_id = uow.session.execute(models.roles.insert().values(
+            org_id=org_id, name="超级管理员", modules=["learner_management"])
+        ).inserted_primary_key[0]
+        grant_id = uow.session.execute(models.admin_grants.insert().values(
+            user_id=user_id, org_id=org_id, role_id=role_id, is_super=True, status="active",
+            granted_at=dt.datetime.now(dt.timezone.utc))).inserted_primary_key[0]
+        uow.commit()
+    return admin(org_id, path, user_id=user_id) | {"grant_id": grant_id}, grant_id, role_id
+
+
+def test_admin_lifecycle(identity, db):
+    boss, boss_grant, role_id = seed_super_admin(identity, db, HOSPITAL, "/1/3/")
+    [person, stranger] = people(identity, (HOSPITAL, "赵六"), (OTHER, "外人"))
+    added = identity.add_admin(boss, {"user_id": person, "role_id": role_id})
+    assert added["is_super"] is False and added["status"] == "active"
+    with pytest.raises(Conflict):
+        identity.add_admin(boss, {"user_id": person, "role_id": role_id})
+    with pytest.raises(NotFound):  # one of the org's people: a stranger is not
+        identity.add_admin(boss, {"user_id": stranger, "role_id": role_id})
+    disabled = identity.set_admin_status(boss, added["grant_id"], "disabled")
+    assert disabled["status"] == "disabled"
+    with pytest.raises(Conflict):
+        identity.set_admin_status(boss, boss_grant, "disabled")  # not oneself
+    identity.set_admin_status(boss, added["grant_id"], "active")
+    promoted = identity.make_super_admin(boss, added["grant_id"])
+    assert promoted["is_super"] is True
+    with pytest.raises(Forbidden):  # the old super admin's token still says super: refused
+        identity.list_admins(boss)
+    new_boss = admin(HOSPITAL, "/1/3/", user_id=person) | {"grant_id": added["grant_id"]}
+    listed = {a["grant_id"]: a["is_super"] for a in identity.list_admins(new_boss)}
+    assert listed == {boss_grant: False, added["grant_id"]: True}
+    other_boss, _, _ = seed_super_admin(identity, db, OTHER, "/9/")
+    assert all(a["grant_id"] != added["grant_id"] for a in identity.list_admins(other_boss))
+    with pytest.raises(NotFound):
+        identity.set_admin_status(other_boss, added["grant_id"], "disabled")
+    with pytest.raises(Conflict):  # a role still in use cannot be deleted
+        identity.delete_role(new_boss, role_id)
+    identity.set_admin_status(new_boss, boss_grant, "revoked")
+    assert [a["grant_id"] for a in identity.list_admins(new_boss)] == [added["grant_id"]]
+    done = identity.reset_admin_password(new_boss, added["grant_id"])
+    assert done["must_change_password"] is True
