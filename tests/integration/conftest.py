@@ -103,3 +103,26 @@ def postgres_url():
         for name in created:
             conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     admin.dispose()
+
+
+def grant_admin(uow_factory, org_id, modules=("learner_management",), is_super=True,
+                username=None):
+    """An admin of `org_id` with a role of `modules`, created as identity's seed does.
+    Returns (username, password)."""
+    from services.identity.domain.passwords import Hasher
+    from services.identity.models import accounts, admin_grants, roles
+    username = username or f"admin{org_id}"
+    hasher = Hasher(time_cost=1, memory_cost=1024)
+    with uow_factory("identity")() as uow:
+        now = uow.clock.now()
+        user_id = uow.session.execute(sa.insert(accounts).values(
+            username=username, password_hash=hasher.hash("Admin@2026"), status="active",
+            is_learner=False, is_operator=False, must_change_password=False, failed_logins=0,
+            created_at=now, updated_at=now)).inserted_primary_key[0]
+        role_id = uow.session.execute(sa.insert(roles).values(
+            org_id=org_id, name=f"角色{username}", modules=list(modules))).inserted_primary_key[0]
+        uow.session.execute(sa.insert(admin_grants).values(
+            user_id=user_id, org_id=org_id, role_id=role_id, is_super=is_super,
+            status="active", granted_at=now))
+        uow.commit()
+    return username, "Admin@2026"

@@ -5,7 +5,7 @@ import sqlalchemy as sa
 from services.identity.models import captchas
 from tests.builders import registration
 from tests.conftest import eventually
-from tests.integration.conftest import make_platform
+from tests.integration.conftest import grant_admin, make_platform
 
 pytestmark = pytest.mark.integration
 
@@ -117,33 +117,13 @@ def test_person_under_a_reviewing_employer_is_told_who_reviews(platform):
     assert "需要审核集团" in response.json["detail"]
 
 
-def grant_admin(uow_factory, org_id, org_path_hint, modules=("learner_management",)):
-    """An admin of `org_id`, created the way identity's seed does."""
-    from services.identity.domain.passwords import Hasher
-    from services.identity.models import accounts, admin_grants, roles
-    hasher = Hasher(time_cost=1, memory_cost=1024)
-    with uow_factory("identity")() as uow:
-        now = uow.clock.now()
-        user_id = uow.session.execute(sa.insert(accounts).values(
-            username=f"admin{org_id}", password_hash=hasher.hash("Admin@2026"), status="active",
-            is_learner=False, is_operator=False, must_change_password=False, failed_logins=0,
-            created_at=now, updated_at=now)).inserted_primary_key[0]
-        role_id = uow.session.execute(sa.insert(roles).values(
-            org_id=org_id, name="管理员", modules=list(modules))).inserted_primary_key[0]
-        uow.session.execute(sa.insert(admin_grants).values(
-            user_id=user_id, org_id=org_id, role_id=role_id, is_super=True, status="active",
-            granted_at=now))
-        uow.commit()
-    return f"admin{org_id}", "Admin@2026"
-
-
 def test_admin_resets_a_learner_password_within_jurisdiction_only(platform):
     client, uow, orgs = platform["client"], platform["uow"], platform["orgs"]
     data = registration(orgs["open"])
     user_id = client.post("/api/v1/auth/register", json=data).json["user_id"]
     wait_until_active(client, data["username"], data["password"])
 
-    outsider = login(client, *grant_admin(uow, orgs["other_bureau"], "/"), role="admin").json
+    outsider = login(client, *grant_admin(uow, orgs["other_bureau"]), role="admin").json
     response = client.post(f"/api/v1/admin/learners/{user_id}/password-reset",
                            headers=bearer(outsider))
     assert response.status_code == 404
@@ -154,7 +134,7 @@ def test_admin_resets_a_learner_password_within_jurisdiction_only(platform):
                            headers=bearer(learner))
     assert response.status_code == 403
 
-    admin = login(client, *grant_admin(uow, orgs["bureau"], "/"), role="admin").json
+    admin = login(client, *grant_admin(uow, orgs["bureau"]), role="admin").json
     response = client.post(f"/api/v1/admin/learners/{user_id}/password-reset",
                            headers=bearer(admin))
     assert response.status_code == 200, response.json
