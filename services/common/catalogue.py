@@ -18,7 +18,8 @@ class Payload(Schema):
 # --- identity ---------------------------------------------------------------
 
 class UserRegistered(Payload):
-    """A person registered (both wizard steps). Membership is orgtree's to decide."""
+    """A person registered (both wizard steps), or an admin added them (`added_by`).
+    Membership is orgtree's to decide."""
     user_id = fields.Integer(required=True)
     username = fields.String(required=True)
     org_id = fields.Integer(required=True)
@@ -29,6 +30,7 @@ class UserRegistered(Payload):
     birth_date = fields.Date(required=True)
     title_level = fields.String(allow_none=True)
     registered_at = fields.DateTime(required=True)
+    added_by = fields.Integer(allow_none=True)  # the admin who added the person, if any
 
 
 class UserUpdated(Payload):

@@ -8,7 +8,7 @@ from services.common.errors import Conflict, InvalidInput, NotFound
 from .domain import profile as profile_rules
 from .domain import passwords, permissions
 from .domain.masking import mask_id_number, mask_mobile
-from .domain.registration import check_registration
+from .domain.registration import check_admin_added, check_registration
 from .models import accounts, orgs, people, refresh_tokens
 
 # People register under employers and their internal departments.
@@ -22,37 +22,66 @@ def register(uow, hasher, data):
     clean = check_registration(data)
     # The KDF runs before the transaction starts, so no connection waits on it.
     password_hash = hasher.hash(clean.pop("password"))
-    org = uow.session.execute(select(orgs).where(orgs.c.id == clean["org_id"])).mappings().first()
+    org = registrable_org(uow, clean["org_id"])
+    result = create_person(uow, clean, password_hash, must_change=False)
+    uow.commit()
+    return result | {"org": {"id": org["id"], "name": org["name"],
+                             "review_members": org["review_members"]}}
+
+
+def add_by_admin(uow, hasher, actor, data):
+    """学员管理 › 添加: an admin adds a person to an org of their jurisdiction; the
+    membership is approved by that admin (no second review)."""
+    scope = permissions.require_module(actor, "learner_management")
+    clean = check_admin_added(data)
+    password_hash = hasher.hash(passwords.reset_password_for(clean["id_number"]))
+    org = registrable_org(uow, clean["org_id"])
+    if scope is not None and not permissions.in_jurisdiction(scope, org["path"]):
+        raise NotFound("org_not_in_jurisdiction", "所选组织机构不在您的管辖范围内",
+                       fields={"org_id": ["不在您的管辖范围内"]})
+    result = create_person(uow, clean, password_hash, must_change=True,
+                           added_by=int(actor["user_id"]))
+    uow.commit()
+    return result
+
+
+def registrable_org(uow, org_id):
+    org = uow.session.execute(select(orgs).where(orgs.c.id == org_id)).mappings().first()
     if org is None or org["status"] != "approved":
         raise InvalidInput("org_not_found", "所选组织机构不存在或未通过审核",
                            fields={"org_id": ["所选组织机构不存在或未通过审核"]})
     if org["type"] not in REGISTRABLE_ORG_TYPES:
         raise InvalidInput("org_not_registrable", "专业技术人员须注册在用人单位下，请重新选择",
                            fields={"org_id": ["请选择用人单位"]})
+    return org
+
+
+def create_person(uow, clean, password_hash, must_change, added_by=None):
+    """Account + person + user_registered, in the caller's transaction (not committed)."""
+    clean = dict(clean)
     _ensure_unique(uow, clean["username"], clean["id_number"])
     now = uow.clock.now()
     username = clean.pop("username")
     try:
-        user_id = uow.session.execute(insert(accounts).values(
-            username=username, password_hash=password_hash, status="pending_review",
-            is_learner=True, is_operator=False, must_change_password=False, failed_logins=0,
-            password_changed_at=now, created_at=now, updated_at=now)).inserted_primary_key[0]
-        uow.session.execute(insert(people).values(user_id=user_id, registered_at=now, **clean))
-        uow.add_event("user_registered", {
-            "user_id": user_id, "username": username, "org_id": clean["org_id"],
-            "real_name": clean["real_name"], "id_type": clean["id_type"],
-            "id_number_masked": mask_id_number(clean["id_number"]),
-            "gender": clean["gender"], "birth_date": clean["birth_date"],
-            "title_level": clean.get("title_level"), "registered_at": now})
-        uow.commit()
+        with uow.session.begin_nested():  # a clash rolls back this person only
+            user_id = uow.session.execute(insert(accounts).values(
+                username=username, password_hash=password_hash, status="pending_review",
+                is_learner=True, is_operator=False, must_change_password=must_change,
+                failed_logins=0, password_changed_at=now, created_at=now, updated_at=now)
+            ).inserted_primary_key[0]
+            uow.session.execute(insert(people).values(user_id=user_id, registered_at=now,
+                                                      **clean))
     except IntegrityError:
         # Another registration with the same username or ID number committed first.
-        uow.rollback()
         _ensure_unique(uow, username, clean["id_number"])
         raise Conflict("already_registered", "该用户名或证件号码已被注册") from None
-    return {"user_id": user_id, "username": username, "status": "pending_review",
-            "org": {"id": org["id"], "name": org["name"],
-                    "review_members": org["review_members"]}}
+    uow.add_event("user_registered", {
+        "user_id": user_id, "username": username, "org_id": clean["org_id"],
+        "real_name": clean["real_name"], "id_type": clean["id_type"],
+        "id_number_masked": mask_id_number(clean["id_number"]),
+        "gender": clean["gender"], "birth_date": clean["birth_date"],
+        "title_level": clean.get("title_level"), "registered_at": now, "added_by": added_by})
+    return {"user_id": user_id, "username": username, "status": "pending_review"}
 
 
 def _ensure_unique(uow, username, id_number):

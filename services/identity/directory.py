@@ -5,7 +5,7 @@ from datetime import datetime, time, timedelta, timezone
 from marshmallow import ValidationError
 from sqlalchemy import func, select
 
-from services.common.errors import NotFound
+from services.common.errors import InvalidInput, NotFound
 from services.common.schema import Schema, fields, length, one_of, validate
 
 from .domain import id_documents, permissions
@@ -115,3 +115,33 @@ def learner_in_scope(uow, actor, user_id):
     if row is None or (scope is not None and not permissions.in_jurisdiction(scope, row["path"])):
         raise NotFound("learner_not_found", "在您的管辖范围内未找到该人员")
     return _listed(row)
+
+
+BATCH_QUERY_LIMIT = 1000
+
+
+def batch_query(uow, actor, by, values):
+    """批量导入查询: learners by a list of usernames or ID numbers. Values outside the
+    jurisdiction are reported as not found, like values that match nobody."""
+    scope = permissions.require_module(actor, "learner_management")
+    if by not in ("username", "id_number"):
+        raise InvalidInput("batch_query_by_invalid", "请选择按用户名或按证件号码查询",
+                           fields={"by": ["须为 username 或 id_number"]})
+    wanted = [v.strip() for v in values if isinstance(v, str) and v.strip()]
+    if not wanted or len(wanted) > BATCH_QUERY_LIMIT:
+        raise InvalidInput("batch_query_size", f"请提供1–{BATCH_QUERY_LIMIT}个查询值",
+                           fields={"values": [f"须为1–{BATCH_QUERY_LIMIT}个"]})
+    normalise = (str.lower if by == "username" else id_documents.normalise)
+    keys = {normalise(v): v for v in wanted}
+    column = accounts.c.username if by == "username" else people.c.id_number
+    where = [accounts.c.is_learner.is_(True), column.in_(list(keys))]
+    if scope is not None:
+        where.append(orgs.c.path.startswith(scope, autoescape=True))
+    rows = uow.session.execute(
+        select(people, accounts.c.username, accounts.c.status, orgs.c.name.label("org_name"))
+        .select_from(people.join(accounts, accounts.c.id == people.c.user_id)
+                     .join(orgs, orgs.c.id == people.c.org_id))
+        .where(*where).order_by(people.c.user_id)).mappings().all()
+    found = {r["username"] if by == "username" else r["id_number"] for r in rows}
+    return {"items": [_listed(r) for r in rows],
+            "not_found": [original for key, original in keys.items() if key not in found]}

@@ -200,6 +200,16 @@ class IdentityService:
             return directory.search_learners(uow, actor, query)
 
     @rpc(expected_exceptions=expected)
+    def add_learner(self, actor, data):
+        with self.db() as uow:
+            return accounts.add_by_admin(uow, self.hasher, actor, data)
+
+    @rpc(expected_exceptions=expected)
+    def batch_query_learners(self, actor, by, values):
+        with self.db() as uow:
+            return directory.batch_query(uow, actor, by, values)
+
+    @rpc(expected_exceptions=expected)
     def get_learner(self, actor, user_id):
         with self.db() as uow:
             return directory.learner_in_scope(uow, actor, int(user_id))

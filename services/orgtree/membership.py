@@ -16,18 +16,20 @@ def record_registration(uow, payload):
     now = uow.clock.now()
     if org is None or org.status != "approved":
         status, reason = "rejected", "所选单位不存在或未通过审核"
-    elif org.review_members:
+    elif org.review_members and not payload.get("added_by"):
+        # An admin who adds a person has reviewed them already.
         status, reason = "pending", None
     else:
         status, reason = "approved", None
     membership_id = uow.session.execute(insert(memberships).values(
         user_id=payload["user_id"], org_id=payload["org_id"], real_name=payload["real_name"],
         id_number_masked=payload["id_number_masked"], status=status, requested_at=now,
-        decided_at=None if status == "pending" else now, reason=reason)).inserted_primary_key[0]
+        decided_at=None if status == "pending" else now, decided_by=payload.get("added_by"),
+        reason=reason)).inserted_primary_key[0]
     common = {"membership_id": membership_id, "user_id": payload["user_id"],
               "org_id": payload["org_id"]}
     if status == "approved":
-        uow.add_event("member_approved", common | {"approved_by": None})
+        uow.add_event("member_approved", common | {"approved_by": payload.get("added_by")})
     elif status == "pending":
         uow.add_event("member_review_requested", common)
     else:

@@ -37,7 +37,7 @@ def world(platform):
     extra = client.post("/api/v1/admin/admins", headers=owner, json={
         "login_name": data["username"], "role_id": role["id"]}).json
     return {"client": client, "learner_id": learner_id, "role_id": role["id"],
-            "username": data["username"],
+            "username": data["username"], "open_org": orgs["open"],
             "grant_id": extra["grant_id"], "owner": owner, "sibling": sibling,
             "no_module": no_module, "learner": learner}
 
@@ -45,6 +45,9 @@ def world(platform):
 # (method, path template, json body, module-gated (True) or super-admin-gated (False))
 ROUTES = [
     ("GET", "/api/v1/admin/learners", None, True),
+    ("POST", "/api/v1/admin/learners", "new_person", True),
+    ("POST", "/api/v1/admin/learners/batch-query",
+     {"by": "username", "values": ["{username}"]}, True),
     ("GET", "/api/v1/admin/learners/{learner_id}", None, True),
     ("GET", "/api/v1/admin/learners/{learner_id}/archive", None, True),
     ("POST", "/api/v1/admin/learners/{learner_id}/password-reset", None, True),
@@ -65,12 +68,17 @@ ROUTES = [
 def call(world, who, method, path, body):
     ids = {k: world[k] for k in ("learner_id", "role_id", "grant_id", "username")}
     path = path.format(**ids)
-    if body:
+    if body == "new_person":  # a fresh person for the owner's employer
+        body = registration(world["open_org"])
+        body.pop("password"), body.pop("password_confirm")
+    elif body:
         body = {k: _fill(v, ids) for k, v in body.items()}
     return world["client"].open(path, method=method, json=body, headers=world[who])
 
 
 def _fill(value, ids):
+    if isinstance(value, list):
+        return [_fill(v, ids) for v in value]
     if not (isinstance(value, str) and value.startswith("{")):
         return value
     filled = value.format(**ids)
@@ -96,6 +104,10 @@ def test_sibling_subtree_admin_sees_and_changes_nothing(world, method, path, bod
                                                (response.json.get("items", response.json)
                                                 if isinstance(response.json, dict)
                                                 else response.json)]
+    elif path.endswith("/batch-query"):
+        assert response.status_code == 200
+        assert response.json["items"] == []
+        assert response.json["not_found"] == [world["username"]]
     elif method == "POST" and path.endswith("/roles"):
         assert response.status_code == 201  # creates a role in its own org only
         owner_roles = call(world, "owner", "GET", "/api/v1/admin/roles", None).json
@@ -150,7 +162,8 @@ def test_the_rightful_admin_uses_every_route(world):
             assert call(world, "owner", method, path, body).status_code == 409  # already
             continue
         response = call(world, "owner", method, path, body)
-        want = 201 if (method == "POST" and path.endswith("/roles")) else expected[method]
+        creates = method == "POST" and path.endswith(("/roles", "/learners"))
+        want = 201 if creates else expected[method]
         if path.endswith("/super"):
             want = 200
         assert response.status_code == want, (method, path, response.json)

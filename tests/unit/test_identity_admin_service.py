@@ -175,3 +175,39 @@ def test_admin_lifecycle(identity, db):
     assert [a["grant_id"] for a in identity.list_admins(new_boss)] == [added["grant_id"]]
     done = identity.reset_admin_password(new_boss, added["grant_id"])
     assert done["must_change_password"] is True
+
+
+def test_admin_adds_a_learner_with_the_initial_password(identity, db):
+    data = registration(HOSPITAL)
+    for key in ("password", "password_confirm"):
+        data.pop(key)
+    added = identity.add_learner(admin(BUREAU, "/1/"), data)
+    with db() as uow:
+        account = uow.session.execute(select(models.accounts).where(
+            models.accounts.c.id == added["user_id"])).mappings().first()
+        [event] = [e for e in uow.session.execute(select(models.outbox.c.envelope)).scalars()
+                   if '"user_registered"' in e]
+    assert account["must_change_password"] is True
+    assert identity.hasher.verify(account["password_hash"], data["id_number"][-6:])
+    assert f'"added_by": {999}' in event
+    outsider = registration(HOSPITAL)
+    for key in ("password", "password_confirm"):
+        outsider.pop(key)
+    with pytest.raises(NotFound) as err:
+        identity.add_learner(admin(OTHER, "/9/"), outsider)
+    assert err.value.code == "org_not_in_jurisdiction"
+
+
+def test_batch_query_finds_only_the_jurisdiction(identity, db):
+    [inside, outside] = people(identity, (HOSPITAL, "张三"), (OTHER, "王五"))
+    with db() as uow:
+        names = dict(uow.session.execute(select(models.accounts.c.id,
+                                                models.accounts.c.username)).all())
+    result = identity.batch_query_learners(admin(BUREAU, "/1/"), "username",
+                                           [names[inside].upper(), names[outside], "nobody"])
+    assert [i["user_id"] for i in result["items"]] == [inside]
+    assert result["not_found"] == [names[outside], "nobody"]
+    with pytest.raises(InvalidInput):
+        identity.batch_query_learners(admin(BUREAU, "/1/"), "mobile", ["1"])
+    with pytest.raises(InvalidInput):
+        identity.batch_query_learners(admin(BUREAU, "/1/"), "username", ["x"] * 1001)

@@ -5,7 +5,8 @@ from services.common.errors import NotFound
 
 from ...auth import login_required
 from ...rpc import rpc_pool
-from .schemas import (AddAdminBody, Admin, AdminStatusBody, Learner, LearnerPage, LearnerQuery,
+from .schemas import (AddAdminBody, AddedLearner, AddLearnerBody, Admin, AdminStatusBody,
+                      BatchQueryBody, BatchQueryResult, Learner, LearnerPage, LearnerQuery,
                       PasswordResetDone, Role, RoleBody, RolePatch)
 
 blp = Blueprint("admin", __name__, url_prefix="/api/v1/admin", description="管理员")
@@ -27,6 +28,24 @@ def reset_learner_password(user_id):
 def learners(query):
     """学员管理：查询管辖范围内的专技人员（分页、排序；证件号码与手机号脱敏）"""
     return rpc_pool().identity.search_learners(g.actor, query)
+
+
+@blp.route("/learners", methods=["POST"], endpoint="add_learner")
+@blp.arguments(AddLearnerBody)
+@blp.response(201, AddedLearner)
+@login_required("admin", "operator")
+def add_learner(body):
+    """学员管理 › 添加：初始密码为证件号码后六位，首次登录须修改"""
+    return rpc_pool().identity.add_learner(g.actor, body)
+
+
+@blp.route("/learners/batch-query", methods=["POST"], endpoint="batch_query_learners")
+@blp.arguments(BatchQueryBody)
+@blp.response(200, BatchQueryResult)
+@login_required("admin", "operator")
+def batch_query_learners(body):
+    """批量导入查询：按用户名或证件号码批量查询管辖范围内的学员"""
+    return rpc_pool().identity.batch_query_learners(g.actor, body["by"], body["values"])
 
 
 @blp.route("/learners/<int:user_id>", methods=["GET"], endpoint="learner")

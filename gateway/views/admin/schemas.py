@@ -1,5 +1,7 @@
 from services.common.schema import Schema, fields, length
 
+from ..auth.schemas import RegisterBody
+
 
 class PasswordResetDone(Schema):
     user_id = fields.Integer()
@@ -89,3 +91,28 @@ class Admin(Schema):
     is_super = fields.Boolean()
     status = fields.String()
     granted_at = fields.String()
+
+
+class AddLearnerBody(RegisterBody):
+    """学员管理 › 添加: the registration fields without a password (the initial password is
+    the ID number's last six characters, to be changed at first login)."""
+
+    class Meta:
+        exclude = ("password", "password_confirm")
+
+
+class BatchQueryBody(Schema):
+    by = fields.String(required=True, metadata={"description": "username 按用户名 / id_number 按证件号码"})
+    values = fields.List(fields.String(validate=length(max=64)), required=True,
+                         metadata={"description": "1–1000个"})
+
+
+class BatchQueryResult(Schema):
+    items = fields.List(fields.Nested(Learner))
+    not_found = fields.List(fields.String())
+
+
+class AddedLearner(Schema):
+    user_id = fields.Integer()
+    username = fields.String()
+    status = fields.String()

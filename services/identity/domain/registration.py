@@ -93,6 +93,24 @@ def check_registration(data):
     return clean
 
 
+class AdminAddedPerson(PersonalInfo):
+    """A person an admin adds (学员管理 › 添加; batch import): no password is chosen, the
+    initial one is the ID number's last six characters, changed at first login."""
+    username = fields.String(required=True, validate=USERNAME_RULE)
+
+
+def check_admin_added(data):
+    try:
+        clean = AdminAddedPerson().load(data)
+        cross_field_rules(clean)
+    except ValidationError as err:
+        raise _invalid(err.normalized_messages()) from None
+    clean["id_number"] = id_documents.validate(clean["id_type"], clean["id_number"],
+                                               clean["birth_date"], clean["gender"])
+    clean["username"] = clean["username"].lower()
+    return clean
+
+
 def _invalid(messages):
     field_names = "、".join(sorted(messages))
     return InvalidInput("validation_failed", f"以下信息有误：{field_names}",
