@@ -11,7 +11,7 @@ from werkzeug.exceptions import HTTPException
 from services.common.errors import DomainError
 from services.common.settings import env
 
-from . import health
+from . import files, health
 from .auth import PublicKeys
 from .problems import field_errors_from_webargs, from_domain_error, problem
 from .rpc import RpcPool, ServiceUnavailable
@@ -68,6 +68,7 @@ def create_app(rpc_pool=None):
     for blp in (auth_blp, me_blp, orgs_blp, admin_blp):
         api.register_blueprint(blp)
     app.register_blueprint(health.blp)
+    app.register_blueprint(files.blp)
 
     @app.route("/api/v1/docs-assets/<path:filename>")
     def docs_assets(filename):

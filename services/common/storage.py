@@ -39,6 +39,10 @@ class FileStorage:
     def open(self, key):
         return open(self._path(key), "rb")
 
+    def local_path(self, key):
+        """For the gateway's streaming of a local store (Range requests included)."""
+        return self._path(key)
+
     def exists(self, key):
         return self._path(key).exists()
 

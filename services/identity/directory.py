@@ -44,7 +44,8 @@ class LearnerQuery(Schema):
         min=1, max=MAX_PAGE_SIZE, error=f"每页条数须为1–{MAX_PAGE_SIZE}"))
 
 
-def search_learners(uow, actor, raw_query):
+def _filtered(uow, actor, raw_query):
+    """(joined tables, where clauses, parsed query) for learners of the jurisdiction."""
     scope = permissions.require_module(actor, "learner_management")
     try:
         query = LearnerQuery().load({k: v for k, v in raw_query.items() if v is not None})
@@ -78,18 +79,46 @@ def search_learners(uow, actor, raw_query):
     if query.get("registered_to"):
         where.append(people.c.registered_at
                      < _day_start_utc(query["registered_to"] + timedelta(days=1)))
-
-    total = uow.session.execute(select(func.count()).select_from(table).where(*where)).scalar()
     column = SORTS[query["sort"]]
     order = column.desc() if query["order"] == "desc" else column.asc()
+    return table, where, query, (order, people.c.user_id)
+
+
+def _rows(table, where, order):
+    return (select(people, accounts.c.username, accounts.c.status,
+                   orgs.c.name.label("org_name"))
+            .select_from(table).where(*where).order_by(*order))
+
+
+def search_learners(uow, actor, raw_query):
+    table, where, query, order = _filtered(uow, actor, raw_query)
+    total = uow.session.execute(select(func.count()).select_from(table).where(*where)).scalar()
     page, size = query["page"], query["page_size"]
-    rows = uow.session.execute(
-        select(people, accounts.c.username, accounts.c.status,
-               orgs.c.name.label("org_name"))
-        .select_from(table).where(*where).order_by(order, people.c.user_id)
-        .limit(size).offset((page - 1) * size)).mappings().all()
+    rows = uow.session.execute(_rows(table, where, order).limit(size).offset((page - 1) * size)
+                               ).mappings().all()
     return {"total": total, "page": page, "page_size": size,
             "items": [_listed(r) for r in rows]}
+
+
+EXPORT_LIMIT = 100_000
+
+
+def rows_for_export(uow, actor, raw_query):
+    """Every learner the query matches, for the Excel export; full ID numbers and phones
+    only for a role with the 查看完整身份信息 module."""
+    table, where, _, order = _filtered(uow, actor, raw_query)
+    total = uow.session.execute(select(func.count()).select_from(table).where(*where)).scalar()
+    if total > EXPORT_LIMIT:
+        raise InvalidInput("export_too_large",
+                           f"符合条件的学员有{total}人，超过单次导出上限{EXPORT_LIMIT}人，请缩小查询范围")
+    full = actor.get("role") == "operator" or "pii_full" in (actor.get("modules") or [])
+    result = []
+    for r in uow.session.execute(_rows(table, where, order)).mappings():
+        item = _listed(r)
+        if full:
+            item["id_number_masked"], item["mobile_masked"] = r["id_number"], r["mobile"]
+        result.append(item)
+    return result
 
 
 def _listed(row):

@@ -8,8 +8,10 @@ from nameko.rpc import rpc
 from services.common.dependencies import Database, Heartbeat, event_handler, idempotent
 from services.common.errors import DomainError, InvalidInput
 from services.common.settings import env, flag
+from services.common.storage import FileStorage
 
-from . import accounts, admins, authentication, captcha_store, directory, org_copy
+from . import (accounts, admins, authentication, captcha_store, directory, learner_export,
+               org_copy)
 from .domain import passwords, permissions, vocab
 from .domain.login_failures import NO_ACCOUNT
 from .models import inbox, outbox
@@ -68,6 +70,7 @@ class IdentityService:
     captcha_required = CaptchaPolicy()
     hasher = HASHER
     issuer = ISSUER
+    storage = FileStorage()
 
     # --- health and keys --------------------------------------------------
 
@@ -198,6 +201,16 @@ class IdentityService:
     def search_learners(self, actor, query):
         with self.db() as uow:
             return directory.search_learners(uow, actor, query)
+
+    @rpc(expected_exceptions=expected)
+    def export_learners(self, actor, query):
+        with self.db() as uow:
+            rows = directory.rows_for_export(uow, actor, query)
+            now = uow.clock.now()
+        # Building the workbook is CPU work: off the event loop, so the service keeps
+        # answering and heartbeating meanwhile.
+        data = tpool.execute(learner_export.workbook_bytes, rows)
+        return learner_export.store(self.storage, data, len(rows), now)
 
     @rpc(expected_exceptions=expected)
     def add_learner(self, actor, data):

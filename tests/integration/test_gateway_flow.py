@@ -172,3 +172,26 @@ def test_readiness_names_each_service(platform):
     response = platform["client"].get("/readyz")
     assert response.status_code == 200
     assert response.json["services"] == {"identity": True, "orgtree": True}
+
+
+def test_admin_exports_learners_and_downloads_the_file_by_its_signed_link(platform):
+    import io
+
+    from openpyxl import load_workbook
+    client, uow, orgs = platform["client"], platform["uow"], platform["orgs"]
+    data = registration(orgs["open"], real_name="导出对象")
+    client.post("/api/v1/auth/register", json=data)
+    admin = login(client, *grant_admin(uow, orgs["bureau"]), role="admin").json
+    link = client.get("/api/v1/admin/learners/export", headers=bearer(admin),
+                      query_string={"real_name": "导出"}).json
+    assert link["rows"] == 1
+    response = client.get(link["download_url"])
+    assert response.status_code == 200
+    assert "attachment" in response.headers["Content-Disposition"]
+    rows = list(load_workbook(io.BytesIO(response.data)).active.values)
+    assert rows[1][1] == "导出对象" and "*" in rows[1][3]
+    partial = client.get(link["download_url"], headers={"Range": "bytes=0-99"})
+    assert partial.status_code == 206 and len(partial.data) == 100
+    forged = link["download_url"].replace("sig=", "sig=0")
+    response = client.get(forged)
+    assert response.status_code == 403 and response.json["code"] == "link_invalid"

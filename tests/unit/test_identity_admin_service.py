@@ -211,3 +211,36 @@ def test_batch_query_finds_only_the_jurisdiction(identity, db):
         identity.batch_query_learners(admin(BUREAU, "/1/"), "mobile", ["1"])
     with pytest.raises(InvalidInput):
         identity.batch_query_learners(admin(BUREAU, "/1/"), "username", ["x"] * 1001)
+
+
+def test_export_writes_a_chinese_xlsx_masked_unless_the_role_may_see(identity, tmp_path):
+    import io
+
+    from openpyxl import load_workbook
+
+    from services.common.storage import FileStorage
+    identity.storage = FileStorage(root=tmp_path, secret="s")
+    people(identity, (HOSPITAL, "张三"), (OTHER, "王五"))
+    with pytest.raises(Forbidden):
+        identity.export_learners(admin(BUREAU, "/1/", modules=("statistics",)), {})
+
+    def sheet(link):
+        key = link["download_url"].split("/api/v1/files/")[1].split("?")[0]
+        with identity.storage.open(key) as fh:
+            return list(load_workbook(io.BytesIO(fh.read())).active.values)
+
+    link = identity.export_learners(admin(BUREAU, "/1/"), {"real_name": "张"})
+    assert link["rows"] == 1 and link["filename"].endswith(".xlsx")
+    rows = sheet(link)
+    assert rows[0][:5] == ("用户名", "姓名", "证件类型", "证件号码", "手机号")
+    assert rows[1][1] == "张三" and rows[1][2] == "居民身份证" and "*" in rows[1][3]
+    full = sheet(identity.export_learners(
+        admin(BUREAU, "/1/", modules=("learner_management", "pii_full")), {}))
+    assert "*" not in full[1][3] and len(full) == 2
+
+
+def test_export_cells_never_become_formulas():
+    from services.identity.learner_export import cell_value
+    assert cell_value("real_name", "=HYPERLINK(\"http://x\")") == "'=HYPERLINK(\"http://x\")"
+    assert cell_value("professional_title", "+1") == "'+1"
+    assert cell_value("gender", "female") == "女"

@@ -6,8 +6,8 @@ from services.common.errors import NotFound
 from ...auth import login_required
 from ...rpc import rpc_pool
 from .schemas import (AddAdminBody, AddedLearner, AddLearnerBody, Admin, AdminStatusBody,
-                      BatchQueryBody, BatchQueryResult, Learner, LearnerPage, LearnerQuery,
-                      PasswordResetDone, Role, RoleBody, RolePatch)
+                      BatchQueryBody, BatchQueryResult, ExportLink, Learner, LearnerPage,
+                      LearnerQuery, PasswordResetDone, Role, RoleBody, RolePatch)
 
 blp = Blueprint("admin", __name__, url_prefix="/api/v1/admin", description="管理员")
 
@@ -28,6 +28,16 @@ def reset_learner_password(user_id):
 def learners(query):
     """学员管理：查询管辖范围内的专技人员（分页、排序；证件号码与手机号脱敏）"""
     return rpc_pool().identity.search_learners(g.actor, query)
+
+
+@blp.route("/learners/export", methods=["GET"], endpoint="export_learners")
+@blp.arguments(LearnerQuery, location="query")
+@blp.response(200, ExportLink)
+@login_required("admin", "operator")
+def export_learners(query):
+    """学员管理 › 导出 Excel：按查询条件导出（证件号码与手机号按角色权限脱敏）"""
+    query.pop("page", None), query.pop("page_size", None)
+    return rpc_pool().identity.export_learners(g.actor, query)
 
 
 @blp.route("/learners", methods=["POST"], endpoint="add_learner")

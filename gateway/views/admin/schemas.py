@@ -116,3 +116,10 @@ class AddedLearner(Schema):
     user_id = fields.Integer()
     username = fields.String()
     status = fields.String()
+
+
+class ExportLink(Schema):
+    rows = fields.Integer()
+    filename = fields.String()
+    download_url = fields.String(metadata={"description": "10分钟内有效"})
+    expires_at = fields.String()

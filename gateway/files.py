@@ -1,0 +1,32 @@
+"""Streams a stored file against a valid signed link (issued by the service that owns the
+file); HTTP Range requests are answered, so video and large exports resume."""
+from pathlib import PurePosixPath
+
+from flask import Blueprint, current_app, request, send_file
+
+from services.common.errors import Forbidden, NotFound
+from services.common.storage import FileStorage
+
+blp = Blueprint("files", __name__)
+
+
+def storage():
+    if "storage" not in current_app.extensions:
+        current_app.extensions["storage"] = FileStorage()
+    return current_app.extensions["storage"]
+
+
+@blp.route("/api/v1/files/<path:key>")
+def download(key):
+    store = storage()
+    if not store.verify_link(key, request.args.get("expires"), request.args.get("sig")):
+        raise Forbidden("link_invalid", "下载链接无效或已过期，请重新导出")
+    try:
+        path = store.local_path(key)
+    except ValueError:
+        raise NotFound("file_not_found", "文件不存在") from None
+    if not path.is_file():
+        raise NotFound("file_not_found", "文件不存在")
+    name = request.args.get("name") or PurePosixPath(key).name
+    return send_file(path, as_attachment=True, download_name=name, conditional=True,
+                     max_age=0)
