@@ -47,3 +47,19 @@ if ! $SUDO rabbitmq-plugins is_enabled rabbitmq_management >/dev/null 2>&1; then
   $SUDO rabbitmq-plugins enable rabbitmq_management >/dev/null
 fi
 say "RabbitMQ is up"
+
+# --- Browser for the end-to-end tests (only with SETUP_BROWSER=1, as scripts/test.sh sets)
+# Debian's chromium, driven by Playwright's Python package (never `playwright install`: it
+# downloads a browser build), and CJK fonts so pages and screenshots show Chinese text.
+if [ "${SETUP_BROWSER:-0}" = "1" ]; then
+  BROWSER_PACKAGES=""
+  [ -x /usr/bin/chromium ] || BROWSER_PACKAGES="chromium"
+  dpkg -s fonts-noto-cjk >/dev/null 2>&1 || BROWSER_PACKAGES="$BROWSER_PACKAGES fonts-noto-cjk"
+  if [ -n "$BROWSER_PACKAGES" ]; then
+    say "installing ${BROWSER_PACKAGES# } (apt) for the end-to-end tests"
+    $SUDO apt-get update -qq
+    # shellcheck disable=SC2086  # a list of package names
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $BROWSER_PACKAGES >/dev/null
+  fi
+  say "browser for the end-to-end tests: $(/usr/bin/chromium --version 2>/dev/null || echo missing)"
+fi

@@ -7,6 +7,7 @@ import sqlalchemy as sa
 
 from services.identity.models import accounts, login_audit, outbox, people
 from tests.builders import citizen_id, registration
+from tests.conftest import eventually
 
 pytestmark = pytest.mark.integration
 
@@ -93,6 +94,9 @@ def test_duplicate_username_and_id_number_are_409_naming_the_field(platform):
     client = platform["client"]
     first = registration(platform["orgs"]["open"])
     assert client.post("/api/v1/auth/register", json=first).status_code == 201
+    # Let the membership round trip finish (it writes user_activated) before counting.
+    eventually(lambda: client.post("/api/v1/auth/login", json={
+        "username": first["username"], "password": first["password"]}).status_code == 200)
     before = counts(platform["uow"])
     again = registration(platform["orgs"]["open"], username=first["username"])
     response = client.post("/api/v1/auth/register", json=again)

@@ -1,0 +1,101 @@
+"""End-to-end fixtures: the real services on the real broker (as in the integration tests),
+the gateway served over real HTTP on 127.0.0.1, and Debian's Chromium driven by Playwright.
+
+The test process is eventlet-monkey-patched (tests/conftest.py), so the HTTP server's
+thread and the Nameko containers are green threads: they run only while the main
+greenlet waits in a green call. Playwright's *async* API does that (asyncio's selector is
+eventlet's green select). Its sync API does not stop cleanly here: eventlet re-parents
+Playwright's dispatcher greenlet to the hub, so leaving `sync_playwright()` never returns.
+Browser code therefore runs as a coroutine under `asyncio.run` (see `run_in_browser`).
+"""
+import asyncio
+import contextlib
+import os
+import threading
+
+import pytest
+import requests
+from werkzeug.serving import make_server
+
+# Fixtures shared with the integration tests (imported here so pytest finds them).
+from tests.integration.conftest import make_platform, start_services  # noqa: F401
+
+CHROMIUM = os.environ.get("E2E_CHROMIUM", "/usr/bin/chromium")
+# Verified with Debian's chromium (shared/STACK-NOTES.md); never `playwright install`.
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+TIMEOUT_MS = 10_000
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "e2e: drives the web client in headless Chromium against the real services")
+
+
+@pytest.fixture
+def live_gateway(start_services, uow_factory, amqp_uri):  # noqa: F811
+    """The platform with captcha on, and its gateway app served over HTTP on a free port
+    of 127.0.0.1. Yields the platform dict of make_platform plus `url`."""
+    platform = make_platform(start_services, uow_factory, amqp_uri, captcha="on")
+    app = platform["app"]
+    app.testing = False  # a real server: errors are answered, not raised
+    server = make_server("127.0.0.1", 0, app, threaded=False)
+    pool = app.extensions["rpc"]
+
+    def serve():
+        try:
+            server.serve_forever(poll_interval=0.1)
+        finally:
+            pool._discard()  # the RPC proxy belongs to this thread: stop it here
+
+    thread = threading.Thread(target=serve, name="e2e-gateway", daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{server.server_port}"
+    try:
+        # The server thread really serves, and reaches both services through the broker.
+        ready = requests.get(f"{url}/readyz", timeout=10)
+        assert ready.status_code == 200, ready.text
+        assert ready.json()["services"] == {"identity": True, "orgtree": True}
+        yield {**platform, "url": url}
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+        server.server_close()
+
+
+@pytest.fixture
+def run_in_browser(tmp_path):
+    """run_in_browser(scenario) runs `async scenario(page)` in a fresh headless Chromium
+    page. On failure a screenshot is saved as tmp_path/failure.png. Uncaught errors in the
+    page's scripts fail the test."""
+    if not os.access(CHROMIUM, os.X_OK):
+        pytest.fail(f"{CHROMIUM} is missing: run the suite with `make test` (scripts/test.sh "
+                    "sets SETUP_BROWSER=1 so scripts/setup.sh installs Debian's chromium)")
+    from playwright.async_api import async_playwright, expect
+
+    expect.set_options(timeout=TIMEOUT_MS)
+
+    async def main(scenario):
+        async with async_playwright() as pw:
+            browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS,
+                                               headless=True, timeout=30_000)
+            try:
+                context = await browser.new_context(locale="zh-CN",
+                                                    viewport={"width": 1280, "height": 900})
+                context.set_default_timeout(TIMEOUT_MS)
+                page = await context.new_page()
+                page_errors = []
+                page.on("pageerror", lambda exc: page_errors.append(str(exc)))
+                try:
+                    await scenario(page)
+                except BaseException:
+                    with contextlib.suppress(Exception):
+                        await page.screenshot(path=str(tmp_path / "failure.png"), full_page=True)
+                    raise
+                assert not page_errors, f"script errors in the page: {page_errors}"
+            finally:
+                await browser.close()
+
+    def run(scenario):
+        asyncio.run(main(scenario))
+    return run
