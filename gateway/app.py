@@ -25,8 +25,9 @@ log = logging.getLogger("gateway")
 MAX_BODY_BYTES = 64 * 1024
 SWAGGER_ASSETS = Path(swagger_ui_bundle.swagger_ui_path)
 WEB_CLIENT = Path(__file__).resolve().parent / "web"
-# Routes whose body is not JSON (payment callbacks, uploads) declare themselves here.
-NON_JSON_ENDPOINTS = set()
+# Routes whose body is not JSON (payment callbacks, uploads) declare themselves here,
+# with the largest body each accepts.
+UPLOAD_LIMITS = {"admin.start_import": 20 * 1024 * 1024}
 
 
 class ProblemApi(Api):
@@ -86,8 +87,12 @@ def create_app(rpc_pool=None):
     @app.before_request
     def _request_id_and_content_type():
         g.request_id = request.headers.get("X-Request-Id") or uuid.uuid4().hex
-        if (request.method in ("POST", "PUT", "PATCH") and request.path.startswith("/api/")
-                and request.endpoint not in NON_JSON_ENDPOINTS
+        if request.endpoint in UPLOAD_LIMITS:
+            request.max_content_length = UPLOAD_LIMITS[request.endpoint]
+            if request.mimetype != "multipart/form-data":
+                return problem(415, title="请求内容类型须为 multipart/form-data",
+                               detail="请以 multipart/form-data 上传文件")
+        elif (request.method in ("POST", "PUT", "PATCH") and request.path.startswith("/api/")
                 and (request.content_length or request.headers.get("Transfer-Encoding"))
                 and request.mimetype != "application/json"):
             return problem(415)

@@ -16,6 +16,11 @@ def storage():
     return current_app.extensions["storage"]
 
 
+def store_upload(key, stream):
+    """An upload goes straight into the store; the owning service reads it from there."""
+    storage().put(key, stream)
+
+
 @blp.route("/api/v1/files/<path:key>")
 def download(key):
     store = storage()

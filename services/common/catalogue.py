@@ -52,6 +52,13 @@ class PasswordReset(Payload):
     by_user_id = fields.Integer(required=True)
 
 
+class LearnerImportRequested(Payload):
+    """An admin queued a batch import; identity runs it in its own consumer."""
+    import_id = fields.Integer(required=True)
+    org_id = fields.Integer(required=True)
+    requested_by = fields.Integer(required=True)
+
+
 class AdminGranted(Payload):
     """A person became an admin of an org with a role (a set of permission modules)."""
     grant_id = fields.Integer(required=True)
@@ -132,6 +139,7 @@ CATALOGUE = {
     ("identity", "user_updated"): (1, UserUpdated),
     ("identity", "user_activated"): (1, UserActivated),
     ("identity", "password_reset"): (1, PasswordReset),
+    ("identity", "learner_import_requested"): (1, LearnerImportRequested),
     ("identity", "admin_granted"): (1, AdminGranted),
     ("identity", "admin_revoked"): (1, AdminRevoked),
     ("orgtree", "org_registered"): (1, OrgRegistered),

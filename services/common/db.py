@@ -118,6 +118,19 @@ class UnitOfWork:
         self._pending_events += 1
         return envelope
 
+    def add_events(self, event_type, payloads):
+        """Many events of one type in one statement (bulk work such as imports)."""
+        now = self.clock.now()
+        rows = []
+        for payload in payloads:
+            envelope = make_envelope(self.producer, event_type, payload, now)
+            rows.append({"event_id": envelope["id"], "event_type": event_type,
+                         "occurred_at": now,
+                         "envelope": json.dumps(envelope, ensure_ascii=False)})
+        if rows:
+            self.session.execute(insert(self.outbox), rows)
+            self._pending_events += len(rows)
+
     def claim_event(self, envelope, handler):
         """Record that `handler` applies this event; False if it already has.
         A concurrent duplicate is caught by the primary key at commit time."""

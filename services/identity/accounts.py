@@ -154,15 +154,17 @@ def update_profile(uow, user_id, changes):
 
 
 def load_for_password_change(uow, user_id):
-    row = uow.session.execute(select(accounts.c.password_hash, accounts.c.username)
-                              .where(accounts.c.id == user_id)).first()
+    row = uow.session.execute(
+        select(accounts.c.password_hash, accounts.c.username, people.c.id_number)
+        .select_from(accounts.outerjoin(people, people.c.user_id == accounts.c.id))
+        .where(accounts.c.id == user_id)).first()
     if row is None:
         raise NotFound("account_not_found", "账号不存在")
     return row
 
 
 def check_new_password(hasher, row, old_password, new_password, confirm):
-    if not hasher.verify(row.password_hash, old_password or ""):
+    if not passwords.matches(hasher, row.password_hash, old_password, row.id_number):
         raise InvalidInput("old_password_wrong", "原密码不正确",
                            fields={"old_password": ["原密码不正确"]})
     passwords.check_policy(new_password, field="new_password", username=row.username)

@@ -18,7 +18,7 @@ BEIJING = timezone(timedelta(hours=8))
 def find_account(uow, login_name):
     """A username or an ID number, as the login box accepts either."""
     name = (login_name or "").strip()
-    query = select(accounts, people.c.org_id, people.c.real_name).select_from(
+    query = select(accounts, people.c.org_id, people.c.real_name, people.c.id_number).select_from(
         accounts.outerjoin(people, people.c.user_id == accounts.c.id))
     if id_documents.looks_like_id_number(name):
         query = query.where(or_(people.c.id_number == id_documents.normalise(name),

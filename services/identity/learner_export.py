@@ -54,11 +54,15 @@ def workbook_bytes(rows):
     return buf.getvalue()
 
 
-def store(storage, data, rows, now):
+def store(storage, data, rows, now, title="学员名单"):
     """Put the file in the store; answer with a signed link valid for ten minutes."""
     key = f"exports/identity/{uuid.uuid4().hex}.xlsx"
     storage.put(key, data)
-    name = f"学员名单_{now.astimezone(BEIJING):%Y%m%d%H%M}.xlsx"
+    return link_to(storage, key, now, f"{title}_{now.astimezone(BEIJING):%Y%m%d%H%M}.xlsx") | {
+        "rows": rows}
+
+
+def link_to(storage, key, now, name):
     link = storage.signed_link(key, LINK_TTL_SECONDS, now=now.timestamp())
-    return {"rows": rows, "filename": name, "download_url": f"{link}&name={quote(name)}",
+    return {"filename": name, "download_url": f"{link}&name={quote(name)}",
             "expires_at": (now + timedelta(seconds=LINK_TTL_SECONDS)).isoformat()}

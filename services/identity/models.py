@@ -110,5 +110,23 @@ login_audit = Table(
     Column("user_agent", Text),
 )
 
+# 批量导入 jobs: queued by the request, run by identity's own event handler.
+learner_imports = Table(
+    "learner_imports", metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("org_id", Integer, nullable=False),
+    Column("requested_by", BigId, nullable=False, index=True),
+    Column("upload_key", String(200), nullable=False),
+    Column("filename", String(200)),
+    Column("status", String(20), nullable=False),  # queued | running | done | failed
+    Column("total_rows", Integer),
+    Column("imported", Integer),
+    Column("failed", Integer),
+    Column("report_key", String(200)),
+    Column("error", Text),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("finished_at", DateTime(timezone=True)),
+)
+
 outbox = outbox_table(metadata)
 inbox = inbox_table(metadata)

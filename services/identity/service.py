@@ -7,12 +7,13 @@ from nameko.rpc import rpc
 
 from services.common.dependencies import Database, Heartbeat, event_handler, idempotent
 from services.common.errors import DomainError, InvalidInput
+from services.common.events import read_envelope
 from services.common.settings import env, flag
 from services.common.storage import FileStorage
 
 from . import (accounts, admins, authentication, captcha_store, directory, learner_export,
-               org_copy)
-from .domain import passwords, permissions, vocab
+               learner_import, org_copy)
+from .domain import import_sheet, passwords, permissions, vocab
 from .domain.login_failures import NO_ACCOUNT
 from .models import inbox, outbox
 from .tokens import TokenIssuer
@@ -129,7 +130,8 @@ class IdentityService:
                                     client=client, extra={"register_url": "/#/register"})
             authentication.check_not_locked(uow, account, login_name, role, client)
         # The KDF runs outside any transaction.
-        password_ok = self.hasher.verify(account["password_hash"], data.get("password") or "")
+        password_ok = passwords.matches(self.hasher, account["password_hash"],
+                                        data.get("password"), account["id_number"])
         with self.db() as uow:
             account = authentication.find_account(uow, login_name)
             authentication.check_not_locked(uow, account, login_name, role, client)
@@ -211,6 +213,75 @@ class IdentityService:
         # answering and heartbeating meanwhile.
         data = tpool.execute(learner_export.workbook_bytes, rows)
         return learner_export.store(self.storage, data, len(rows), now)
+
+    @rpc(expected_exceptions=expected)
+    def import_template(self, actor):
+        permissions.require_module(actor, "batch_import")
+        data = tpool.execute(learner_import.template_bytes)
+        with self.db() as uow:
+            now = uow.clock.now()
+        return learner_export.store(self.storage, data, 0, now, title="学员导入模板")
+
+    @rpc(expected_exceptions=expected)
+    def start_import(self, actor, org_id, upload_key, filename=None):
+        """Checks who asks, where, and that the upload is an .xlsx at all; the rows are
+        read by the job (on_learner_import_requested), as 50,000 outlive an RPC."""
+        with self.db() as uow:
+            learner_import.check_request(uow, actor, int(org_id))
+        if not upload_key.startswith("uploads/") or not self.storage.exists(upload_key):
+            raise InvalidInput("upload_missing", "上传的文件不存在，请重新上传",
+                               fields={"file": ["上传的文件不存在"]})
+        with self.storage.open(upload_key) as fh:
+            import_sheet.check_container(fh.read())
+        with self.db() as uow:
+            job_id = learner_import.queue(uow, actor, int(org_id), upload_key, filename)
+        return {"import_id": job_id, "status": "queued"}
+
+    @rpc(expected_exceptions=expected)
+    def import_status(self, actor, import_id):
+        with self.db() as uow:
+            job = learner_import.job_for(uow, actor, int(import_id))
+            now = uow.clock.now()
+        if job.get("report_key"):
+            job["failure_report"] = learner_export.link_to(
+                self.storage, job.pop("report_key"), now, f"导入失败信息_{job['import_id']}.xlsx")
+        job.pop("report_key", None)
+        return job
+
+    @event_handler("identity", "learner_import_requested")
+    def on_learner_import_requested(self, body):
+        """Idempotent by the job's status: only a queued job is run, once."""
+        job_id = read_envelope(body)["payload"]["import_id"]
+        with self.db() as uow:
+            job = learner_import.claim(uow, job_id)
+        if job is None:
+            return
+        try:
+            with self.storage.open(job["upload_key"]) as fh:
+                data = fh.read()
+            rows = tpool.execute(learner_import.read_rows, data)
+            good, failed = tpool.execute(learner_import.check_rows, rows, job["org_id"])
+            imported = 0
+            for start in range(0, len(good), learner_import.BATCH):
+                with self.db() as uow:
+                    created, clashes = learner_import.create_batch(
+                        uow, good[start:start + learner_import.BATCH], job["requested_by"])
+                imported += created
+                failed.extend(clashes)
+            report = None
+            if failed:
+                report = learner_import.report_key()
+                self.storage.put(report, tpool.execute(learner_import.failure_report, failed))
+            with self.db() as uow:
+                learner_import.finish(uow, job_id, "done", total_rows=len(rows),
+                                      imported=imported, failed=len(failed), report_key=report)
+        except DomainError as exc:  # the file itself is refused: nothing imported
+            with self.db() as uow:
+                learner_import.finish(uow, job_id, "failed", error=exc.detail)
+        except Exception:
+            with self.db() as uow:
+                learner_import.finish(uow, job_id, "failed", error="系统错误，导入未完成，请重新导入")
+            raise
 
     @rpc(expected_exceptions=expected)
     def add_learner(self, actor, data):

@@ -1,13 +1,17 @@
+import uuid
+
 from flask import g
 from flask_smorest import Blueprint
 
 from services.common.errors import NotFound
 
 from ...auth import login_required
+from ...files import store_upload
 from ...rpc import rpc_pool
 from .schemas import (AddAdminBody, AddedLearner, AddLearnerBody, Admin, AdminStatusBody,
-                      BatchQueryBody, BatchQueryResult, ExportLink, Learner, LearnerPage,
-                      LearnerQuery, PasswordResetDone, Role, RoleBody, RolePatch)
+                      BatchQueryBody, BatchQueryResult, ExportLink, ImportFile, ImportForm,
+                      ImportStarted, ImportStatus, Learner, LearnerPage, LearnerQuery,
+                      PasswordResetDone, Role, RoleBody, RolePatch)
 
 blp = Blueprint("admin", __name__, url_prefix="/api/v1/admin", description="管理员")
 
@@ -38,6 +42,35 @@ def export_learners(query):
     """学员管理 › 导出 Excel：按查询条件导出（证件号码与手机号按角色权限脱敏）"""
     query.pop("page", None), query.pop("page_size", None)
     return rpc_pool().identity.export_learners(g.actor, query)
+
+
+@blp.route("/learners/import-template", methods=["GET"], endpoint="import_template")
+@blp.response(200, ExportLink)
+@login_required("admin", "operator")
+def import_template():
+    """批量导入模板（.xlsx：表头、示例行、下拉选项）"""
+    return rpc_pool().identity.import_template(g.actor)
+
+
+@blp.route("/learners/imports", methods=["POST"], endpoint="start_import")
+@blp.arguments(ImportForm, location="form")
+@blp.arguments(ImportFile, location="files")
+@blp.response(202, ImportStarted)
+@login_required("admin", "operator")
+def start_import(form, files):
+    """批量导入：上传按模板填写的 .xlsx（最多50,000行）；导入在后台进行，凭 import_id 查询结果"""
+    upload = files["file"]
+    key = f"uploads/{uuid.uuid4().hex}.xlsx"
+    store_upload(key, upload.stream)
+    return rpc_pool().identity.start_import(g.actor, form["org_id"], key, upload.filename)
+
+
+@blp.route("/learners/imports/<int:import_id>", methods=["GET"], endpoint="import_status")
+@blp.response(200, ImportStatus)
+@login_required("admin", "operator")
+def import_status(import_id):
+    """导入结果：导入与失败行数，失败信息表（含每行原因）的下载链接"""
+    return rpc_pool().identity.import_status(g.actor, import_id)
 
 
 @blp.route("/learners", methods=["POST"], endpoint="add_learner")

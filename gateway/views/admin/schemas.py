@@ -123,3 +123,38 @@ class ExportLink(Schema):
     filename = fields.String()
     download_url = fields.String(metadata={"description": "10分钟内有效"})
     expires_at = fields.String()
+
+
+class ImportForm(Schema):
+    org_id = fields.Integer(required=True, metadata={"description": "导入到的单位"})
+
+
+class ImportFile(Schema):
+    file = fields.Raw(required=True, metadata={"type": "string", "format": "binary",
+                                               "description": "按模板填写的 .xlsx"})
+
+
+class ImportStarted(Schema):
+    import_id = fields.Integer()
+    status = fields.String()
+
+
+class FileLink(Schema):
+    filename = fields.String()
+    download_url = fields.String()
+    expires_at = fields.String()
+
+
+class ImportStatus(Schema):
+    import_id = fields.Integer()
+    org_id = fields.Integer()
+    org_name = fields.String()
+    filename = fields.String(allow_none=True)
+    status = fields.String(metadata={"description": "queued / running / done / failed"})
+    total_rows = fields.Integer(allow_none=True)
+    imported = fields.Integer(allow_none=True)
+    failed = fields.Integer(allow_none=True)
+    error = fields.String(allow_none=True)
+    failure_report = fields.Nested(FileLink, allow_none=True)
+    created_at = fields.String()
+    finished_at = fields.String(allow_none=True)

@@ -1,0 +1,223 @@
+"""批量导入: learners from the template, checked row by row; the good rows are created
+in one transaction per batch, the bad ones go to a failure report (失败信息) with the reason
+per row. Runs as a job (the request only queues it), since 50,000 rows outlive an RPC."""
+import io
+import uuid
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+from openpyxl.worksheet.datavalidation import DataValidation
+from sqlalchemy import insert, select, update
+
+from services.common.errors import DomainError, NotFound
+
+from .accounts import registrable_org
+from .domain import import_sheet, passwords, permissions
+from .domain.masking import mask_id_number
+from .domain.registration import check_admin_added
+from .models import accounts, learner_imports, orgs, people
+
+BATCH = 1000
+
+
+def template_bytes():
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "学员导入模板"
+    sheet.append(import_sheet.HEADERS)
+    sheet.append(import_sheet.EXAMPLE)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for index, (header, _, required, choices) in enumerate(import_sheet.COLUMNS):
+        letter = sheet.cell(row=1, column=index + 1).column_letter
+        sheet.column_dimensions[letter].width = max(12, len(header) * 3)
+        if choices:
+            rule = DataValidation(type="list", formula1='"' + ",".join(choices) + '"',
+                                  allow_blank=not required, showErrorMessage=True,
+                                  errorTitle="输入有误", error=f"请从列表中选择{header}")
+            rule.add(f"{letter}2:{letter}{import_sheet.MAX_ROWS + 1}")
+            sheet.add_data_validation(rule)
+    notes = workbook.create_sheet("填写说明")
+    notes.append(["第一行为表头，请勿修改；第二行为示例，导入前请删除。"])
+    notes.append(["必填：姓名、证件类型、证件号码、出生日期、性别、手机号、职称状态。"])
+    notes.append(["用户名可不填，默认为“u”加证件号码；初始密码为证件号码后六位，首次登录须修改。"])
+    notes.append([f"每次最多导入{import_sheet.MAX_ROWS}行。"])
+    buf = io.BytesIO()
+    workbook.save(buf)
+    return buf.getvalue()
+
+
+def read_rows(data):
+    """[(row number, values)] of a checked file; raises InvalidInput for a bad file."""
+    import_sheet.check_container(data)
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    except Exception:  # openpyxl raises many types for broken files
+        import_sheet.refuse("file_unreadable", "无法读取该 Excel 文件，请使用下载的模板")
+    sheet = workbook.worksheets[0]
+    if (sheet.max_row or 0) > import_sheet.MAX_ROWS + 1:
+        import_sheet.refuse("too_many_rows", f"每次最多导入{import_sheet.MAX_ROWS}行，请分批导入")
+    rows = sheet.iter_rows(values_only=True)
+    header = [import_sheet.cell_text(v) for v in next(rows, ())]
+    if header[:len(import_sheet.HEADERS)] != import_sheet.HEADERS:
+        import_sheet.refuse("header_mismatch", "表头与模板不一致，请使用下载的模板")
+    result = []
+    for number, values in enumerate(rows, start=2):
+        if number > import_sheet.MAX_ROWS + 1:
+            import_sheet.refuse("too_many_rows", f"每次最多导入{import_sheet.MAX_ROWS}行，请分批导入")
+        values = list(values[:len(import_sheet.HEADERS)])
+        if not any(import_sheet.cell_text(v) for v in values):
+            continue
+        if any(isinstance(v, str) and v.startswith("=") for v in values):
+            import_sheet.refuse("formula_in_file", f"第{number}行含有公式，请只填写数值后重新上传")
+        result.append((number, values))
+    workbook.close()
+    return result
+
+
+def check_rows(rows, org_id):
+    """Split into good (cleaned records) and failed ((row number, values, reason))."""
+    good, failed, seen_names, seen_numbers = [], [], set(), set()
+    for number, values in rows:
+        record, problems = import_sheet.row_to_fields(values)
+        if problems:
+            failed.append((number, values, "；".join(problems)))
+            continue
+        if not record.get("username"):
+            record["username"] = "u" + (record["id_number"] or "").lower()
+        record["org_id"] = org_id
+        try:
+            clean = check_admin_added({k: v for k, v in record.items() if v is not None})
+        except DomainError as exc:
+            reasons = [f"{field}：{'、'.join(msgs)}" for field, msgs in exc.fields.items()]
+            failed.append((number, values, "；".join(reasons) or exc.detail))
+            continue
+        if clean["username"] in seen_names or clean["id_number"] in seen_numbers:
+            failed.append((number, values, "与文件中前面的行重复（用户名或证件号码）"))
+            continue
+        seen_names.add(clean["username"])
+        seen_numbers.add(clean["id_number"])
+        good.append((number, values, clean))
+    return good, failed
+
+
+def create_batch(uow, batch, added_by):
+    """One transaction: drop rows that clash with existing people, create the rest."""
+    names = [c["username"] for _, _, c in batch]
+    numbers = [c["id_number"] for _, _, c in batch]
+    taken_names = set(uow.session.execute(
+        select(accounts.c.username).where(accounts.c.username.in_(names))).scalars())
+    taken_numbers = set(uow.session.execute(
+        select(people.c.id_number).where(people.c.id_number.in_(numbers))).scalars())
+    fresh, failed = [], []
+    for number, values, clean in batch:
+        if clean["username"] in taken_names:
+            failed.append((number, values, "用户名已被注册"))
+        elif clean["id_number"] in taken_numbers:
+            failed.append((number, values, "证件号码已注册"))
+        else:
+            fresh.append(clean)
+    if not fresh:
+        return 0, failed
+    now = uow.clock.now()
+    ids = uow.session.execute(insert(accounts).returning(accounts.c.id, accounts.c.username), [
+        {"username": c["username"], "password_hash": passwords.INITIAL_FROM_ID_NUMBER,
+         "status": "pending_review", "is_learner": True, "is_operator": False,
+         "must_change_password": True, "failed_logins": 0, "password_changed_at": now,
+         "created_at": now, "updated_at": now} for c in fresh]).all()
+    user_ids = {username: user_id for user_id, username in ids}
+    person_rows = []
+    for c in fresh:
+        person = {k: v for k, v in c.items() if k != "username"}
+        person_rows.append(person | {"user_id": user_ids[c["username"]], "registered_at": now})
+    uow.session.execute(insert(people), person_rows)
+    uow.add_events("user_registered", [{
+        "user_id": user_ids[c["username"]], "username": c["username"], "org_id": c["org_id"],
+        "real_name": c["real_name"], "id_type": c["id_type"],
+        "id_number_masked": mask_id_number(c["id_number"]), "gender": c["gender"],
+        "birth_date": c["birth_date"], "title_level": c.get("title_level"),
+        "registered_at": now, "added_by": added_by} for c in fresh])
+    uow.commit()
+    return len(fresh), failed
+
+
+def failure_report(failed):
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("失败信息")
+    header = []
+    for title in ["行号", *import_sheet.HEADERS, "失败原因"]:
+        cell = WriteOnlyCell(sheet, value=title)
+        cell.font = Font(bold=True)
+        header.append(cell)
+    sheet.append(header)
+    for number, values, reason in sorted(failed, key=lambda f: f[0]):
+        sheet.append([number, *[_safe(v) for v in values], reason])
+    buf = io.BytesIO()
+    workbook.save(buf)
+    return buf.getvalue()
+
+
+def _safe(value):
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+        return "'" + value
+    return value
+
+
+def queue(uow, actor, org_id, upload_key, filename):
+    job_id = uow.session.execute(insert(learner_imports).values(
+        org_id=org_id, requested_by=int(actor["user_id"]), upload_key=upload_key,
+        filename=(filename or "")[:200], status="queued", created_at=uow.clock.now())
+    ).inserted_primary_key[0]
+    uow.add_event("learner_import_requested", {"import_id": job_id, "org_id": org_id,
+                                                "requested_by": int(actor["user_id"])})
+    uow.commit()
+    return job_id
+
+
+def check_request(uow, actor, org_id):
+    """批量导入 needs the module, and the org must be in the jurisdiction."""
+    scope = permissions.require_module(actor, "batch_import")
+    org = registrable_org(uow, org_id)
+    if scope is not None and not permissions.in_jurisdiction(scope, org["path"]):
+        raise NotFound("org_not_in_jurisdiction", "所选组织机构不在您的管辖范围内",
+                       fields={"org_id": ["不在您的管辖范围内"]})
+
+
+def claim(uow, job_id):
+    """Mark a queued job running and return it; None if it ran already (redelivery)."""
+    claimed = uow.session.execute(update(learner_imports).where(
+        learner_imports.c.id == job_id, learner_imports.c.status == "queued"
+    ).values(status="running")).rowcount
+    uow.commit()
+    if not claimed:
+        return None
+    return dict(uow.session.execute(select(learner_imports).where(
+        learner_imports.c.id == job_id)).mappings().first())
+
+
+def finish(uow, job_id, status, **values):
+    uow.session.execute(update(learner_imports).where(learner_imports.c.id == job_id)
+                        .values(status=status, finished_at=uow.clock.now(), **values))
+    uow.commit()
+
+
+def job_for(uow, actor, job_id):
+    scope = permissions.require_module(actor, "batch_import")
+    row = uow.session.execute(
+        select(learner_imports, orgs.c.path, orgs.c.name.label("org_name"))
+        .select_from(learner_imports.join(orgs, orgs.c.id == learner_imports.c.org_id))
+        .where(learner_imports.c.id == job_id)).mappings().first()
+    if row is None or (scope is not None and not permissions.in_jurisdiction(scope, row["path"])):
+        raise NotFound("import_not_found", "没有该导入任务")
+    return {"import_id": row["id"], "org_id": row["org_id"], "org_name": row["org_name"],
+            "filename": row["filename"], "status": row["status"],
+            "total_rows": row["total_rows"], "imported": row["imported"],
+            "failed": row["failed"], "error": row["error"], "report_key": row["report_key"],
+            "created_at": row["created_at"].isoformat(),
+            "finished_at": row["finished_at"].isoformat() if row["finished_at"] else None}
+
+
+def report_key():
+    return f"exports/identity/import-failures-{uuid.uuid4().hex}.xlsx"
+
