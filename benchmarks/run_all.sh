@@ -63,3 +63,7 @@ BODY="$VAR_DIR/login.json"
 echo '{"username": "zhangwei", "password": "Learner@2026"}' >"$BODY"
 cpu_share hey -z "$DURATION" -c 8 -m POST -T application/json -D "$BODY" "$BASE/api/v1/auth/login" \
   | grep -E "Requests/sec|99% in|50% in|responses|cpu " || true
+
+echo
+echo "== 5. batch import of 50,000 learners (service-side: read, check, create, report)"
+$PY -W ignore benchmarks/import_50k.py 50000
