@@ -1,5 +1,5 @@
 """orgtree's tables. Only this service reads or writes them."""
-from sqlalchemy import (Boolean, Column, DateTime, ForeignKey, Index, Integer, String,
+from sqlalchemy import (JSON, Boolean, Column, DateTime, ForeignKey, Index, Integer, String,
                         Table, Text)
 
 from services.common.db import BigId, inbox_table, outbox_table, service_metadata
@@ -37,6 +37,23 @@ memberships = Table(
     Column("decided_by", BigId),
     Column("reason", Text),
 )
+
+# Every approval and admin action: who, what, when, before/after. Readable by admins of
+# the acting admin's org and of every org above it.
+admin_actions = Table(
+    "admin_actions", metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("actor_user_id", BigId, nullable=False),
+    Column("actor_org_path", String(512)),  # NULL: the platform operator
+    Column("action", String(50), nullable=False),
+    Column("target_type", String(30), nullable=False),
+    Column("target_id", BigId, nullable=False),
+    Column("before", JSON),
+    Column("after", JSON),
+)
+Index("ix_admin_actions_actor_org_path", admin_actions.c.actor_org_path,
+      postgresql_ops={"actor_org_path": "varchar_pattern_ops"})
 
 outbox = outbox_table(metadata)
 inbox = inbox_table(metadata)

@@ -4,7 +4,7 @@ from nameko.rpc import rpc
 from services.common.dependencies import Database, Heartbeat, event_handler, idempotent
 from services.common.errors import DomainError
 
-from . import membership, tree
+from . import audit, membership, reviews, tree
 from .models import inbox, outbox
 from services.common.runtime import prepare_service_process
 
@@ -39,6 +39,21 @@ class OrgTreeService:
     def get_org(self, org_id):
         with self.db() as uow:
             return tree.get_org(uow, int(org_id))
+
+    @rpc(expected_exceptions=expected)
+    def member_reviews(self, actor, query):
+        with self.db() as uow:
+            return reviews.pending(uow, actor, query or {})
+
+    @rpc(expected_exceptions=expected)
+    def decide_members(self, actor, membership_ids, decision, reason=None):
+        with self.db() as uow:
+            return reviews.decide(uow, actor, membership_ids, decision, reason)
+
+    @rpc(expected_exceptions=expected)
+    def audit_log(self, actor, page=1, page_size=50):
+        with self.db() as uow:
+            return audit.entries(uow, actor, max(1, int(page)), min(100, max(1, int(page_size))))
 
     @event_handler("identity", "user_registered")
     @idempotent

@@ -195,3 +195,20 @@ def test_admin_exports_learners_and_downloads_the_file_by_its_signed_link(platfo
     forged = link["download_url"].replace("sig=", "sig=0")
     response = client.get(forged)
     assert response.status_code == 403 and response.json["code"] == "link_invalid"
+
+
+def test_reviewing_employer_admin_approves_and_the_person_logs_in(platform):
+    client, uow, orgs = platform["client"], platform["uow"], platform["orgs"]
+    data = registration(orgs["reviewing"], real_name="待审核人")
+    client.post("/api/v1/auth/register", json=data)
+    admin = login(client, *grant_admin(uow, orgs["reviewing"], modules=["account_review"]),
+                  role="admin").json
+    items = eventually(lambda: client.get("/api/v1/admin/member-reviews",
+                                          headers=bearer(admin)).json["items"])
+    assert [i["real_name"] for i in items] == ["待审核人"]
+    response = client.post("/api/v1/admin/member-reviews/decisions", headers=bearer(admin),
+                           json={"membership_ids": [items[0]["membership_id"]],
+                                 "decision": "approve"})
+    assert response.json["decided"] == [items[0]["membership_id"]]
+    tokens = wait_until_active(client, data["username"], data["password"]).json
+    assert tokens["user"]["real_name"] == "待审核人"

@@ -29,15 +29,20 @@ def world(platform):
     owner = login(client, *grant_admin(uow, orgs["bureau"], modules=list(MODULES)), "admin")
     sibling = login(client, *grant_admin(uow, orgs["other_bureau"], modules=list(MODULES)),
                     "admin")
-    no_module = login(client, *grant_admin(uow, orgs["bureau"], modules=["statistics"],
+    no_module = login(client, *grant_admin(uow, orgs["bureau"], modules=["certificates"],
                                            is_super=False, username="plainadmin"), "admin")
     learner = login(client, data["username"], data["password"], "learner")
+    waiting = registration(orgs["reviewing"], real_name="待审学员")
+    client.post("/api/v1/auth/register", json=waiting)
+    reviews = eventually(lambda: client.get("/api/v1/admin/member-reviews",
+                                            headers=owner).json["items"])
     role = client.post("/api/v1/admin/roles", headers=owner,
                        json={"name": "审核员", "modules": ["account_review"]}).json
     extra = client.post("/api/v1/admin/admins", headers=owner, json={
         "login_name": data["username"], "role_id": role["id"]}).json
     return {"client": client, "learner_id": learner_id, "role_id": role["id"],
             "username": data["username"], "open_org": orgs["open"],
+            "membership_id": reviews[0]["membership_id"],
             "grant_id": extra["grant_id"], "owner": owner, "sibling": sibling,
             "no_module": no_module, "learner": learner}
 
@@ -52,6 +57,10 @@ ROUTES = [
     ("GET", "/api/v1/admin/learners/{learner_id}", None, True),
     ("GET", "/api/v1/admin/learners/{learner_id}/archive", None, True),
     ("POST", "/api/v1/admin/learners/{learner_id}/password-reset", None, True),
+    ("GET", "/api/v1/admin/member-reviews", None, True),
+    ("POST", "/api/v1/admin/member-reviews/decisions",
+     {"membership_ids": ["{membership_id}"], "decision": "approve"}, True),
+    ("GET", "/api/v1/admin/audit-log", None, True),
     ("GET", "/api/v1/admin/roles", None, False),
     ("POST", "/api/v1/admin/roles", {"name": "新角色", "modules": ["statistics"]}, False),
     ("PATCH", "/api/v1/admin/roles/{role_id}", {"name": "改名"}, False),
@@ -67,7 +76,8 @@ ROUTES = [
 
 
 def call(world, who, method, path, body):
-    ids = {k: world[k] for k in ("learner_id", "role_id", "grant_id", "username")}
+    ids = {k: world[k] for k in ("learner_id", "role_id", "grant_id", "username",
+                                 "membership_id")}
     path = path.format(**ids)
     if body == "new_person":  # a fresh person for the owner's employer
         body = registration(world["open_org"])
@@ -107,6 +117,13 @@ def test_sibling_subtree_admin_sees_and_changes_nothing(world, method, path, bod
                                                (response.json.get("items", response.json)
                                                 if isinstance(response.json, dict)
                                                 else response.json)]
+    elif path.endswith("/decisions"):
+        assert response.status_code == 200
+        assert response.json == {"decided": [], "skipped": [world["membership_id"]]}
+        pending = call(world, "owner", "GET", "/api/v1/admin/member-reviews", None).json
+        assert [i["membership_id"] for i in pending["items"]] == [world["membership_id"]]
+    elif path.endswith("/audit-log"):
+        assert response.status_code == 200 and response.json["total"] == 0
     elif path.endswith("/batch-query"):
         assert response.status_code == 200
         assert response.json["items"] == []

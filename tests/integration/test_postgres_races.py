@@ -128,3 +128,32 @@ def test_two_relays_on_one_outbox_publish_each_event_once(postgres_url, amqp_uri
     with Connection(amqp_uri) as conn:
         _, messages, _ = queue.bind(conn.default_channel).queue_declare(passive=True)
     assert messages == total
+
+
+def test_two_admins_approving_at_once_decide_once(postgres_url):
+    from services.orgtree.service import OrgTreeService
+    url = postgres_url("orgtree")
+    factory = UnitOfWorkFactory("orgtree", orgtree_models.outbox, orgtree_models.inbox, url=url)
+    service = worker_factory(OrgTreeService, db=factory)
+    with factory() as uow:
+        org_id = tree.add_org(uow, "审核单位", "employer", review_members=True)
+        uow.commit()
+    import datetime as dt
+    service.on_user_registered(envelope("identity", "user_registered", {
+        "user_id": 77, "username": "u77", "org_id": org_id, "real_name": "并发",
+        "id_type": "id_card", "id_number_masked": "1201****", "gender": "male",
+        "birth_date": dt.date(1990, 1, 1), "title_level": None,
+        "registered_at": dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)}))
+    with factory() as uow:
+        membership_id = uow.session.execute(sa.select(orgtree_models.memberships.c.id)).scalar()
+    admins = [{"user_id": 900 + i, "role": "admin", "org_id": org_id,
+               "org_path": f"/{org_id}/", "modules": ["account_review"]} for i in range(8)]
+    pool = eventlet.GreenPool(8)
+    results = list(pool.imap(lambda a: service.decide_members(a, [membership_id], "approve"),
+                             admins))
+    assert sum(len(r["decided"]) for r in results) == 1
+    with factory() as uow:
+        approved = uow.session.execute(sa.select(sa.func.count()).select_from(
+            orgtree_models.outbox).where(orgtree_models.outbox.c.event_type == "member_approved")
+        ).scalar()
+    assert approved == 1

@@ -9,9 +9,10 @@ from ...auth import login_required
 from ...files import store_upload
 from ...rpc import rpc_pool
 from .schemas import (AddAdminBody, AddedLearner, AddLearnerBody, Admin, AdminStatusBody,
-                      BatchQueryBody, BatchQueryResult, ExportLink, ImportFile, ImportForm,
-                      ImportStarted, ImportStatus, Learner, LearnerPage, LearnerQuery,
-                      PasswordResetDone, Role, RoleBody, RolePatch)
+                      AuditPage, AuditQuery, BatchQueryBody, BatchQueryResult, DecisionBody,
+                      DecisionResult, ExportLink, ImportFile, ImportForm, ImportStarted,
+                      ImportStatus, Learner, LearnerPage, LearnerQuery, MemberReviewPage,
+                      PasswordResetDone, ReviewQuery, Role, RoleBody, RolePatch)
 
 blp = Blueprint("admin", __name__, url_prefix="/api/v1/admin", description="管理员")
 
@@ -193,3 +194,33 @@ def make_super_admin(grant_id):
 def reset_admin_password(grant_id):
     """重置管理员密码为证件号码后六位，下次登录须修改"""
     return rpc_pool().identity.reset_admin_password(g.actor, grant_id)
+
+
+# --- reviews and the audit log (orgtree) -------------------------------------
+
+@blp.route("/member-reviews", methods=["GET"], endpoint="member_reviews")
+@blp.arguments(ReviewQuery, location="query")
+@blp.response(200, MemberReviewPage)
+@login_required("admin", "operator")
+def member_reviews(query):
+    """审核注册人员：管辖范围内待审核（或已审核）的人员注册"""
+    return rpc_pool().orgtree.member_reviews(g.actor, query)
+
+
+@blp.route("/member-reviews/decisions", methods=["POST"], endpoint="decide_members")
+@blp.arguments(DecisionBody)
+@blp.response(200, DecisionResult)
+@login_required("admin", "operator")
+def decide_members(body):
+    """批量审核：通过或不通过（须填写原因）"""
+    return rpc_pool().orgtree.decide_members(g.actor, body["membership_ids"], body["decision"],
+                                             body["reason"])
+
+
+@blp.route("/audit-log", methods=["GET"], endpoint="audit_log")
+@blp.arguments(AuditQuery, location="query")
+@blp.response(200, AuditPage)
+@login_required("admin", "operator")
+def audit_log(query):
+    """操作记录：本单位及下级单位管理员的审核与管理操作"""
+    return rpc_pool().orgtree.audit_log(g.actor, query["page"], query["page_size"])

@@ -158,3 +158,64 @@ class ImportStatus(Schema):
     failure_report = fields.Nested(FileLink, allow_none=True)
     created_at = fields.String()
     finished_at = fields.String(allow_none=True)
+
+
+class ReviewQuery(Schema):
+    status = fields.String(load_default=None, metadata={"description": "pending（默认）/ approved / rejected"})
+    q = fields.String(load_default=None, validate=length(max=50), metadata={"description": "姓名"})
+    page = fields.Integer(load_default=None)
+    page_size = fields.Integer(load_default=None)
+
+
+class MemberReview(Schema):
+    membership_id = fields.Integer()
+    user_id = fields.Integer()
+    real_name = fields.String()
+    id_number_masked = fields.String()
+    org_id = fields.Integer()
+    org_name = fields.String()
+    status = fields.String()
+    requested_at = fields.String()
+    decided_at = fields.String(allow_none=True)
+    reason = fields.String(allow_none=True)
+
+
+class MemberReviewPage(Schema):
+    total = fields.Integer()
+    page = fields.Integer()
+    page_size = fields.Integer()
+    items = fields.List(fields.Nested(MemberReview))
+
+
+class DecisionBody(Schema):
+    membership_ids = fields.List(fields.Integer(strict=True), required=True)
+    decision = fields.String(required=True, metadata={"description": "approve 通过 / reject 不通过"})
+    reason = fields.String(load_default=None, validate=length(max=200),
+                           metadata={"description": "不通过时必填"})
+
+
+class DecisionResult(Schema):
+    decided = fields.List(fields.Integer())
+    skipped = fields.List(fields.Integer(), metadata={
+        "description": "已被审核、不在管辖范围内或为本人的申请"})
+
+
+class AuditQuery(Schema):
+    page = fields.Integer(load_default=1)
+    page_size = fields.Integer(load_default=50)
+
+
+class AuditEntry(Schema):
+    id = fields.Integer()
+    at = fields.String()
+    actor_user_id = fields.Integer()
+    action = fields.String()
+    target_type = fields.String()
+    target_id = fields.Integer()
+    before = fields.Dict(allow_none=True)
+    after = fields.Dict(allow_none=True)
+
+
+class AuditPage(Schema):
+    total = fields.Integer()
+    items = fields.List(fields.Nested(AuditEntry))

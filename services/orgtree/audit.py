@@ -1,0 +1,32 @@
+"""The audit log of approvals and admin actions (who, what, when, before/after)."""
+from sqlalchemy import func, insert, select
+
+from services.common import authz
+
+from .models import admin_actions
+
+
+def record(uow, actor, action, target_type, target_id, before, after):
+    uow.session.execute(insert(admin_actions).values(
+        at=uow.clock.now(), actor_user_id=int(actor["user_id"]),
+        actor_org_path=actor.get("org_path") if actor.get("role") == "admin" else None,
+        action=action, target_type=target_type, target_id=target_id, before=before,
+        after=after))
+
+
+def entries(uow, actor, page=1, page_size=50):
+    """Actions of admins at or below the reader's org (an admin of a higher level reads
+    what lower levels did); the operator reads everything."""
+    scope = authz.require_module(actor, "statistics")
+    where = []
+    if scope is not None:
+        where.append(admin_actions.c.actor_org_path.startswith(scope, autoescape=True))
+    total = uow.session.execute(select(func.count()).select_from(admin_actions).where(*where)
+                                ).scalar()
+    rows = uow.session.execute(
+        select(admin_actions).where(*where).order_by(admin_actions.c.id.desc())
+        .limit(page_size).offset((page - 1) * page_size)).mappings().all()
+    return {"total": total, "items": [
+        {"id": r["id"], "at": r["at"].isoformat(), "actor_user_id": r["actor_user_id"],
+         "action": r["action"], "target_type": r["target_type"], "target_id": r["target_id"],
+         "before": r["before"], "after": r["after"]} for r in rows]}

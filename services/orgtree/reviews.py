@@ -1,0 +1,81 @@
+"""审核注册人员: admins of an org that reviews its people approve or reject pending
+memberships, one by one or in batches, with a reason for a rejection."""
+from sqlalchemy import func, select, update
+
+from services.common import authz
+from services.common.errors import InvalidInput
+
+from . import audit
+from .models import memberships, org_units
+
+MAX_BATCH = 500
+
+
+def pending(uow, actor, query):
+    scope = authz.require_module(actor, "account_review")
+    table = memberships.join(org_units, org_units.c.id == memberships.c.org_id)
+    where = [memberships.c.status == (query.get("status") or "pending")]
+    if scope is not None:
+        where.append(org_units.c.path.startswith(scope, autoescape=True))
+    if query.get("q"):
+        where.append(memberships.c.real_name.contains(query["q"], autoescape=True))
+    page = max(1, int(query.get("page") or 1))
+    size = min(100, max(1, int(query.get("page_size") or 20)))
+    total = uow.session.execute(select(func.count()).select_from(table).where(*where)).scalar()
+    rows = uow.session.execute(
+        select(memberships, org_units.c.name.label("org_name")).select_from(table)
+        .where(*where).order_by(memberships.c.requested_at, memberships.c.id)
+        .limit(size).offset((page - 1) * size)).mappings().all()
+    return {"total": total, "page": page, "page_size": size, "items": [
+        {"membership_id": r["id"], "user_id": r["user_id"], "real_name": r["real_name"],
+         "id_number_masked": r["id_number_masked"], "org_id": r["org_id"],
+         "org_name": r["org_name"], "status": r["status"],
+         "requested_at": r["requested_at"].isoformat(),
+         "decided_at": r["decided_at"].isoformat() if r["decided_at"] else None,
+         "reason": r["reason"]} for r in rows]}
+
+
+def decide(uow, actor, membership_ids, decision, reason=None):
+    """Each pending membership of the jurisdiction is decided once: the UPDATE's WHERE
+    is the lock, so two admins approving at once cannot both succeed."""
+    scope = authz.require_module(actor, "account_review")
+    if decision not in ("approve", "reject"):
+        raise InvalidInput("decision_invalid", "请选择通过或不通过",
+                           fields={"decision": ["须为 approve 或 reject"]})
+    reason = (reason or "").strip()
+    if decision == "reject" and not reason:
+        raise InvalidInput("reason_required", "不通过时须填写原因",
+                           fields={"reason": ["不通过时须填写原因"]})
+    ids = sorted({int(i) for i in membership_ids})
+    if not ids or len(ids) > MAX_BATCH:
+        raise InvalidInput("batch_size", f"每次审核1–{MAX_BATCH}条",
+                           fields={"membership_ids": [f"须为1–{MAX_BATCH}条"]})
+    in_scope = select(org_units.c.id)
+    if scope is not None:
+        in_scope = in_scope.where(org_units.c.path.startswith(scope, autoescape=True))
+    status = "approved" if decision == "approve" else "rejected"
+    now = uow.clock.now()
+    decided, skipped = [], []
+    for membership_id in ids:
+        row = uow.session.execute(
+            update(memberships).where(
+                memberships.c.id == membership_id, memberships.c.status == "pending",
+                memberships.c.org_id.in_(in_scope),
+                memberships.c.user_id != int(actor["user_id"]))  # never one's own
+            .values(status=status, decided_at=now, decided_by=int(actor["user_id"]),
+                    reason=reason or None)
+            .returning(memberships.c.user_id, memberships.c.org_id)).first()
+        if row is None:
+            skipped.append(membership_id)
+            continue
+        decided.append(membership_id)
+        common = {"membership_id": membership_id, "user_id": row.user_id,
+                  "org_id": row.org_id}
+        if status == "approved":
+            uow.add_event("member_approved", common | {"approved_by": int(actor["user_id"])})
+        else:
+            uow.add_event("member_rejected", common | {"reason": reason})
+        audit.record(uow, actor, f"member_{status}", "membership", membership_id,
+                     {"status": "pending"}, {"status": status, "reason": reason or None})
+    uow.commit()
+    return {"decided": decided, "skipped": skipped}

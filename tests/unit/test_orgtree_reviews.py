@@ -1,0 +1,102 @@
+"""审核注册人员 in orgtree: scoped to the admin's subtree, decided once, audited."""
+import datetime as dt
+import json
+
+import pytest
+from nameko.testing.services import worker_factory
+from sqlalchemy import select
+
+from services.common.errors import Forbidden, InvalidInput
+from services.orgtree import models, tree
+from services.orgtree.service import OrgTreeService
+from tests.builders import envelope
+
+
+@pytest.fixture
+def db(uow_factory):
+    return uow_factory("orgtree")
+
+
+@pytest.fixture
+def orgs(db):
+    with db() as uow:
+        bureau = tree.add_org(uow, "人社局", "hr_bureau")
+        reviewing = tree.add_org(uow, "建工集团", "employer", bureau, review_members=True)
+        other = tree.add_org(uow, "外市集团", "employer", review_members=True)
+        uow.commit()
+    return {"bureau": bureau, "reviewing": reviewing, "other": other}
+
+
+@pytest.fixture
+def orgtree(db, orgs):
+    return worker_factory(OrgTreeService, db=db)
+
+
+def register(orgtree, user_id, org_id, name="张三"):
+    orgtree.on_user_registered(envelope("identity", "user_registered", {
+        "user_id": user_id, "username": f"u{user_id}", "org_id": org_id, "real_name": name,
+        "id_type": "id_card", "id_number_masked": "1201****1028", "gender": "male",
+        "birth_date": dt.date(1990, 1, 1), "title_level": None,
+        "registered_at": dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)}))
+
+
+def admin(org_id, path, modules=("account_review", "statistics"), user_id=900):
+    return {"user_id": user_id, "role": "admin", "org_id": org_id, "org_path": path,
+            "modules": list(modules)}
+
+
+def events(db, event_type):
+    with db() as uow:
+        return [json.loads(e)["payload"] for e in uow.session.execute(
+            select(models.outbox.c.envelope).where(models.outbox.c.event_type == event_type)
+        ).scalars()]
+
+
+def test_pending_people_are_listed_within_the_subtree_only(orgtree, orgs):
+    register(orgtree, 1, orgs["reviewing"], "李雷")
+    register(orgtree, 2, orgs["other"], "韩梅梅")
+    page = orgtree.member_reviews(admin(orgs["bureau"], f"/{orgs['bureau']}/"), {})
+    assert [i["real_name"] for i in page["items"]] == ["李雷"]
+    assert page["items"][0]["org_name"] == "建工集团"
+    with pytest.raises(Forbidden):
+        orgtree.member_reviews(admin(orgs["bureau"], "/1/", modules=("statistics",)), {})
+
+
+def test_batch_approval_decides_each_once_and_skips_what_it_may_not(orgtree, orgs, db):
+    for user_id, org in ((1, "reviewing"), (2, "reviewing"), (3, "other"), (900, "reviewing")):
+        register(orgtree, user_id, orgs[org])
+    boss = admin(orgs["bureau"], f"/{orgs['bureau']}/")
+    with db() as uow:
+        ids = dict(uow.session.execute(select(models.memberships.c.user_id,
+                                              models.memberships.c.id)).all())
+    result = orgtree.decide_members(boss, [ids[1], ids[2], ids[3], ids[900]], "approve")
+    assert result == {"decided": [ids[1], ids[2]], "skipped": [ids[3], ids[900]]}
+    again = orgtree.decide_members(boss, [ids[1]], "approve")
+    assert again == {"decided": [], "skipped": [ids[1]]}
+    assert sorted(e["user_id"] for e in events(db, "member_approved")) == [1, 2]
+    assert all(e["approved_by"] == 900 for e in events(db, "member_approved"))
+
+
+def test_rejection_needs_a_reason_and_tells_it(orgtree, orgs, db):
+    register(orgtree, 5, orgs["reviewing"])
+    with db() as uow:
+        membership_id = uow.session.execute(select(models.memberships.c.id)).scalar()
+    boss = admin(orgs["bureau"], f"/{orgs['bureau']}/")
+    with pytest.raises(InvalidInput) as err:
+        orgtree.decide_members(boss, [membership_id], "reject", "  ")
+    assert "reason" in err.value.fields
+    orgtree.decide_members(boss, [membership_id], "reject", "非本单位人员")
+    assert events(db, "member_rejected")[0]["reason"] == "非本单位人员"
+
+
+def test_audit_log_is_read_by_the_level_above_not_by_siblings(orgtree, orgs, db):
+    register(orgtree, 6, orgs["reviewing"])
+    with db() as uow:
+        membership_id = uow.session.execute(select(models.memberships.c.id)).scalar()
+    employer_admin = admin(orgs["reviewing"], f"/{orgs['bureau']}/{orgs['reviewing']}/")
+    orgtree.decide_members(employer_admin, [membership_id], "approve")
+    above = orgtree.audit_log(admin(orgs["bureau"], f"/{orgs['bureau']}/"))
+    assert [(i["action"], i["target_id"]) for i in above["items"]] == [
+        ("member_approved", membership_id)]
+    assert above["items"][0]["before"] == {"status": "pending"}
+    assert orgtree.audit_log(admin(orgs["other"], f"/{orgs['other']}/"))["total"] == 0
