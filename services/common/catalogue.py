@@ -133,6 +133,14 @@ class MemberRejected(Payload):
     reason = fields.String(required=True)
 
 
+class MemberTransferred(Payload):
+    """A person moved from one org to another (transfer out confirmed by the new org)."""
+    transfer_id = fields.Integer(required=True)
+    user_id = fields.Integer(required=True)
+    from_org_id = fields.Integer(required=True)
+    to_org_id = fields.Integer(required=True)
+
+
 # (producer, event type) -> (schema version, payload schema)
 CATALOGUE = {
     ("identity", "user_registered"): (1, UserRegistered),
@@ -149,4 +157,5 @@ CATALOGUE = {
     ("orgtree", "member_review_requested"): (1, MemberReviewRequested),
     ("orgtree", "member_approved"): (1, MemberApproved),
     ("orgtree", "member_rejected"): (1, MemberRejected),
+    ("orgtree", "member_transferred"): (1, MemberTransferred),
 }

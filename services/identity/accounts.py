@@ -112,6 +112,14 @@ def set_membership_status(uow, user_id, org_id, status):
     return True
 
 
+def move_person(uow, user_id, org_id):
+    """The person's org follows a confirmed transfer (orgtree's member_transferred)."""
+    uow.session.execute(update(people).where(people.c.user_id == user_id)
+                        .values(org_id=org_id))
+    uow.session.execute(update(accounts).where(accounts.c.id == user_id)
+                        .values(updated_at=uow.clock.now()))
+
+
 def get_profile(uow, user_id):
     row = uow.session.execute(
         select(accounts.c.id, accounts.c.username, accounts.c.status,

@@ -381,6 +381,11 @@ class IdentityService:
     def on_member_approved(self, uow, payload, envelope):
         accounts.set_membership_status(uow, payload["user_id"], payload["org_id"], "active")
 
+    @event_handler("orgtree", "member_transferred")
+    @idempotent
+    def on_member_transferred(self, uow, payload, envelope):
+        accounts.move_person(uow, payload["user_id"], payload["to_org_id"])
+
     @event_handler("orgtree", "member_rejected")
     @idempotent
     def on_member_rejected(self, uow, payload, envelope):

@@ -38,6 +38,23 @@ memberships = Table(
     Column("reason", Text),
 )
 
+# 人员调动: the old org sends a person out, the new org confirms them in.
+transfers = Table(
+    "transfers", metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("user_id", BigId, nullable=False, index=True),
+    Column("real_name", String(50), nullable=False),
+    Column("from_org_id", Integer, ForeignKey("org_units.id"), nullable=False, index=True),
+    Column("to_org_id", Integer, ForeignKey("org_units.id"), nullable=False, index=True),
+    Column("status", String(20), nullable=False),  # pending | accepted | rejected
+    Column("note", Text),
+    Column("requested_by", BigId, nullable=False),
+    Column("requested_at", DateTime(timezone=True), nullable=False),
+    Column("decided_by", BigId),
+    Column("decided_at", DateTime(timezone=True)),
+    Column("reason", Text),
+)
+
 # Every approval and admin action: who, what, when, before/after. Readable by admins of
 # the acting admin's org and of every org above it.
 admin_actions = Table(

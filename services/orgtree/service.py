@@ -4,7 +4,7 @@ from nameko.rpc import rpc
 from services.common.dependencies import Database, Heartbeat, event_handler, idempotent
 from services.common.errors import DomainError
 
-from . import audit, membership, reviews, tree
+from . import audit, membership, reviews, transfers, tree
 from .models import inbox, outbox
 from services.common.runtime import prepare_service_process
 
@@ -49,6 +49,21 @@ class OrgTreeService:
     def decide_members(self, actor, membership_ids, decision, reason=None):
         with self.db() as uow:
             return reviews.decide(uow, actor, membership_ids, decision, reason)
+
+    @rpc(expected_exceptions=expected)
+    def transfer_out(self, actor, user_id, to_org_id, note=None):
+        with self.db() as uow:
+            return transfers.send_out(uow, actor, int(user_id), int(to_org_id), note)
+
+    @rpc(expected_exceptions=expected)
+    def decide_transfer(self, actor, transfer_id, decision, reason=None):
+        with self.db() as uow:
+            return transfers.decide(uow, actor, int(transfer_id), decision, reason)
+
+    @rpc(expected_exceptions=expected)
+    def transfer_records(self, actor, direction, status=None, page=1):
+        with self.db() as uow:
+            return transfers.records(uow, actor, direction, status, max(1, int(page)))
 
     @rpc(expected_exceptions=expected)
     def audit_log(self, actor, page=1, page_size=50):

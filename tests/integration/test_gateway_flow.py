@@ -212,3 +212,44 @@ def test_reviewing_employer_admin_approves_and_the_person_logs_in(platform):
     assert response.json["decided"] == [items[0]["membership_id"]]
     tokens = wait_until_active(client, data["username"], data["password"]).json
     assert tokens["user"]["real_name"] == "待审核人"
+
+
+def test_person_is_transferred_out_and_confirmed_in_and_their_org_follows(platform):
+    client, uow, orgs = platform["client"], platform["uow"], platform["orgs"]
+    data = registration(orgs["open"], real_name="调动人")
+    user_id = client.post("/api/v1/auth/register", json=data).json["user_id"]
+    wait_until_active(client, data["username"], data["password"])
+    sender = login(client, *grant_admin(uow, orgs["open"], username="sender"), role="admin").json
+    receiver = login(client, *grant_admin(uow, orgs["reviewing"], username="receiver"),
+                     role="admin").json
+    outsider = login(client, *grant_admin(uow, orgs["other"], username="outsider"),
+                     role="admin").json
+
+    response = client.post("/api/v1/admin/transfers", headers=bearer(sender), json={
+        "user_id": user_id, "to_org_id": orgs["reviewing"], "note": "工作调动"})
+    assert response.status_code == 201, response.json
+    transfer_id = response.json["transfer_id"]
+    again = client.post("/api/v1/admin/transfers", headers=bearer(sender), json={
+        "user_id": user_id, "to_org_id": orgs["reviewing"]})
+    assert again.status_code == 409 and again.json["code"] == "transfer_pending"
+
+    # Only the receiving org confirms; the sender and strangers cannot.
+    for stranger in (sender, outsider):
+        response = client.post(f"/api/v1/admin/transfers/{transfer_id}/decision",
+                               headers=bearer(stranger), json={"decision": "accept"})
+        assert response.status_code == 404
+    incoming = client.get("/api/v1/admin/transfers", headers=bearer(receiver),
+                          query_string={"direction": "in", "status": "pending"}).json
+    assert [t["real_name"] for t in incoming["items"]] == ["调动人"]
+    response = client.post(f"/api/v1/admin/transfers/{transfer_id}/decision",
+                           headers=bearer(receiver), json={"decision": "accept"})
+    assert response.status_code == 200 and response.json["status"] == "accepted"
+
+    def moved():
+        tokens = login(client, data["username"], data["password"]).json
+        profile = client.get("/api/v1/me/profile", headers=bearer(tokens)).json
+        return profile if profile["org_name"] == "需要审核集团" else None
+    assert eventually(moved, timeout=10)
+    outgoing = client.get("/api/v1/admin/transfers", headers=bearer(sender),
+                          query_string={"direction": "out"}).json
+    assert outgoing["items"][0]["status"] == "accepted"

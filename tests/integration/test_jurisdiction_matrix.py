@@ -42,6 +42,7 @@ def world(platform):
         "login_name": data["username"], "role_id": role["id"]}).json
     return {"client": client, "learner_id": learner_id, "role_id": role["id"],
             "username": data["username"], "open_org": orgs["open"],
+            "reviewing_org": orgs["reviewing"],
             "membership_id": reviews[0]["membership_id"],
             "grant_id": extra["grant_id"], "owner": owner, "sibling": sibling,
             "no_module": no_module, "learner": learner}
@@ -61,6 +62,9 @@ ROUTES = [
     ("POST", "/api/v1/admin/member-reviews/decisions",
      {"membership_ids": ["{membership_id}"], "decision": "approve"}, True),
     ("GET", "/api/v1/admin/audit-log", None, True),
+    ("GET", "/api/v1/admin/transfers?direction=out", None, True),
+    ("POST", "/api/v1/admin/transfers",
+     {"user_id": "{learner_id}", "to_org_id": "{reviewing_org}"}, True),
     ("GET", "/api/v1/admin/roles", None, False),
     ("POST", "/api/v1/admin/roles", {"name": "新角色", "modules": ["statistics"]}, False),
     ("PATCH", "/api/v1/admin/roles/{role_id}", {"name": "改名"}, False),
@@ -77,7 +81,7 @@ ROUTES = [
 
 def call(world, who, method, path, body):
     ids = {k: world[k] for k in ("learner_id", "role_id", "grant_id", "username",
-                                 "membership_id")}
+                                 "membership_id", "reviewing_org")}
     path = path.format(**ids)
     if body == "new_person":  # a fresh person for the owner's employer
         body = registration(world["open_org"])
@@ -122,6 +126,8 @@ def test_sibling_subtree_admin_sees_and_changes_nothing(world, method, path, bod
         assert response.json == {"decided": [], "skipped": [world["membership_id"]]}
         pending = call(world, "owner", "GET", "/api/v1/admin/member-reviews", None).json
         assert [i["membership_id"] for i in pending["items"]] == [world["membership_id"]]
+    elif "/transfers?" in path:
+        assert response.status_code == 200 and response.json["total"] == 0
     elif path.endswith("/audit-log"):
         assert response.status_code == 200 and response.json["total"] == 0
     elif path.endswith("/batch-query"):
@@ -182,7 +188,7 @@ def test_the_rightful_admin_uses_every_route(world):
             assert call(world, "owner", method, path, body).status_code == 409  # already
             continue
         response = call(world, "owner", method, path, body)
-        creates = method == "POST" and path.endswith(("/roles", "/learners"))
+        creates = method == "POST" and path.endswith(("/roles", "/learners", "/transfers"))
         want = 201 if creates else expected[method]
         if path.endswith("/super"):
             want = 200

@@ -100,3 +100,28 @@ def test_audit_log_is_read_by_the_level_above_not_by_siblings(orgtree, orgs, db)
         ("member_approved", membership_id)]
     assert above["items"][0]["before"] == {"status": "pending"}
     assert orgtree.audit_log(admin(orgs["other"], f"/{orgs['other']}/"))["total"] == 0
+
+
+def test_transfer_rules(orgtree, orgs, db):
+    from services.common.errors import Conflict, NotFound
+    register(orgtree, 8, orgs["reviewing"])
+    with db() as uow:
+        membership_id = uow.session.execute(select(models.memberships.c.id)).scalar()
+    boss = admin(orgs["bureau"], f"/{orgs['bureau']}/", modules=("account_review",
+                                                                  "learner_management"))
+    with pytest.raises(NotFound):  # not approved yet: nobody to transfer
+        orgtree.transfer_out(boss, 8, orgs["other"])
+    orgtree.decide_members(boss, [membership_id], "approve")
+    with pytest.raises(InvalidInput):
+        orgtree.transfer_out(boss, 8, orgs["reviewing"])  # same org
+    with pytest.raises(NotFound):
+        orgtree.transfer_out(boss, 8, orgs["bureau"])  # an HR bureau takes no people
+    transfer = orgtree.transfer_out(boss, 8, orgs["other"], "借调")
+    receiver = admin(orgs["other"], f"/{orgs['other']}/", modules=("learner_management",))
+    with pytest.raises(InvalidInput):
+        orgtree.decide_transfer(receiver, transfer["transfer_id"], "reject", "")
+    done = orgtree.decide_transfer(receiver, transfer["transfer_id"], "reject", "编制已满")
+    assert done["status"] == "rejected" and done["reason"] == "编制已满"
+    with pytest.raises(Conflict):
+        orgtree.decide_transfer(receiver, transfer["transfer_id"], "accept")
+    assert events(db, "member_transferred") == []

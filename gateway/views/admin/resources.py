@@ -12,7 +12,8 @@ from .schemas import (AddAdminBody, AddedLearner, AddLearnerBody, Admin, AdminSt
                       AuditPage, AuditQuery, BatchQueryBody, BatchQueryResult, DecisionBody,
                       DecisionResult, ExportLink, ImportFile, ImportForm, ImportStarted,
                       ImportStatus, Learner, LearnerPage, LearnerQuery, MemberReviewPage,
-                      PasswordResetDone, ReviewQuery, Role, RoleBody, RolePatch)
+                      PasswordResetDone, ReviewQuery, Role, RoleBody, RolePatch, Transfer,
+                      TransferDecisionBody, TransferOutBody, TransferPage, TransferQuery)
 
 blp = Blueprint("admin", __name__, url_prefix="/api/v1/admin", description="管理员")
 
@@ -224,3 +225,34 @@ def decide_members(body):
 def audit_log(query):
     """操作记录：本单位及下级单位管理员的审核与管理操作"""
     return rpc_pool().orgtree.audit_log(g.actor, query["page"], query["page_size"])
+
+
+@blp.route("/transfers", methods=["POST"], endpoint="transfer_out")
+@blp.arguments(TransferOutBody)
+@blp.response(201, Transfer)
+@login_required("admin", "operator")
+def transfer_out(body):
+    """人员调出：指定调入单位，待调入单位确认"""
+    return rpc_pool().orgtree.transfer_out(g.actor, body["user_id"], body["to_org_id"],
+                                           body["note"])
+
+
+@blp.route("/transfers", methods=["GET"], endpoint="transfer_records")
+@blp.arguments(TransferQuery, location="query")
+@blp.response(200, TransferPage)
+@login_required("admin", "operator")
+def transfer_records(query):
+    """调入记录 / 调出记录"""
+    return rpc_pool().orgtree.transfer_records(g.actor, query["direction"], query["status"],
+                                               query["page"])
+
+
+@blp.route("/transfers/<int:transfer_id>/decision", methods=["POST"],
+           endpoint="decide_transfer")
+@blp.arguments(TransferDecisionBody)
+@blp.response(200, Transfer)
+@login_required("admin", "operator")
+def decide_transfer(body, transfer_id):
+    """人员调入确认：接收或拒绝（须填写原因）"""
+    return rpc_pool().orgtree.decide_transfer(g.actor, transfer_id, body["decision"],
+                                              body["reason"])

@@ -219,3 +219,41 @@ class AuditEntry(Schema):
 class AuditPage(Schema):
     total = fields.Integer()
     items = fields.List(fields.Nested(AuditEntry))
+
+
+class TransferOutBody(Schema):
+    user_id = fields.Integer(required=True, strict=True)
+    to_org_id = fields.Integer(required=True, strict=True, metadata={"description": "调入单位"})
+    note = fields.String(load_default=None, validate=length(max=200))
+
+
+class TransferDecisionBody(Schema):
+    decision = fields.String(required=True, metadata={"description": "accept 接收 / reject 拒绝"})
+    reason = fields.String(load_default=None, validate=length(max=200),
+                           metadata={"description": "拒绝时必填"})
+
+
+class TransferQuery(Schema):
+    direction = fields.String(required=True, metadata={"description": "in 调入记录 / out 调出记录"})
+    status = fields.String(load_default=None, metadata={"description": "pending / accepted / rejected"})
+    page = fields.Integer(load_default=1)
+
+
+class Transfer(Schema):
+    transfer_id = fields.Integer()
+    user_id = fields.Integer()
+    real_name = fields.String()
+    from_org_id = fields.Integer()
+    from_org_name = fields.String()
+    to_org_id = fields.Integer()
+    to_org_name = fields.String()
+    status = fields.String()
+    note = fields.String(allow_none=True)
+    reason = fields.String(allow_none=True)
+    requested_at = fields.String()
+    decided_at = fields.String(allow_none=True)
+
+
+class TransferPage(Schema):
+    total = fields.Integer()
+    items = fields.List(fields.Nested(Transfer))
