@@ -46,6 +46,13 @@ class UserActivated(Payload):
     org_id = fields.Integer(allow_none=True)
 
 
+class UserWithdrawn(Payload):
+    """A person withdrew their registration while it awaited review (撤回申请); the
+    account is gone and the username and ID number are free again."""
+    user_id = fields.Integer(required=True)
+    org_id = fields.Integer(required=True)
+
+
 class PasswordReset(Payload):
     """An admin reset a person's password; they must change it at the next login."""
     user_id = fields.Integer(required=True)
@@ -147,6 +154,7 @@ CATALOGUE = {
     ("identity", "user_updated"): (1, UserUpdated),
     ("identity", "user_activated"): (1, UserActivated),
     ("identity", "password_reset"): (1, PasswordReset),
+    ("identity", "user_withdrawn"): (1, UserWithdrawn),
     ("identity", "learner_import_requested"): (1, LearnerImportRequested),
     ("identity", "admin_granted"): (1, AdminGranted),
     ("identity", "admin_revoked"): (1, AdminRevoked),

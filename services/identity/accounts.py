@@ -6,7 +6,7 @@ from sqlalchemy.exc import IntegrityError
 from services.common.errors import Conflict, InvalidInput, NotFound
 
 from .domain import profile as profile_rules
-from .domain import passwords, permissions
+from .domain import id_documents, passwords, permissions
 from .domain.masking import mask_id_number, mask_mobile
 from .domain.registration import check_admin_added, check_registration
 from .models import accounts, orgs, people, refresh_tokens
@@ -110,6 +110,47 @@ def set_membership_status(uow, user_id, org_id, status):
     if status == "active":
         uow.add_event("user_activated", {"user_id": user_id, "org_id": org_id})
     return True
+
+
+STATUS_LABELS = {"pending_review": "待审核", "active": "审核通过", "rejected": "审核未通过",
+                 "disabled": "已停用"}
+
+
+def _registration(uow, real_name, id_number):
+    row = uow.session.execute(
+        select(accounts.c.id, accounts.c.status, accounts.c.password_hash, people.c.org_id,
+               people.c.registered_at, people.c.id_number, orgs.c.name.label("org_name"))
+        .select_from(people.join(accounts, accounts.c.id == people.c.user_id)
+                     .outerjoin(orgs, orgs.c.id == people.c.org_id))
+        .where(people.c.id_number == id_documents.normalise(id_number),
+               people.c.real_name == (real_name or "").strip())).mappings().first()
+    if row is None:
+        raise NotFound("registration_not_found", "未查到与该姓名和证件号码一致的注册信息")
+    return row
+
+
+def registration_status(uow, real_name, id_number):
+    """注册审核进度查询: by name + ID number, naming the org that reviews."""
+    row = _registration(uow, real_name, id_number)
+    return {"status": row["status"], "status_label": STATUS_LABELS.get(row["status"]),
+            "reviewing_org": row["org_name"], "registered_at": row["registered_at"].isoformat(),
+            "can_withdraw": row["status"] == "pending_review"}
+
+
+def withdraw_registration(uow, hasher, real_name, id_number, password):
+    """撤回申请: a pending registration is taken back by its owner (password proves it),
+    freeing the username and ID number for a new registration."""
+    row = _registration(uow, real_name, id_number)
+    if not passwords.matches(hasher, row["password_hash"], password, row["id_number"]):
+        raise InvalidInput("password_wrong", "密码不正确", fields={"password": ["密码不正确"]})
+    if row["status"] != "pending_review":
+        raise Conflict("registration_decided", "注册申请已审核，不能撤回")
+    uow.session.execute(people.delete().where(people.c.user_id == row["id"]))
+    uow.session.execute(accounts.delete().where(accounts.c.id == row["id"],
+                                                accounts.c.status == "pending_review"))
+    uow.add_event("user_withdrawn", {"user_id": row["id"], "org_id": row["org_id"]})
+    uow.commit()
+    return {"withdrawn": True}
 
 
 def move_person(uow, user_id, org_id):

@@ -21,6 +21,8 @@ accounts = Table(
     Column("password_changed_at", DateTime(timezone=True)),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
+    # A user id is never given out twice (withdrawn registrations delete their row).
+    sqlite_autoincrement=True,
 )
 
 # The people directory: personal profile and PII of seed figure 1.1.3 / 8.1.

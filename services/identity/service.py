@@ -153,6 +153,17 @@ class IdentityService:
             authentication.logout(uow, refresh_token)
         return {"logged_out": True}
 
+    @rpc(expected_exceptions=expected)
+    def registration_status(self, real_name, id_number):
+        with self.db() as uow:
+            return accounts.registration_status(uow, real_name, id_number)
+
+    @rpc(expected_exceptions=expected)
+    def withdraw_registration(self, real_name, id_number, password):
+        with self.db() as uow:
+            return accounts.withdraw_registration(uow, self.hasher, real_name, id_number,
+                                                  password)
+
     # --- the signed-in person --------------------------------------------
 
     @rpc(expected_exceptions=expected)

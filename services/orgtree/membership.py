@@ -1,6 +1,6 @@
 """A person's membership of an org: recorded when they register, approved at once where
 the org does not review its people (Tianjin), or left for its admins (Henan)."""
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, update
 
 from .models import memberships, org_units
 
@@ -34,3 +34,10 @@ def record_registration(uow, payload):
         uow.add_event("member_review_requested", common)
     else:
         uow.add_event("member_rejected", common | {"reason": reason})
+
+
+def withdraw(uow, payload):
+    """user_withdrawn: the person took a pending registration back."""
+    uow.session.execute(update(memberships).where(
+        memberships.c.user_id == payload["user_id"], memberships.c.status == "pending"
+    ).values(status="withdrawn", decided_at=uow.clock.now()))

@@ -74,3 +74,8 @@ class OrgTreeService:
     @idempotent
     def on_user_registered(self, uow, payload, envelope):
         membership.record_registration(uow, payload)
+
+    @event_handler("identity", "user_withdrawn")
+    @idempotent
+    def on_user_withdrawn(self, uow, payload, envelope):
+        membership.withdraw(uow, payload)

@@ -253,3 +253,28 @@ def test_person_is_transferred_out_and_confirmed_in_and_their_org_follows(platfo
     outgoing = client.get("/api/v1/admin/transfers", headers=bearer(sender),
                           query_string={"direction": "out"}).json
     assert outgoing["items"][0]["status"] == "accepted"
+
+
+def test_registration_progress_query_and_withdrawal(platform):
+    client, orgs = platform["client"], platform["orgs"]
+    data = registration(orgs["reviewing"], real_name="想撤回")
+    client.post("/api/v1/auth/register", json=data)
+    lookup = {"real_name": "想撤回", "id_number": data["id_number"]}
+    status = client.post("/api/v1/auth/registration-status", json=lookup).json
+    assert status["status"] == "pending_review" and status["reviewing_org"] == "需要审核集团"
+    assert status["can_withdraw"] is True
+    wrong = client.post("/api/v1/auth/registration-status",
+                        json=lookup | {"real_name": "别人"})
+    assert wrong.status_code == 404
+    refused = client.post("/api/v1/auth/registration-withdrawal",
+                          json=lookup | {"password": "Wrong-pass1"})
+    assert refused.status_code == 422 and refused.json["code"] == "password_wrong"
+    done = client.post("/api/v1/auth/registration-withdrawal",
+                       json=lookup | {"password": data["password"]})
+    assert done.status_code == 200
+    assert client.post("/api/v1/auth/registration-status", json=lookup).status_code == 404
+    # the same person registers again, this time under the right employer
+    again = registration(orgs["open"], real_name="想撤回", id_number=data["id_number"],
+                         username=data["username"])
+    assert client.post("/api/v1/auth/register", json=again).status_code == 201
+    wait_until_active(client, again["username"], again["password"])

@@ -2,7 +2,8 @@ from flask import request
 from flask_smorest import Blueprint
 
 from ...rpc import rpc_pool
-from .schemas import Captcha, LoginBody, RefreshBody, RegisterBody, Registered, Tokens
+from .schemas import (Captcha, LoginBody, RefreshBody, RegisterBody, Registered,
+                      RegistrationLookup, RegistrationStatus, RegistrationWithdrawal, Tokens)
 
 blp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="注册、登录与登录凭证")
 
@@ -55,3 +56,20 @@ def logout(body):
 def vocabularies():
     """注册与个人资料表单的下拉选项（民族、学历、职称级别等）"""
     return rpc_pool().identity.vocabularies()
+
+
+@blp.route("/registration-status", methods=["POST"], endpoint="registration_status")
+@blp.arguments(RegistrationLookup)
+@blp.response(200, RegistrationStatus)
+def registration_status(body):
+    """注册审核进度查询：凭姓名和证件号码查询，答复审核单位"""
+    return rpc_pool().identity.registration_status(body["real_name"], body["id_number"])
+
+
+@blp.route("/registration-withdrawal", methods=["POST"], endpoint="registration_withdrawal")
+@blp.arguments(RegistrationWithdrawal)
+@blp.response(200)
+def registration_withdrawal(body):
+    """撤回申请：待审核的注册可由本人撤回（须输入注册时的密码），之后可重新注册"""
+    return rpc_pool().identity.withdraw_registration(body["real_name"], body["id_number"],
+                                                     body["password"])

@@ -84,3 +84,21 @@ class Captcha(Schema):
     captcha_id = fields.String()
     image = fields.String(metadata={"description": "data:image/png;base64,…"})
     expires_at = fields.String()
+
+
+class RegistrationLookup(Schema):
+    real_name = fields.String(required=True, validate=length(min=1, max=50))
+    id_number = fields.String(required=True, validate=length(min=1, max=32))
+
+
+class RegistrationWithdrawal(RegistrationLookup):
+    password = fields.String(required=True, validate=length(min=1, max=128),
+                             metadata={"description": "注册时设置的密码"})
+
+
+class RegistrationStatus(Schema):
+    status = fields.String()
+    status_label = fields.String()
+    reviewing_org = fields.String(allow_none=True)
+    registered_at = fields.String()
+    can_withdraw = fields.Boolean()

@@ -30,7 +30,8 @@ def upgrade():
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_accounts')),
-    sa.UniqueConstraint('username', name=op.f('uq_accounts_username'))
+    sa.UniqueConstraint('username', name=op.f('uq_accounts_username')),
+    sqlite_autoincrement=True,
     )
     op.create_table('captchas',
     sa.Column('id', sa.String(length=36), nullable=False),
