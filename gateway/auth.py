@@ -3,6 +3,7 @@ request); the verified claims become the `actor` passed to every user-facing RPC
 import functools
 import threading
 import time
+from collections import OrderedDict
 
 import jwt
 from cryptography.hazmat.primitives import serialization
@@ -41,7 +42,46 @@ class PublicKeys:
         return key
 
 
+class VerifiedTokens:
+    """Tokens already verified, by their exact text, until they expire: a client sends
+    the same access token with every request, and PyJWT's decoding plus the Ed25519
+    check cost about 0.4 ms — 40% of a route served from the claims. A changed token
+    is a different key, so nothing unverified is ever taken from here."""
+
+    def __init__(self, size=20_000):
+        self._size = size
+        self._claims = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, token):
+        with self._lock:
+            claims = self._claims.get(token)
+            if claims is not None:
+                self._claims.move_to_end(token)
+        if claims is not None and claims["exp"] > time.time():
+            return claims
+        return None
+
+    def put(self, token, claims):
+        with self._lock:
+            self._claims[token] = claims
+            if len(self._claims) > self._size:
+                self._claims.popitem(last=False)
+
+
+_verified = VerifiedTokens()
+
+
 def verify(keys, token):
+    claims = _verified.get(token)
+    if claims is not None:
+        return claims
+    claims = _verify(keys, token)
+    _verified.put(token, claims)
+    return claims
+
+
+def _verify(keys, token):
     try:
         header = jwt.get_unverified_header(token)
         key = keys.get(header.get("kid"))
