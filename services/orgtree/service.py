@@ -4,7 +4,7 @@ from nameko.rpc import rpc
 from services.common.dependencies import Database, Heartbeat, event_handler, idempotent
 from services.common.errors import DomainError
 
-from . import audit, membership, reviews, transfers, tree
+from . import audit, departments, membership, reviews, transfers, tree
 from .models import inbox, outbox
 from services.common.runtime import prepare_service_process
 
@@ -49,6 +49,16 @@ class OrgTreeService:
     def decide_members(self, actor, membership_ids, decision, reason=None):
         with self.db() as uow:
             return reviews.decide(uow, actor, membership_ids, decision, reason)
+
+    @rpc(expected_exceptions=expected)
+    def add_department(self, actor, name, parent_id):
+        with self.db() as uow:
+            return departments.add(uow, actor, name, int(parent_id))
+
+    @rpc(expected_exceptions=expected)
+    def change_department(self, actor, org_id, name=None, status=None):
+        with self.db() as uow:
+            return departments.change(uow, actor, int(org_id), name, status)
 
     @rpc(expected_exceptions=expected)
     def transfer_out(self, actor, user_id, to_org_id, note=None):

@@ -38,11 +38,13 @@ def world(platform):
                                             headers=owner).json["items"])
     role = client.post("/api/v1/admin/roles", headers=owner,
                        json={"name": "审核员", "modules": ["account_review"]}).json
+    department = client.post("/api/v1/admin/departments", headers=owner, json={
+        "name": "信息科", "parent_id": orgs["open"]}).json
     extra = client.post("/api/v1/admin/admins", headers=owner, json={
         "login_name": data["username"], "role_id": role["id"]}).json
     return {"client": client, "learner_id": learner_id, "role_id": role["id"],
             "username": data["username"], "open_org": orgs["open"],
-            "reviewing_org": orgs["reviewing"],
+            "reviewing_org": orgs["reviewing"], "department_id": department["id"],
             "membership_id": reviews[0]["membership_id"],
             "grant_id": extra["grant_id"], "owner": owner, "sibling": sibling,
             "no_module": no_module, "learner": learner}
@@ -65,6 +67,8 @@ ROUTES = [
     ("GET", "/api/v1/admin/transfers?direction=out", None, True),
     ("POST", "/api/v1/admin/transfers",
      {"user_id": "{learner_id}", "to_org_id": "{reviewing_org}"}, True),
+    ("POST", "/api/v1/admin/departments", {"name": "新部门", "parent_id": "{open_org}"}, True),
+    ("PATCH", "/api/v1/admin/departments/{department_id}", {"status": "disabled"}, True),
     ("GET", "/api/v1/admin/roles", None, False),
     ("POST", "/api/v1/admin/roles", {"name": "新角色", "modules": ["statistics"]}, False),
     ("PATCH", "/api/v1/admin/roles/{role_id}", {"name": "改名"}, False),
@@ -81,7 +85,8 @@ ROUTES = [
 
 def call(world, who, method, path, body):
     ids = {k: world[k] for k in ("learner_id", "role_id", "grant_id", "username",
-                                 "membership_id", "reviewing_org")}
+                                 "membership_id", "reviewing_org", "open_org",
+                                 "department_id")}
     path = path.format(**ids)
     if body == "new_person":  # a fresh person for the owner's employer
         body = registration(world["open_org"])
@@ -188,7 +193,8 @@ def test_the_rightful_admin_uses_every_route(world):
             assert call(world, "owner", method, path, body).status_code == 409  # already
             continue
         response = call(world, "owner", method, path, body)
-        creates = method == "POST" and path.endswith(("/roles", "/learners", "/transfers"))
+        creates = method == "POST" and path.endswith(("/roles", "/learners", "/transfers",
+                                                      "/departments"))
         want = 201 if creates else expected[method]
         if path.endswith("/super"):
             want = 200

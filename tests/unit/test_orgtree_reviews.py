@@ -125,3 +125,23 @@ def test_transfer_rules(orgtree, orgs, db):
     with pytest.raises(Conflict):
         orgtree.decide_transfer(receiver, transfer["transfer_id"], "accept")
     assert events(db, "member_transferred") == []
+
+
+def test_internal_departments(orgtree, orgs, db):
+    boss = admin(orgs["reviewing"], f"/{orgs['bureau']}/{orgs['reviewing']}/",
+                 modules=("basic_info",))
+    dept = orgtree.add_department(boss, "技术部", orgs["reviewing"])
+    assert dept["type"] == "internal_dept" and dept["review_members"] is True
+    sub = orgtree.add_department(boss, "一组", dept["id"])
+    assert sub["path"].startswith(dept["path"])
+    with pytest.raises(InvalidInput):
+        orgtree.add_department(boss, "技术部", orgs["reviewing"])  # same name, same parent
+    from services.common.errors import NotFound
+    with pytest.raises(NotFound):
+        orgtree.add_department(boss, "越权部", orgs["other"])
+    with pytest.raises(NotFound):
+        orgtree.change_department(boss, orgs["reviewing"], name="改单位名")  # not a department
+    changed = orgtree.change_department(boss, dept["id"], status="disabled")
+    assert changed["status"] == "disabled"
+    assert events(db, "org_updated")[-1] == {"org_id": dept["id"], "name": "技术部",
+                                             "status": "disabled", "review_members": True}

@@ -10,6 +10,7 @@ from ...files import store_upload
 from ...rpc import rpc_pool
 from .schemas import (AddAdminBody, AddedLearner, AddLearnerBody, Admin, AdminStatusBody,
                       AuditPage, AuditQuery, BatchQueryBody, BatchQueryResult, DecisionBody,
+                      DepartmentBody, DepartmentPatch, Org,
                       DecisionResult, ExportLink, ImportFile, ImportForm, ImportStarted,
                       ImportStatus, Learner, LearnerPage, LearnerQuery, MemberReviewPage,
                       PasswordResetDone, ReviewQuery, Role, RoleBody, RolePatch, Transfer,
@@ -256,3 +257,22 @@ def decide_transfer(body, transfer_id):
     """人员调入确认：接收或拒绝（须填写原因）"""
     return rpc_pool().orgtree.decide_transfer(g.actor, transfer_id, body["decision"],
                                               body["reason"])
+
+
+@blp.route("/departments", methods=["POST"], endpoint="add_department")
+@blp.arguments(DepartmentBody)
+@blp.response(201, Org)
+@login_required("admin", "operator")
+def add_department(body):
+    """新增内设部门（或下级部门）"""
+    return rpc_pool().orgtree.add_department(g.actor, body["name"], body["parent_id"])
+
+
+@blp.route("/departments/<int:org_id>", methods=["PATCH"], endpoint="change_department")
+@blp.arguments(DepartmentPatch)
+@blp.response(200, Org)
+@login_required("admin", "operator")
+def change_department(body, org_id):
+    """修改内设部门名称，或停用、启用"""
+    return rpc_pool().orgtree.change_department(g.actor, org_id, body.get("name"),
+                                                body.get("status"))

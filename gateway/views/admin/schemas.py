@@ -257,3 +257,26 @@ class Transfer(Schema):
 class TransferPage(Schema):
     total = fields.Integer()
     items = fields.List(fields.Nested(Transfer))
+
+
+class DepartmentBody(Schema):
+    name = fields.String(required=True, validate=length(max=100))
+    parent_id = fields.Integer(required=True, strict=True,
+                               metadata={"description": "用人单位或其内设部门"})
+
+
+class DepartmentPatch(Schema):
+    name = fields.String(validate=length(max=100))
+    status = fields.String(metadata={"description": "approved 启用 / disabled 停用"})
+
+
+class Org(Schema):
+    id = fields.Integer()
+    name = fields.String()
+    type = fields.String()
+    type_label = fields.String()
+    parent_id = fields.Integer(allow_none=True)
+    path = fields.String()
+    status = fields.String()
+    review_members = fields.Boolean()
+    accepts_members = fields.Boolean()
