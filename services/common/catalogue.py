@@ -66,6 +66,19 @@ class LearnerImportRequested(Payload):
     requested_by = fields.Integer(required=True)
 
 
+class AdminActionRecorded(Payload):
+    """An admin did something in identity (roles, admins, learners, passwords); orgtree
+    keeps the one audit log these join."""
+    actor_user_id = fields.Integer(required=True)
+    actor_org_path = fields.String(allow_none=True, required=True)
+    action = fields.String(required=True)
+    target_type = fields.String(required=True)
+    target_id = fields.Integer(required=True)
+    before = fields.Dict(allow_none=True)
+    after = fields.Dict(allow_none=True)
+    at = fields.DateTime(required=True)
+
+
 class AdminGranted(Payload):
     """A person became an admin of an org with a role (a set of permission modules)."""
     grant_id = fields.Integer(required=True)
@@ -157,6 +170,7 @@ CATALOGUE = {
     ("identity", "user_withdrawn"): (1, UserWithdrawn),
     ("identity", "learner_import_requested"): (1, LearnerImportRequested),
     ("identity", "admin_granted"): (1, AdminGranted),
+    ("identity", "admin_action_recorded"): (1, AdminActionRecorded),
     ("identity", "admin_revoked"): (1, AdminRevoked),
     ("orgtree", "org_registered"): (1, OrgRegistered),
     ("orgtree", "org_approved"): (1, OrgApproved),

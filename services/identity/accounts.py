@@ -5,6 +5,7 @@ from sqlalchemy.exc import IntegrityError
 
 from services.common.errors import Conflict, InvalidInput, NotFound
 
+from . import audit_trail
 from .domain import profile as profile_rules
 from .domain import id_documents, passwords, permissions
 from .domain.masking import mask_id_number, mask_mobile
@@ -41,6 +42,8 @@ def add_by_admin(uow, hasher, actor, data):
                        fields={"org_id": ["不在您的管辖范围内"]})
     result = create_person(uow, clean, password_hash, must_change=True,
                            added_by=int(actor["user_id"]))
+    audit_trail.record(uow, actor, "learner_added", "user", result["user_id"], None,
+                       {"org_id": clean["org_id"], "real_name": clean["real_name"]})
     uow.commit()
     return result
 

@@ -6,6 +6,7 @@ from sqlalchemy import func, insert, select, update
 from services.common.errors import Conflict, Forbidden, InvalidInput, NotFound
 from services.common.schema import Schema, fields, length, one_of
 
+from . import audit_trail
 from .domain import id_documents, passwords, permissions
 from .domain.masking import mask_id_number
 from .domain.registration import invalid_from
@@ -61,6 +62,8 @@ def create_role(uow, actor, data, org_id=None):
     role_id = uow.session.execute(insert(roles).values(
         org_id=org, name=body["name"], modules=sorted(set(body["modules"])))
     ).inserted_primary_key[0]
+    audit_trail.record(uow, actor, "role_created", "role", role_id, None,
+                       {"name": body["name"], "modules": sorted(set(body["modules"]))})
     uow.commit()
     return _role_by_id(uow, actor, role_id, org_id)
 
@@ -74,17 +77,21 @@ def update_role(uow, actor, role_id, data, org_id=None):
     values = {k: (sorted(set(v)) if k == "modules" else v) for k, v in body.items()}
     if values:
         uow.session.execute(update(roles).where(roles.c.id == role_id).values(**values))
+        audit_trail.record(uow, actor, "role_changed", "role", role_id,
+                           {k: current[k] for k in values}, values)
         uow.commit()
     return _role_by_id(uow, actor, role_id, org_id)
 
 
 def delete_role(uow, actor, role_id, org_id=None):
-    _role_by_id(uow, actor, role_id, org_id)
+    current = _role_by_id(uow, actor, role_id, org_id)
     in_use = uow.session.execute(select(func.count()).select_from(admin_grants).where(
         admin_grants.c.role_id == role_id, admin_grants.c.status != "revoked")).scalar()
     if in_use:
         raise Conflict("role_in_use", "该角色仍有管理员在使用，请先调整这些管理员的角色")
     uow.session.execute(roles.delete().where(roles.c.id == role_id))
+    audit_trail.record(uow, actor, "role_deleted", "role", role_id,
+                       {"name": current["name"], "modules": current["modules"]}, None)
     uow.commit()
 
 
@@ -167,6 +174,8 @@ def add_admin(uow, actor, data, org_id=None):
     uow.add_event("admin_granted", {"grant_id": grant_id, "user_id": user_id, "org_id": org,
                                     "role_name": role["name"], "modules": role["modules"],
                                     "is_super": False})
+    audit_trail.record(uow, actor, "admin_added", "admin_grant", grant_id, None,
+                       {"user_id": user_id, "role": role["name"]})
     uow.commit()
     return _grant(uow, org, grant_id)
 
@@ -191,6 +200,8 @@ def set_admin_status(uow, actor, grant_id, status, org_id=None):
     if status == "revoked":
         uow.add_event("admin_revoked", {"grant_id": grant_id, "user_id": grant["user_id"],
                                         "org_id": grant["org_id"]})
+    audit_trail.record(uow, actor, f"admin_{status}", "admin_grant", grant_id,
+                       {"status": grant["status"]}, {"status": status})
     uow.commit()
     return None if status == "revoked" else _grant(uow, org, grant_id)
 
@@ -206,6 +217,8 @@ def make_super(uow, actor, grant_id, org_id=None):
         .values(is_super=False))
     uow.session.execute(update(admin_grants).where(admin_grants.c.id == grant_id)
                         .values(is_super=True))
+    audit_trail.record(uow, actor, "super_admin_set", "admin_grant", grant_id,
+                       {"is_super": False}, {"is_super": True})
     uow.commit()
     return _grant(uow, org, grant_id)
 

@@ -12,6 +12,7 @@ from sqlalchemy import insert, select, update
 
 from services.common.errors import DomainError, NotFound
 
+from . import audit_trail
 from .accounts import registrable_org
 from .domain import import_sheet, passwords, permissions
 from .domain.masking import mask_id_number
@@ -171,6 +172,8 @@ def queue(uow, actor, org_id, upload_key, filename):
     ).inserted_primary_key[0]
     uow.add_event("learner_import_requested", {"import_id": job_id, "org_id": org_id,
                                                 "requested_by": int(actor["user_id"])})
+    audit_trail.record(uow, actor, "learners_import_queued", "learner_import", job_id, None,
+                       {"org_id": org_id, "filename": filename})
     uow.commit()
     return job_id
 

@@ -11,7 +11,7 @@ from services.common.events import read_envelope
 from services.common.settings import env, flag
 from services.common.storage import FileStorage
 
-from . import (accounts, admins, authentication, captcha_store, directory, learner_export,
+from . import (accounts, admins, audit_trail, authentication, captcha_store, directory, learner_export,
                learner_import, org_copy)
 from .domain import import_sheet, passwords, permissions, vocab
 from .domain.login_failures import NO_ACCOUNT
@@ -207,6 +207,7 @@ class IdentityService:
             accounts.store_password(uow, target.user_id, new_hash, must_change=True)
             uow.add_event("password_reset", {"user_id": target.user_id,
                                              "by_user_id": int(actor["user_id"])})
+            audit_trail.record(uow, actor, "learner_password_reset", "user", target.user_id)
             uow.commit()
         return {"user_id": target.user_id, "must_change_password": True}
 
@@ -362,6 +363,7 @@ class IdentityService:
             accounts.store_password(uow, user_id, new_hash, must_change=True)
             uow.add_event("password_reset", {"user_id": user_id,
                                              "by_user_id": int(actor["user_id"])})
+            audit_trail.record(uow, actor, "admin_password_reset", "user", user_id)
             uow.commit()
         return {"user_id": user_id, "must_change_password": True}
 

@@ -1,4 +1,6 @@
 """The audit log of approvals and admin actions (who, what, when, before/after)."""
+from datetime import datetime
+
 from sqlalchemy import func, insert, select
 
 from services.common import authz
@@ -12,6 +14,15 @@ def record(uow, actor, action, target_type, target_id, before, after):
         actor_org_path=actor.get("org_path") if actor.get("role") == "admin" else None,
         action=action, target_type=target_type, target_id=target_id, before=before,
         after=after))
+
+
+def record_from_identity(uow, payload):
+    """admin_action_recorded: identity's actions join the same log."""
+    uow.session.execute(insert(admin_actions).values(
+        at=datetime.fromisoformat(payload["at"]), actor_user_id=payload["actor_user_id"],
+        actor_org_path=payload["actor_org_path"], action=payload["action"],
+        target_type=payload["target_type"], target_id=payload["target_id"],
+        before=payload["before"], after=payload["after"]))
 
 
 def entries(uow, actor, page=1, page_size=50):

@@ -89,3 +89,8 @@ class OrgTreeService:
     @idempotent
     def on_user_withdrawn(self, uow, payload, envelope):
         membership.withdraw(uow, payload)
+
+    @event_handler("identity", "admin_action_recorded")
+    @idempotent
+    def on_admin_action_recorded(self, uow, payload, envelope):
+        audit.record_from_identity(uow, payload)

@@ -278,3 +278,25 @@ def test_registration_progress_query_and_withdrawal(platform):
                          username=data["username"])
     assert client.post("/api/v1/auth/register", json=again).status_code == 201
     wait_until_active(client, again["username"], again["password"])
+
+
+def test_identity_admin_actions_reach_the_audit_log_read_from_above(platform):
+    client, uow, orgs = platform["client"], platform["uow"], platform["orgs"]
+    data = registration(orgs["open"])
+    user_id = client.post("/api/v1/auth/register", json=data).json["user_id"]
+    wait_until_active(client, data["username"], data["password"])
+    employer_admin = login(client, *grant_admin(uow, orgs["open"], username="emp"),
+                           role="admin").json
+    client.post(f"/api/v1/admin/learners/{user_id}/password-reset",
+                headers=bearer(employer_admin))
+    above = login(client, *grant_admin(uow, orgs["bureau"], modules=["statistics"],
+                                       username="above"), role="admin").json
+    sibling = login(client, *grant_admin(uow, orgs["other_bureau"], modules=["statistics"],
+                                         username="beside"), role="admin").json
+
+    def logged():
+        items = client.get("/api/v1/admin/audit-log", headers=bearer(above)).json["items"]
+        return [i for i in items if i["action"] == "learner_password_reset"]
+    [entry] = eventually(logged, timeout=10)
+    assert entry["target_id"] == user_id
+    assert client.get("/api/v1/admin/audit-log", headers=bearer(sibling)).json["total"] == 0

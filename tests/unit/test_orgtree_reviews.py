@@ -145,3 +145,14 @@ def test_internal_departments(orgtree, orgs, db):
     assert changed["status"] == "disabled"
     assert events(db, "org_updated")[-1] == {"org_id": dept["id"], "name": "技术部",
                                              "status": "disabled", "review_members": True}
+
+
+def test_identity_admin_actions_join_the_audit_log(orgtree, orgs):
+    path = f"/{orgs['bureau']}/"
+    orgtree.on_admin_action_recorded(envelope("identity", "admin_action_recorded", {
+        "actor_user_id": 5, "actor_org_path": path, "action": "role_created",
+        "target_type": "role", "target_id": 9, "before": None,
+        "after": {"name": "审核员"}, "at": dt.datetime(2026, 5, 1, tzinfo=dt.timezone.utc)}))
+    log = orgtree.audit_log(admin(orgs["bureau"], path))
+    assert [(i["action"], i["after"]) for i in log["items"]] == [
+        ("role_created", {"name": "审核员"})]
