@@ -66,6 +66,11 @@ class OrgTreeService:
             return transfers.send_out(uow, actor, int(user_id), int(to_org_id), note)
 
     @rpc(expected_exceptions=expected)
+    def move_members(self, actor, user_ids, to_org_id):
+        with self.db() as uow:
+            return transfers.move(uow, actor, user_ids, int(to_org_id))
+
+    @rpc(expected_exceptions=expected)
     def decide_transfer(self, actor, transfer_id, decision, reason=None):
         with self.db() as uow:
             return transfers.decide(uow, actor, int(transfer_id), decision, reason)

@@ -82,6 +82,53 @@ def decide(uow, actor, transfer_id, decision, reason=None):
     return get(uow, transfer_id)
 
 
+MAX_MOVE = 500
+
+
+def move(uow, actor, user_ids, to_org_id):
+    """学员管理 › 调整组织机构: an admin moves people between orgs of their own subtree at
+    once (both ends are theirs, so nobody else confirms); kept as accepted transfers."""
+    scope = authz.require_module(actor, "learner_management")
+    ids = sorted({int(i) for i in user_ids})
+    if not ids or len(ids) > MAX_MOVE:
+        raise InvalidInput("batch_size", f"每次调整1–{MAX_MOVE}人",
+                           fields={"user_ids": [f"须为1–{MAX_MOVE}人"]})
+    target = _org(uow, to_org_id)
+    if (target is None or target["status"] != "approved"
+            or target["type"] not in MEMBER_ORG_TYPES or not authz.within(scope, target["path"])):
+        raise NotFound("org_not_found", "调整到的单位不在您的管辖范围内或不能接收人员",
+                       fields={"to_org_id": ["不在您的管辖范围内或不能接收人员"]})
+    now = uow.clock.now()
+    moved, skipped = [], []
+    for user_id in ids:
+        member = uow.session.execute(
+            select(memberships, org_units.c.path).select_from(
+                memberships.join(org_units, org_units.c.id == memberships.c.org_id))
+            .where(memberships.c.user_id == user_id, memberships.c.status == "approved")
+        ).mappings().first()
+        busy = uow.session.execute(select(transfers.c.id).where(
+            transfers.c.user_id == user_id, transfers.c.status == "pending")).first()
+        if (member is None or not authz.within(scope, member["path"]) or busy
+                or member["org_id"] == to_org_id):
+            skipped.append(user_id)
+            continue
+        transfer_id = uow.session.execute(insert(transfers).values(
+            user_id=user_id, real_name=member["real_name"], from_org_id=member["org_id"],
+            to_org_id=to_org_id, status="accepted", note="管理员调整组织机构",
+            requested_by=int(actor["user_id"]), requested_at=now,
+            decided_by=int(actor["user_id"]), decided_at=now)).inserted_primary_key[0]
+        uow.session.execute(update(memberships).where(memberships.c.user_id == user_id)
+                            .values(org_id=to_org_id))
+        uow.add_event("member_transferred", {"transfer_id": transfer_id, "user_id": user_id,
+                                             "from_org_id": member["org_id"],
+                                             "to_org_id": to_org_id})
+        audit.record(uow, actor, "member_moved", "membership", member["id"],
+                     {"org_id": member["org_id"]}, {"org_id": to_org_id})
+        moved.append(user_id)
+    uow.commit()
+    return {"moved": moved, "skipped": skipped}
+
+
 def get(uow, transfer_id):
     source, target = org_units.alias("source"), org_units.alias("target")
     r = uow.session.execute(

@@ -156,3 +156,24 @@ def test_identity_admin_actions_join_the_audit_log(orgtree, orgs):
     log = orgtree.audit_log(admin(orgs["bureau"], path))
     assert [(i["action"], i["after"]) for i in log["items"]] == [
         ("role_created", {"name": "审核员"})]
+
+
+def test_admin_moves_people_within_the_subtree_at_once(orgtree, orgs, db):
+    from services.common.errors import NotFound
+    with db() as uow:
+        third = tree.add_org(uow, "三公司", "employer", orgs["bureau"])
+        uow.commit()
+    boss = admin(orgs["bureau"], f"/{orgs['bureau']}/",
+                 modules=("account_review", "learner_management"))
+    for user_id in (21, 22):
+        register(orgtree, user_id, orgs["reviewing"])
+    register(orgtree, 23, orgs["other"])
+    with db() as uow:
+        ids = uow.session.execute(select(models.memberships.c.id).where(
+            models.memberships.c.user_id.in_([21, 22]))).scalars().all()
+    orgtree.decide_members(boss, ids, "approve")
+    result = orgtree.move_members(boss, [21, 22, 23, 99], third)
+    assert result == {"moved": [21, 22], "skipped": [23, 99]}
+    assert [e["to_org_id"] for e in events(db, "member_transferred")] == [third, third]
+    with pytest.raises(NotFound):
+        orgtree.move_members(boss, [21], orgs["other"])  # target outside the subtree

@@ -10,7 +10,7 @@ from ...files import store_upload
 from ...rpc import rpc_pool
 from .schemas import (AddAdminBody, AddedLearner, AddLearnerBody, Admin, AdminStatusBody,
                       AuditPage, AuditQuery, BatchQueryBody, BatchQueryResult, DecisionBody,
-                      DepartmentBody, DepartmentPatch, Org,
+                      DepartmentBody, DepartmentPatch, MoveBody, MoveResult, Org,
                       DecisionResult, ExportLink, ImportFile, ImportForm, ImportStarted,
                       ImportStatus, Learner, LearnerPage, LearnerQuery, MemberReviewPage,
                       PasswordResetDone, ReviewQuery, Role, RoleBody, RolePatch, Transfer,
@@ -276,3 +276,12 @@ def change_department(body, org_id):
     """修改内设部门名称，或停用、启用"""
     return rpc_pool().orgtree.change_department(g.actor, org_id, body.get("name"),
                                                 body.get("status"))
+
+
+@blp.route("/learners/moves", methods=["POST"], endpoint="move_learners")
+@blp.arguments(MoveBody)
+@blp.response(200, MoveResult)
+@login_required("admin", "operator")
+def move_learners(body):
+    """调整组织机构：在管辖范围内把学员调整到另一单位（立即生效，记入调动记录）"""
+    return rpc_pool().orgtree.move_members(g.actor, body["user_ids"], body["to_org_id"])

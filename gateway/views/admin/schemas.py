@@ -280,3 +280,15 @@ class Org(Schema):
     status = fields.String()
     review_members = fields.Boolean()
     accepts_members = fields.Boolean()
+
+
+class MoveBody(Schema):
+    user_ids = fields.List(fields.Integer(strict=True), required=True,
+                           metadata={"description": "1–500人"})
+    to_org_id = fields.Integer(required=True, strict=True)
+
+
+class MoveResult(Schema):
+    moved = fields.List(fields.Integer())
+    skipped = fields.List(fields.Integer(), metadata={
+        "description": "不在管辖范围内、已在该单位或有调动在审核中的人员"})
