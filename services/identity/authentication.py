@@ -4,15 +4,49 @@ from datetime import timedelta, timezone
 from sqlalchemy import insert, or_, select, update
 
 from services.common.clock import as_utc
-from services.common.errors import Forbidden, Locked, Unauthenticated
+from services.common.errors import Forbidden, InvalidInput, Locked, Unauthenticated
 
-from .domain import id_documents, lockout
-from .domain.login_failures import (DISABLED, LOCKED, PENDING, REJECTED, WRONG_PASSWORD,
-                                    WRONG_ROLE)
+from . import captcha_store
+from .domain import id_documents, lockout, passwords, permissions
+from .domain.login_failures import (DISABLED, LOCKED, NO_ACCOUNT, PENDING, REJECTED,
+                                    WRONG_PASSWORD, WRONG_ROLE)
 from .models import accounts, admin_grants, login_audit, orgs, people, refresh_tokens, roles
 from .tokens import ACCESS_TTL, REFRESH_TTL, hash_refresh_token, new_refresh_token
 
 BEIJING = timezone(timedelta(hours=8))
+
+
+def login(uow_factory, hasher, issuer, captcha_required, data, client):
+    """The whole login: captcha (single use), account, lock, password (the KDF outside
+    any transaction), role and status, then tokens. Each failure is audited and told."""
+    role = data.get("role") or "learner"
+    login_name = data.get("username") or ""
+    if role not in permissions.ROLES:
+        raise InvalidInput("role_invalid", "登录角色不正确", fields={"role": ["登录角色不正确"]})
+    if captcha_required:
+        with uow_factory() as uow:
+            try:
+                captcha_store.consume(uow, data.get("captcha_id"), data.get("captcha_answer"))
+            except InvalidInput as exc:
+                audit(uow, login_name, role, exc.code, client=client)
+                uow.commit()
+                raise
+    with uow_factory() as uow:
+        account = find_account(uow, login_name)
+        if account is None:
+            fail(uow, login_name, role, NO_ACCOUNT, client=client,
+                 extra={"register_url": "/#/register"})
+        check_not_locked(uow, account, login_name, role, client)
+    password_ok = passwords.matches(hasher, account["password_hash"], data.get("password"),
+                                    account["id_number"])
+    with uow_factory() as uow:
+        account = find_account(uow, login_name)
+        check_not_locked(uow, account, login_name, role, client)
+        if not password_ok:
+            record_wrong_password(uow, account, login_name, role, client)
+        grant = check_role_and_status(uow, account, role, login_name, client,
+                                      org_id=data.get("org_id"))
+        return succeed(uow, issuer, account, role, grant, login_name, client)
 
 
 def find_account(uow, login_name):

@@ -14,7 +14,6 @@ from services.common.storage import FileStorage
 from . import (accounts, admins, audit_trail, authentication, captcha_store, directory, learner_export,
                learner_import, org_copy)
 from .domain import import_sheet, passwords, permissions, vocab
-from .domain.login_failures import NO_ACCOUNT
 from .models import inbox, outbox
 from .tokens import TokenIssuer
 from services.common.runtime import prepare_service_process
@@ -111,36 +110,8 @@ class IdentityService:
 
     @rpc(expected_exceptions=expected)
     def login(self, data, client=None):
-        role = data.get("role") or "learner"
-        login_name = data.get("username") or ""
-        if role not in permissions.ROLES:
-            raise InvalidInput("role_invalid", "登录角色不正确", fields={"role": ["登录角色不正确"]})
-        if self.captcha_required:
-            with self.db() as uow:
-                try:
-                    captcha_store.consume(uow, data.get("captcha_id"), data.get("captcha_answer"))
-                except InvalidInput as exc:
-                    authentication.audit(uow, login_name, role, exc.code, client=client)
-                    uow.commit()
-                    raise
-        with self.db() as uow:
-            account = authentication.find_account(uow, login_name)
-            if account is None:
-                authentication.fail(uow, login_name, role, NO_ACCOUNT,
-                                    client=client, extra={"register_url": "/#/register"})
-            authentication.check_not_locked(uow, account, login_name, role, client)
-        # The KDF runs outside any transaction.
-        password_ok = passwords.matches(self.hasher, account["password_hash"],
-                                        data.get("password"), account["id_number"])
-        with self.db() as uow:
-            account = authentication.find_account(uow, login_name)
-            authentication.check_not_locked(uow, account, login_name, role, client)
-            if not password_ok:
-                authentication.record_wrong_password(uow, account, login_name, role, client)
-            grant = authentication.check_role_and_status(uow, account, role, login_name, client,
-                                                         org_id=data.get("org_id"))
-            return authentication.succeed(uow, self.issuer, account, role, grant, login_name,
-                                          client)
+        return authentication.login(self.db, self.hasher, self.issuer, self.captcha_required,
+                                    data, client)
 
     @rpc(expected_exceptions=expected)
     def refresh(self, refresh_token):
