@@ -8,15 +8,15 @@ from nameko.rpc import rpc
 from services.common.dependencies import Database, Heartbeat, event_handler, idempotent
 from services.common.errors import DomainError, InvalidInput
 from services.common.events import read_envelope
+from services.common.runtime import prepare_service_process
 from services.common.settings import env, flag
 from services.common.storage import FileStorage
 
-from . import (accounts, admins, audit_trail, authentication, captcha_store, directory, learner_export,
-               learner_import, org_copy)
+from . import (accounts, admins, audit_trail, authentication, captcha_store, directory,
+               learner_export, learner_import, org_copy)
 from .domain import import_sheet, passwords, permissions, vocab
 from .models import inbox, outbox
 from .tokens import TokenIssuer
-from services.common.runtime import prepare_service_process
 
 prepare_service_process()
 

@@ -3,10 +3,10 @@ from nameko.rpc import rpc
 
 from services.common.dependencies import Database, Heartbeat, event_handler, idempotent
 from services.common.errors import DomainError
+from services.common.runtime import prepare_service_process
 
 from . import audit, departments, membership, reviews, transfers, tree
 from .models import inbox, outbox
-from services.common.runtime import prepare_service_process
 
 prepare_service_process()
 
