@@ -41,6 +41,12 @@ if ! $SUDO rabbitmq-diagnostics -q ping >/dev/null 2>&1; then
   else
     $SUDO rabbitmq-server -detached >/dev/null 2>&1 || true
   fi
+  # `rabbitmq-server -detached` returns before the Erlang node exists, and `await_startup`
+  # gives up at once (exit 69) when there is no node yet: poll until the node answers.
+  for _ in $(seq 1 120); do
+    $SUDO rabbitmq-diagnostics -q ping >/dev/null 2>&1 && break
+    sleep 1
+  done
   $SUDO timeout 120 rabbitmqctl await_startup >/dev/null
 fi
 if ! $SUDO rabbitmq-plugins is_enabled rabbitmq_management >/dev/null 2>&1; then
