@@ -16,6 +16,7 @@ from .auth import PublicKeys
 from .problems import field_errors_from_webargs, from_domain_error, problem
 from .rpc import RpcPool, ServiceUnavailable
 from .views.admin.resources import blp as admin_blp
+from .views.org_admin.resources import blp as org_admin_blp
 from .views.auth.resources import blp as auth_blp
 from .views.me.resources import blp as me_blp
 from .views.orgs.resources import blp as orgs_blp
@@ -27,7 +28,8 @@ SWAGGER_ASSETS = Path(swagger_ui_bundle.swagger_ui_path)
 WEB_CLIENT = Path(__file__).resolve().parent / "web"
 # Routes whose body is not JSON (payment callbacks, uploads) declare themselves here,
 # with the largest body each accepts.
-UPLOAD_LIMITS = {"admin.start_import": 20 * 1024 * 1024}
+UPLOAD_LIMITS = {"admin.start_import": 20 * 1024 * 1024,
+                 "orgs.upload_certificate": 5 * 1024 * 1024 + 64 * 1024}  # + form overhead
 
 
 class ProblemApi(Api):
@@ -66,7 +68,7 @@ def create_app(rpc_pool=None):
 
     api = ProblemApi(app, spec_kwargs={"components": {"securitySchemes": {
         "bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}}}})
-    for blp in (auth_blp, me_blp, orgs_blp, admin_blp):
+    for blp in (auth_blp, me_blp, orgs_blp, admin_blp, org_admin_blp):
         api.register_blueprint(blp)
     app.register_blueprint(health.blp)
     app.register_blueprint(files.blp)

@@ -110,8 +110,24 @@ class OrgRegistered(Payload):
 
 
 class OrgApproved(Payload):
-    """A pending org unit was approved by its parent's admin."""
+    """A pending org unit was approved by its parent's admin; its applicant (if it
+    registered itself) becomes its super admin."""
     org_id = fields.Integer(required=True)
+    applicant_user_id = fields.Integer(allow_none=True, load_default=None)
+    approved_by = fields.Integer(allow_none=True, load_default=None)
+
+
+class OrgRejected(Payload):
+    """A unit's registration was refused by its parent's admin, with the reason."""
+    org_id = fields.Integer(required=True)
+    applicant_user_id = fields.Integer(allow_none=True, required=True)
+    reason = fields.String(required=True)
+
+
+class OrgWithdrawn(Payload):
+    """The applicant took a pending unit registration back (撤回申请)."""
+    org_id = fields.Integer(required=True)
+    applicant_user_id = fields.Integer(required=True)
 
 
 class OrgUpdated(Payload):
@@ -174,6 +190,8 @@ CATALOGUE = {
     ("identity", "admin_revoked"): (1, AdminRevoked),
     ("orgtree", "org_registered"): (1, OrgRegistered),
     ("orgtree", "org_approved"): (1, OrgApproved),
+    ("orgtree", "org_rejected"): (1, OrgRejected),
+    ("orgtree", "org_withdrawn"): (1, OrgWithdrawn),
     ("orgtree", "org_updated"): (1, OrgUpdated),
     ("orgtree", "org_moved"): (1, OrgMoved),
     ("orgtree", "member_review_requested"): (1, MemberReviewRequested),

@@ -40,3 +40,17 @@ def length(min=None, max=None):
 
 def one_of(choices):
     return validate.OneOf(list(choices), error="不是可选的值之一")
+
+
+def load(schema, data):
+    """schema.load, with a failure raised as the domain's InvalidInput naming each field."""
+    from marshmallow import ValidationError
+
+    from .errors import InvalidInput
+    try:
+        return schema.load(data)
+    except ValidationError as err:
+        messages = err.normalized_messages()
+        return_fields = {k: v if isinstance(v, list) else [str(v)] for k, v in messages.items()}
+        raise InvalidInput("validation_failed", f"以下信息有误：{'、'.join(sorted(messages))}",
+                           fields=return_fields) from None

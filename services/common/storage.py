@@ -43,6 +43,9 @@ class FileStorage:
         """For the gateway's streaming of a local store (Range requests included)."""
         return self._path(key)
 
+    def delete(self, key):
+        self._path(key).unlink(missing_ok=True)
+
     def exists(self, key):
         return self._path(key).exists()
 

@@ -121,7 +121,8 @@ STATUS_LABELS = {"pending_review": "待审核", "active": "审核通过", "rejec
 
 def _registration(uow, real_name, id_number):
     row = uow.session.execute(
-        select(accounts.c.id, accounts.c.status, accounts.c.password_hash, people.c.org_id,
+        select(accounts.c.id, accounts.c.status, accounts.c.password_hash,
+               accounts.c.is_learner, people.c.org_id,
                people.c.registered_at, people.c.id_number, orgs.c.name.label("org_name"))
         .select_from(people.join(accounts, accounts.c.id == people.c.user_id)
                      .outerjoin(orgs, orgs.c.id == people.c.org_id))
@@ -133,20 +134,33 @@ def _registration(uow, real_name, id_number):
 
 
 def registration_status(uow, real_name, id_number):
-    """注册审核进度查询: by name + ID number, naming the org that reviews."""
+    """注册审核进度查询: by name + ID number, naming the org that reviews. An account made
+    for a unit's registration has no personal registration of its own: its units'
+    registrations are added by the caller (orgtree owns them)."""
     row = _registration(uow, real_name, id_number)
-    return {"status": row["status"], "status_label": STATUS_LABELS.get(row["status"]),
+    if not row["is_learner"]:
+        return {"user_id": row["id"], "status": None, "status_label": None,
+                "reviewing_org": None, "registered_at": None, "can_withdraw": False}
+    return {"user_id": row["id"], "status": row["status"],
+            "status_label": STATUS_LABELS.get(row["status"]),
             "reviewing_org": row["org_name"], "registered_at": row["registered_at"].isoformat(),
             "can_withdraw": row["status"] == "pending_review"}
+
+
+def registrant(uow, hasher, real_name, id_number, password):
+    """The user id behind name + ID number, once the password proves it is them."""
+    row = _registration(uow, real_name, id_number)
+    if not passwords.matches(hasher, row["password_hash"], password, row["id_number"]):
+        raise InvalidInput("password_wrong", "密码不正确", fields={"password": ["密码不正确"]})
+    return row["id"]
 
 
 def withdraw_registration(uow, hasher, real_name, id_number, password):
     """撤回申请: a pending registration is taken back by its owner (password proves it),
     freeing the username and ID number for a new registration."""
     row = _registration(uow, real_name, id_number)
-    if not passwords.matches(hasher, row["password_hash"], password, row["id_number"]):
-        raise InvalidInput("password_wrong", "密码不正确", fields={"password": ["密码不正确"]})
-    if row["status"] != "pending_review":
+    registrant(uow, hasher, real_name, id_number, password)
+    if not row["is_learner"] or row["status"] != "pending_review":
         raise Conflict("registration_decided", "注册申请已审核，不能撤回")
     uow.session.execute(people.delete().where(people.c.user_id == row["id"]))
     uow.session.execute(accounts.delete().where(accounts.c.id == row["id"],

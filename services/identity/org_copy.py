@@ -15,9 +15,8 @@ def upsert_org(uow, payload):
         uow.session.execute(insert(orgs).values(id=payload["org_id"], **values))
 
 
-def approve_org(uow, payload):
-    uow.session.execute(update(orgs).where(orgs.c.id == payload["org_id"])
-                        .values(status="approved"))
+def set_status(uow, org_id, status):
+    uow.session.execute(update(orgs).where(orgs.c.id == org_id).values(status=status))
 
 
 def update_org(uow, payload):

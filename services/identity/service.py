@@ -3,7 +3,7 @@ import logging
 
 from eventlet import tpool
 from nameko.extensions import DependencyProvider
-from nameko.rpc import rpc
+from nameko.rpc import RpcProxy, rpc
 
 from services.common.dependencies import Database, Heartbeat, event_handler, idempotent
 from services.common.errors import DomainError, InvalidInput
@@ -13,7 +13,7 @@ from services.common.settings import env, flag
 from services.common.storage import FileStorage
 
 from . import (accounts, admins, audit_trail, authentication, captcha_store, directory,
-               learner_export, learner_import, org_copy)
+               learner_export, learner_import, org_applicants, org_copy)
 from .domain import import_sheet, passwords, permissions, vocab
 from .models import inbox, outbox
 from .tokens import TokenIssuer
@@ -71,6 +71,7 @@ class IdentityService:
     hasher = HASHER
     issuer = ISSUER
     storage = FileStorage()
+    orgtree = RpcProxy("orgtree")
 
     # --- health and keys --------------------------------------------------
 
@@ -127,13 +128,41 @@ class IdentityService:
     @rpc(expected_exceptions=expected)
     def registration_status(self, real_name, id_number):
         with self.db() as uow:
-            return accounts.registration_status(uow, real_name, id_number)
+            result = accounts.registration_status(uow, real_name, id_number)
+        result["org_registrations"] = self.orgtree.registrations_of_applicant(
+            result.pop("user_id"))
+        return result
 
     @rpc(expected_exceptions=expected)
-    def withdraw_registration(self, real_name, id_number, password):
+    def withdraw_registration(self, real_name, id_number, password, org_id=None):
+        """撤回申请 of the person's own registration, or (org_id) of a unit's."""
         with self.db() as uow:
-            return accounts.withdraw_registration(uow, self.hasher, real_name, id_number,
-                                                  password)
+            if org_id is None:
+                return accounts.withdraw_registration(uow, self.hasher, real_name, id_number,
+                                                      password)
+            user_id = accounts.registrant(uow, self.hasher, real_name, id_number, password)
+        return self.orgtree.withdraw_org_registration(int(org_id), user_id)
+
+    # --- applicants of unit registrations (called by orgtree) ----------------
+
+    @rpc(expected_exceptions=expected)
+    def org_applicant(self, org_id, applicant):
+        clean = org_applicants.check(applicant)
+        if clean["existing"]:
+            with self.db() as uow:
+                return org_applicants.existing_account(uow, self.hasher, clean)
+        password_hash = self.hasher.hash(clean["password"])
+        with self.db() as uow:
+            result = org_applicants.new_account(uow, password_hash, int(org_id), clean)
+            uow.commit()
+            return result
+
+    @rpc
+    def discard_org_applicant(self, user_id):
+        with self.db() as uow:
+            discarded = org_applicants.discard(uow, int(user_id))
+            uow.commit()
+            return discarded
 
     # --- the signed-in person --------------------------------------------
 
@@ -353,7 +382,20 @@ class IdentityService:
     @event_handler("orgtree", "org_approved")
     @idempotent
     def on_org_approved(self, uow, payload, envelope):
-        org_copy.approve_org(uow, payload)
+        org_copy.set_status(uow, payload["org_id"], "approved")
+        org_applicants.on_org_approved(uow, payload)
+
+    @event_handler("orgtree", "org_rejected")
+    @idempotent
+    def on_org_rejected(self, uow, payload, envelope):
+        org_copy.set_status(uow, payload["org_id"], "rejected")
+        org_applicants.on_org_refused(uow, payload)
+
+    @event_handler("orgtree", "org_withdrawn")
+    @idempotent
+    def on_org_withdrawn(self, uow, payload, envelope):
+        org_copy.set_status(uow, payload["org_id"], "withdrawn")
+        org_applicants.on_org_refused(uow, payload)
 
     @event_handler("orgtree", "org_updated")
     @idempotent

@@ -1,6 +1,6 @@
 """orgtree's tables. Only this service reads or writes them."""
 from sqlalchemy import (JSON, Boolean, Column, DateTime, ForeignKey, Index, Integer, String,
-                        Table, Text)
+                        Table, Text, false)
 
 from services.common.db import BigId, inbox_table, outbox_table, service_metadata
 
@@ -20,9 +20,44 @@ org_units = Table(
     Column("status", String(20), nullable=False),  # pending | approved | rejected | disabled
     Column("review_members", Boolean, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
+    # 单位注册 (registration by the unit itself, reviewed by the parent's admins)
+    Column("org_code", String(10)),  # GB 11714 组织机构代码, for units without a USCC
+    Column("code_warning", Boolean, nullable=False, default=False, server_default=false()),
+    # ^ the USCC failed its GB 32100 check digit: the approver must confirm it
+    Column("certificate_key", String(200)),  # scan of the code certificate
+    Column("address", String(200)),
+    Column("contact_name", String(50)),
+    Column("contact_phone", String(30)),
+    Column("institution_level", String(20)),  # 继续教育基地级别
+    Column("applicant_user_id", BigId, index=True),
+    Column("decided_at", DateTime(timezone=True)),
+    Column("decided_by", BigId),
+    Column("reason", Text),
 )
 Index("ix_org_units_path", org_units.c.path, postgresql_ops={"path": "varchar_pattern_ops"})
 Index("ix_org_units_name", org_units.c.name)
+Index("ix_org_units_uscc", org_units.c.uscc)
+Index("ix_org_units_org_code", org_units.c.org_code)
+
+# 修改单位信息 / 更换上级部门: kept for good as the org's 变更记录. A parent change needs the
+# old and the new parent's approval; each side's decision is recorded on its own.
+org_changes = Table(
+    "org_changes", metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("org_id", Integer, ForeignKey("org_units.id"), nullable=False, index=True),
+    Column("kind", String(20), nullable=False),  # info | parent
+    Column("before", JSON, nullable=False),
+    Column("after", JSON, nullable=False),
+    Column("status", String(20), nullable=False),  # pending | approved | rejected | withdrawn
+    Column("old_parent_decision", String(20)),  # parent changes: approved | rejected
+    Column("old_parent_decided_by", BigId),
+    Column("new_parent_decision", String(20)),
+    Column("new_parent_decided_by", BigId),
+    Column("requested_by", BigId, nullable=False),
+    Column("requested_at", DateTime(timezone=True), nullable=False),
+    Column("decided_at", DateTime(timezone=True)),
+    Column("reason", Text),
+)
 
 memberships = Table(
     "memberships", metadata,

@@ -1,11 +1,13 @@
 """orgtree's Nameko entrypoints. Thin: unpack, call the service layer, return plain data."""
-from nameko.rpc import rpc
+from nameko.rpc import RpcProxy, rpc
 
 from services.common.dependencies import Database, Heartbeat, event_handler, idempotent
 from services.common.errors import DomainError
 from services.common.runtime import prepare_service_process
+from services.common.storage import FileStorage
 
-from . import audit, departments, membership, reviews, transfers, tree
+from . import (audit, certificate_scans, departments, membership, registrations, reviews,
+               transfers, tree)
 from .models import inbox, outbox
 
 prepare_service_process()
@@ -18,6 +20,8 @@ class OrgTreeService:
 
     db = Database("orgtree", outbox, inbox)
     heartbeat = Heartbeat()
+    storage = FileStorage()
+    identity = RpcProxy("identity")
 
     @rpc
     def ping(self):
@@ -39,6 +43,42 @@ class OrgTreeService:
     def get_org(self, org_id):
         with self.db() as uow:
             return tree.get_org(uow, int(org_id))
+
+    # --- 单位注册 ------------------------------------------------------------
+
+    @rpc(expected_exceptions=expected)
+    def accept_certificate(self, key):
+        """Step one of the wizard: the uploaded scan is checked before the form goes on."""
+        return {"certificate_id": key, "kind": certificate_scans.accept(self.storage, key)}
+
+    @rpc(expected_exceptions=expected)
+    def register_org(self, data, applicant):
+        with self.db() as uow:
+            return registrations.register(uow, self.storage, self.identity, data, applicant)
+
+    @rpc(expected_exceptions=expected)
+    def org_registrations(self, actor, query):
+        with self.db() as uow:
+            return registrations.pending(uow, self.storage, actor, query or {})
+
+    @rpc(expected_exceptions=expected)
+    def decide_org_registrations(self, actor, org_ids, decision, reason=None,
+                                 confirm_code_warning=False):
+        with self.db() as uow:
+            return registrations.decide(uow, actor, org_ids, decision, reason,
+                                        bool(confirm_code_warning))
+
+    @rpc(expected_exceptions=expected)
+    def registrations_of_applicant(self, user_id):
+        with self.db() as uow:
+            return registrations.of_applicant(uow, int(user_id))
+
+    @rpc(expected_exceptions=expected)
+    def withdraw_org_registration(self, org_id, user_id):
+        with self.db() as uow:
+            return registrations.withdraw(uow, int(org_id), int(user_id))
+
+    # --- members ----------------------------------------------------------
 
     @rpc(expected_exceptions=expected)
     def member_reviews(self, actor, query):

@@ -16,7 +16,7 @@ PICKER_LIMIT = 50
 
 
 def add_org(uow, name, org_type, parent_id=None, review_members=False, status="approved",
-            uscc=None, region=None):
+            uscc=None, region=None, extra=None):
     """Create a unit under `parent_id` and announce it. The path is known only after
     the id, so it is written in the same transaction right after the insert."""
     if org_type not in ORG_TYPE_LABELS:
@@ -29,7 +29,7 @@ def add_org(uow, name, org_type, parent_id=None, review_members=False, status="a
             raise NotFound("org_not_found", "上级单位不存在")
     values = dict(name=name, type=org_type, parent_id=parent_id, review_members=review_members,
                   status=status, uscc=uscc, region=region, path="/", depth=0,
-                  created_at=uow.clock.now())
+                  created_at=uow.clock.now(), **(extra or {}))
     new_id = uow.session.execute(insert(org_units).values(**values)).inserted_primary_key[0]
     path = (parent["path"] if parent else "/") + f"{new_id}/"
     depth = (parent["depth"] + 1) if parent else 1

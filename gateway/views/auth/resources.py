@@ -72,4 +72,4 @@ def registration_status(body):
 def registration_withdrawal(body):
     """撤回申请：待审核的注册可由本人撤回（须输入注册时的密码），之后可重新注册"""
     return rpc_pool().identity.withdraw_registration(body["real_name"], body["id_number"],
-                                                     body["password"])
+                                                     body["password"], body["org_id"])

@@ -94,11 +94,26 @@ class RegistrationLookup(Schema):
 class RegistrationWithdrawal(RegistrationLookup):
     password = fields.String(required=True, validate=length(min=1, max=128),
                              metadata={"description": "注册时设置的密码"})
+    org_id = fields.Integer(load_default=None, metadata={
+        "description": "撤回单位注册时填写该单位（见进度查询的 org_registrations）；不填为撤回本人注册"})
+
+
+class OrgRegistrationProgress(Schema):
+    org_id = fields.Integer()
+    name = fields.String()
+    type_label = fields.String()
+    status = fields.String(metadata={"description": "pending / approved / rejected / withdrawn"})
+    reviewing_org = fields.String()
+    reason = fields.String(allow_none=True)
+    registered_at = fields.String()
+    can_withdraw = fields.Boolean()
 
 
 class RegistrationStatus(Schema):
-    status = fields.String()
-    status_label = fields.String()
+    status = fields.String(allow_none=True)
+    status_label = fields.String(allow_none=True)
     reviewing_org = fields.String(allow_none=True)
-    registered_at = fields.String()
+    registered_at = fields.String(allow_none=True)
     can_withdraw = fields.Boolean()
+    org_registrations = fields.List(fields.Nested(OrgRegistrationProgress), metadata={
+        "description": "以此人为申请人的单位注册"})

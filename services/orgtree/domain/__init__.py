@@ -1,0 +1,1 @@
+"""orgtree's domain rules: plain Python, no framework imports."""

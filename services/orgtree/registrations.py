@@ -1,0 +1,246 @@
+"""单位注册: supervising departments register under the HR bureau, employers under a
+supervising department, a higher employer (上级单位) or the HR bureau of their level
+(同级人社), training institutions under a supervising department or HR bureau. An admin of
+the chosen parent (or above it) approves or rejects; the applicant may withdraw while it
+is pending, and on approval becomes the new unit's super admin (identity's part)."""
+import logging
+
+from sqlalchemy import func, or_, select, update
+
+from services.common import authz
+from services.common.errors import Conflict, InvalidInput, NotFound
+from services.common.schema import Schema, fields, length, load, one_of, validate
+
+from . import audit, certificate_scans, tree
+from .domain import org_codes
+from .models import org_units
+
+log = logging.getLogger(__name__)
+
+PARENT_TYPES = {
+    "supervising_dept": ("hr_bureau",),
+    "employer": ("supervising_dept", "employer", "hr_bureau"),
+    "training_institution": ("supervising_dept", "hr_bureau"),
+}
+INSTITUTION_LEVELS = ("国家级", "省级", "市级", "县级")
+ACTIVE = ("pending", "approved", "disabled")  # statuses that hold a code
+MAX_BATCH = 200
+
+
+class OrgRegistration(Schema):
+    type = fields.String(required=True, validate=one_of(PARENT_TYPES))
+    parent_id = fields.Integer(required=True)
+    name = fields.String(required=True, validate=length(min=2, max=100))
+    uscc = fields.String(load_default=None, validate=length(max=30))
+    org_code = fields.String(load_default=None, validate=length(max=12))
+    region = fields.String(load_default=None, validate=length(max=100))
+    address = fields.String(required=True, validate=length(min=2, max=200))
+    contact_name = fields.String(required=True, validate=length(min=1, max=50))
+    contact_phone = fields.String(required=True, validate=validate.Regexp(
+        r"^[0-9+\-() ]{7,20}$", error="联系电话格式不正确"))
+    institution_level = fields.String(load_default=None, validate=one_of(INSTITUTION_LEVELS))
+    review_members = fields.Boolean(load_default=True)
+    certificate_id = fields.String(required=True, validate=length(min=1, max=200))
+
+
+def check(uow, storage, data):
+    """Everything about the unit that can be wrong, before anything is written."""
+    clean = load(OrgRegistration(), data)
+    clean["name"] = clean["name"].strip()
+    try:
+        code = org_codes.check(clean.pop("uscc"), clean.pop("org_code"))
+    except org_codes.CodeInvalid as err:
+        field = "uscc" if (data.get("uscc") or "").strip() else "org_code"
+        raise InvalidInput("org_code_invalid", str(err), fields={field: [str(err)]}) from None
+    if clean["type"] == "training_institution" and not clean["institution_level"]:
+        raise InvalidInput("institution_level_required", "请选择继续教育基地级别",
+                           fields={"institution_level": ["请选择继续教育基地级别"]})
+    parent = uow.session.execute(select(org_units).where(org_units.c.id == clean["parent_id"])
+                                 ).mappings().first()
+    if parent is None or parent["status"] != "approved":
+        raise NotFound("parent_not_found", "所选上级单位不存在或未通过审核",
+                       fields={"parent_id": ["所选上级单位不存在或未通过审核"]})
+    if parent["type"] not in PARENT_TYPES[clean["type"]]:
+        allowed = "、".join(tree.ORG_TYPE_LABELS[t] for t in PARENT_TYPES[clean["type"]])
+        raise InvalidInput("parent_type_invalid",
+                           f"{tree.ORG_TYPE_LABELS[clean['type']]}的上级须为{allowed}",
+                           fields={"parent_id": [f"上级须为{allowed}"]})
+    same_code = [org_units.c.org_code == code.org_code]
+    if code.uscc:
+        same_code.append(org_units.c.uscc == code.uscc)
+    taken = uow.session.execute(select(org_units.c.name).where(
+        org_units.c.status.in_(ACTIVE), or_(*same_code))).first()
+    if taken:
+        raise Conflict("org_code_registered", f"该代码已由“{taken.name}”注册，请勿重复注册",
+                       fields={"uscc" if code.uscc else "org_code": ["该代码已注册"]})
+    certificate_scans.accept(storage, clean["certificate_id"])
+    return clean, code, parent
+
+
+def register(uow, storage, applicants, data, applicant):
+    """The unit is written pending; identity then checks or creates the applicant's
+    account for it (its own transaction) while ours is still open, so a bad applicant
+    leaves no unit behind. Should our commit fail after identity's, identity is told to
+    discard the account it made."""
+    clean, code, parent = check(uow, storage, data)
+    org_id = tree.add_org(
+        uow, clean["name"], clean["type"], parent_id=parent["id"],
+        review_members=clean["review_members"] if clean["type"] == "employer" else False,
+        status="pending", uscc=code.uscc, region=clean["region"],
+        extra={"org_code": code.org_code, "code_warning": code.warning is not None,
+               "certificate_key": clean["certificate_id"], "address": clean["address"],
+               "contact_name": clean["contact_name"], "contact_phone": clean["contact_phone"],
+               "institution_level": clean["institution_level"]})
+    who = applicants.org_applicant(org_id, applicant)
+    uow.session.execute(update(org_units).where(org_units.c.id == org_id)
+                        .values(applicant_user_id=who["user_id"]))
+    try:
+        uow.commit()
+    except Exception:
+        if who.get("created"):
+            applicants.discard_org_applicant(who["user_id"])
+        raise
+    return {"org_id": org_id, "status": "pending", "reviewing_org": parent["name"],
+            "code_warning": code.warning, "applicant_username": who["username"]}
+
+
+# --- review (审核用人单位 / 审核继续教育基地) --------------------------------------
+
+class ReviewQuery(Schema):
+    type = fields.String(load_default=None, validate=one_of(PARENT_TYPES))
+    status = fields.String(load_default="pending",
+                           validate=one_of(("pending", "approved", "rejected", "withdrawn")))
+    q = fields.String(load_default=None, validate=length(max=100))
+    institution_level = fields.String(load_default=None, validate=one_of(INSTITUTION_LEVELS))
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    page_size = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+
+
+def _reviewable(scope):
+    """Registrations whose parent lies in the reviewer's jurisdiction."""
+    parent = org_units.alias("parent")
+    table = org_units.join(parent, parent.c.id == org_units.c.parent_id)
+    where = [org_units.c.type.in_(list(PARENT_TYPES)), org_units.c.applicant_user_id.isnot(None)]
+    if scope is not None:
+        where.append(parent.c.path.startswith(scope, autoescape=True))
+    return parent, table, where
+
+
+def pending(uow, storage, actor, raw_query):
+    scope = authz.require_module(actor, "account_review")
+    query = load(ReviewQuery(), raw_query)
+    parent, table, where = _reviewable(scope)
+    where.append(org_units.c.status == query["status"])
+    if query["type"]:
+        where.append(org_units.c.type == query["type"])
+    if query["q"]:
+        where.append(org_units.c.name.contains(query["q"].strip(), autoescape=True))
+    if query["institution_level"]:
+        where.append(org_units.c.institution_level == query["institution_level"])
+    total = uow.session.execute(select(func.count()).select_from(table).where(*where)).scalar()
+    page, size = query["page"], query["page_size"]
+    rows = uow.session.execute(
+        select(org_units, parent.c.name.label("parent_name")).select_from(table).where(*where)
+        .order_by(org_units.c.created_at, org_units.c.id).limit(size).offset((page - 1) * size)
+    ).mappings().all()
+    return {"total": total, "page": page, "page_size": size,
+            "items": [registration_view(r, storage) for r in rows]}
+
+
+def registration_view(r, storage=None):
+    return {
+        "org_id": r["id"], "name": r["name"], "type": r["type"],
+        "type_label": tree.ORG_TYPE_LABELS[r["type"]], "parent_id": r["parent_id"],
+        "parent_name": r.get("parent_name"), "uscc": r["uscc"], "org_code": r["org_code"],
+        "code_warning": r["code_warning"], "region": r["region"], "address": r["address"],
+        "contact_name": r["contact_name"], "contact_phone": r["contact_phone"],
+        "institution_level": r["institution_level"], "review_members": r["review_members"],
+        "status": r["status"], "reason": r["reason"],
+        "registered_at": r["created_at"].isoformat(),
+        "decided_at": r["decided_at"].isoformat() if r["decided_at"] else None,
+        "certificate_url": (storage.signed_link(r["certificate_key"], ttl_seconds=600)
+                            if storage and r["certificate_key"] else None)}
+
+
+def decide(uow, actor, org_ids, decision, reason=None, confirm_code_warning=False):
+    """Batch approve / reject. Each registration is decided once — the UPDATE's WHERE on
+    `status = 'pending'` is the lock — never by its own applicant, and a USCC that failed
+    its check digit is approved only when the reviewer confirms it."""
+    scope = authz.require_module(actor, "account_review")
+    if decision not in ("approve", "reject"):
+        raise InvalidInput("decision_invalid", "请选择通过或驳回",
+                           fields={"decision": ["须为 approve 或 reject"]})
+    reason = (reason or "").strip()
+    if decision == "reject" and not reason:
+        raise InvalidInput("reason_required", "驳回时须填写原因", fields={"reason": ["驳回时须填写原因"]})
+    ids = sorted({int(i) for i in org_ids})
+    if not ids or len(ids) > MAX_BATCH:
+        raise InvalidInput("batch_size", f"每次审核1–{MAX_BATCH}个单位",
+                           fields={"org_ids": [f"须为1–{MAX_BATCH}个"]})
+    parent, table, where = _reviewable(scope)
+    rows = {r["id"]: r for r in uow.session.execute(
+        select(org_units).select_from(table).where(*where, org_units.c.id.in_(ids))
+    ).mappings()}
+    status = "approved" if decision == "approve" else "rejected"
+    actor_id = int(actor["user_id"])
+    now = uow.clock.now()
+    decided, skipped = [], []
+    for org_id in ids:
+        row = rows.get(org_id)
+        if row is None:
+            skipped.append({"org_id": org_id, "reason": "不在您的审核范围内"})
+            continue
+        if row["applicant_user_id"] == actor_id:
+            skipped.append({"org_id": org_id, "reason": "不能审核本人提交的注册"})
+            continue
+        if status == "approved" and row["code_warning"] and not confirm_code_warning:
+            skipped.append({"org_id": org_id, "reason": "统一社会信用代码校验未通过，须确认后再审核通过"})
+            continue
+        claimed = uow.session.execute(update(org_units).where(
+            org_units.c.id == org_id, org_units.c.status == "pending"
+        ).values(status=status, decided_at=now, decided_by=actor_id,
+                 reason=reason or None)).rowcount
+        if not claimed:
+            skipped.append({"org_id": org_id, "reason": "该注册已处理"})
+            continue
+        decided.append(org_id)
+        common = {"org_id": org_id, "applicant_user_id": row["applicant_user_id"]}
+        if status == "approved":
+            uow.add_event("org_approved", common | {"approved_by": actor_id})
+        else:
+            uow.add_event("org_rejected", common | {"reason": reason})
+        audit.record(uow, actor, f"org_registration_{status}", "org", org_id,
+                     {"status": "pending"}, {"status": status, "reason": reason or None,
+                                             "code_warning_confirmed": bool(
+                                                 row["code_warning"] and status == "approved")})
+    uow.commit()
+    return {"decided": decided, "skipped": skipped}
+
+
+# --- the applicant's side: progress query and withdrawal --------------------------
+
+def of_applicant(uow, user_id):
+    """注册审核进度查询 for units: every registration the person applied for."""
+    parent = org_units.alias("parent")
+    rows = uow.session.execute(
+        select(org_units, parent.c.name.label("parent_name"))
+        .select_from(org_units.join(parent, parent.c.id == org_units.c.parent_id))
+        .where(org_units.c.applicant_user_id == user_id, org_units.c.type.in_(list(PARENT_TYPES)))
+        .order_by(org_units.c.id.desc())).mappings().all()
+    return [{"org_id": r["id"], "name": r["name"], "type_label": tree.ORG_TYPE_LABELS[r["type"]],
+             "status": r["status"], "reviewing_org": r["parent_name"], "reason": r["reason"],
+             "registered_at": r["created_at"].isoformat(),
+             "can_withdraw": r["status"] == "pending"} for r in rows]
+
+
+def withdraw(uow, org_id, user_id):
+    """撤回申请: only the applicant, only while pending; the code is free again after."""
+    claimed = uow.session.execute(update(org_units).where(
+        org_units.c.id == org_id, org_units.c.applicant_user_id == user_id,
+        org_units.c.status == "pending").values(status="withdrawn", decided_at=uow.clock.now())
+    ).rowcount
+    if not claimed:
+        raise Conflict("registration_not_pending", "没有可撤回的待审核单位注册")
+    uow.add_event("org_withdrawn", {"org_id": org_id, "applicant_user_id": user_id})
+    uow.commit()
+    return {"org_id": org_id, "status": "withdrawn"}
