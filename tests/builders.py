@@ -52,3 +52,47 @@ def org_payload(org_id, name="测试单位", org_type="employer", review=False, 
                 path=None, status="approved"):
     return {"org_id": org_id, "parent_id": parent_id, "path": path or f"/{org_id}/",
             "name": name, "type": org_type, "status": status, "review_members": review}
+
+
+def uscc(serial=None, valid=True):
+    """A unified social credit code with a correct (or, valid=False, a wrong) GB 32100
+    check digit; distinct per call."""
+    from stdnum.cn import uscc as uscc_std
+    from services.orgtree.domain.org_codes import org_code_check_char
+    body8 = f"{(serial if serial is not None else next(_serial)) % 10**8:08d}"
+    body = "91120101" + body8 + org_code_check_char(body8)
+    check = uscc_std.calc_check_digit(body)
+    if not valid:
+        check = "0" if check != "0" else "1"
+    return body + check
+
+
+def png_scan(size=(60, 40)):
+    """A small real PNG, as a scanned certificate."""
+    import io
+
+    from PIL import Image
+    buf = io.BytesIO()
+    Image.new("RGB", size, (240, 240, 230)).save(buf, format="PNG")
+    return buf.getvalue()
+
+
+def import_sheet(template_bytes, rows=1000, bad_every=100):
+    """The downloaded import template filled with `rows` learners; every `bad_every`-th
+    row has a mobile number that is not one. Returns .xlsx bytes."""
+    import io
+
+    from openpyxl import load_workbook
+    workbook = load_workbook(io.BytesIO(template_bytes))
+    sheet = workbook.worksheets[0]
+    sheet.delete_rows(2)  # the example row
+    for i in range(rows):
+        bad = i % bad_every == 0
+        born = f"1985-{1 + i % 12:02d}-{1 + i // 12 % 28:02d}"
+        sheet.append([f"imp{i:04d}", "导入学员", "居民身份证",
+                      citizen_id(birth=born.replace("-", ""), male=True), born, "男",
+                      "123" if bad else f"139{i:08d}", "汉族", "未取得", None, None, None,
+                      "大学本科", "群众", None])
+    buf = io.BytesIO()
+    workbook.save(buf)
+    return buf.getvalue()

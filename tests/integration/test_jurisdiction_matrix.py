@@ -5,9 +5,10 @@ succeeds."""
 import pytest
 
 from services.identity.domain.permissions import MODULES
-from tests.builders import registration
+from tests.builders import citizen_id, registration
 from tests.conftest import eventually
 from tests.integration.conftest import grant_admin
+from tests.integration.test_done_when_org_journey import new_applicant, org_form, upload_scan
 
 pytestmark = pytest.mark.integration
 
@@ -42,11 +43,16 @@ def world(platform):
         "name": "信息科", "parent_id": orgs["open"]}).json
     extra = client.post("/api/v1/admin/admins", headers=owner, json={
         "login_name": data["username"], "role_id": role["id"]}).json
+    scan = upload_scan(client).json["certificate_id"]
+    pending_org = client.post("/api/v1/orgs/registrations", json=org_form(
+        scan, orgs["bureau"], "employer", "待审核单位", new_applicant("单位申请人", citizen_id()))
+    ).json
     return {"client": client, "learner_id": learner_id, "role_id": role["id"],
             "username": data["username"], "open_org": orgs["open"],
             "reviewing_org": orgs["reviewing"], "department_id": department["id"],
             "membership_id": reviews[0]["membership_id"],
-            "grant_id": extra["grant_id"], "owner": owner, "sibling": sibling,
+            "grant_id": extra["grant_id"], "pending_org_id": pending_org["org_id"],
+            "owner": owner, "sibling": sibling,
             "no_module": no_module, "learner": learner}
 
 
@@ -64,6 +70,9 @@ ROUTES = [
     ("POST", "/api/v1/admin/member-reviews/decisions",
      {"membership_ids": ["{membership_id}"], "decision": "approve"}, True),
     ("GET", "/api/v1/admin/audit-log", None, True),
+    ("GET", "/api/v1/admin/org-registrations", None, True),
+    ("POST", "/api/v1/admin/org-registrations/decisions",
+     {"org_ids": ["{pending_org_id}"], "decision": "approve"}, True),
     ("GET", "/api/v1/admin/transfers?direction=out", None, True),
     ("POST", "/api/v1/admin/learners/moves",
      {"user_ids": ["{learner_id}"], "to_org_id": "{reviewing_org}"}, True),
@@ -88,7 +97,7 @@ ROUTES = [
 def call(world, who, method, path, body):
     ids = {k: world[k] for k in ("learner_id", "role_id", "grant_id", "username",
                                  "membership_id", "reviewing_org", "open_org",
-                                 "department_id")}
+                                 "department_id", "pending_org_id")}
     path = path.format(**ids)
     if body == "new_person":  # a fresh person for the owner's employer
         body = registration(world["open_org"])
@@ -128,6 +137,12 @@ def test_sibling_subtree_admin_sees_and_changes_nothing(world, method, path, bod
                                                (response.json.get("items", response.json)
                                                 if isinstance(response.json, dict)
                                                 else response.json)]
+    elif path.endswith("/org-registrations/decisions"):
+        assert response.status_code == 200
+        assert response.json == {"decided": [], "skipped": [
+            {"org_id": world["pending_org_id"], "reason": "不在您的审核范围内"}]}
+        pending = call(world, "owner", "GET", "/api/v1/admin/org-registrations", None).json
+        assert [i["org_id"] for i in pending["items"]] == [world["pending_org_id"]]
     elif path.endswith("/decisions"):
         assert response.status_code == 200
         assert response.json == {"decided": [], "skipped": [world["membership_id"]]}
@@ -201,6 +216,8 @@ def test_the_rightful_admin_uses_every_route(world):
         if path.endswith("/super"):
             want = 200
         assert response.status_code == want, (method, path, response.json)
+        if path.endswith("/decisions"):
+            assert len(response.json["decided"]) == 1, (path, response.json)
         if path.endswith("/status"):
             call(world, "owner", "POST", path, {"status": "active"})
         if path.endswith("/super"):
