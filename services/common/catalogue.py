@@ -143,6 +143,7 @@ class OrgMoved(Payload):
     org_id = fields.Integer(required=True)
     old_path = fields.String(required=True)
     new_path = fields.String(required=True)
+    new_parent_id = fields.Integer(allow_none=True, load_default=None)
 
 
 class MemberApproved(Payload):

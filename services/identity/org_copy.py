@@ -29,3 +29,6 @@ def move_org(uow, payload):
     old, new = payload["old_path"], payload["new_path"]
     uow.session.execute(update(orgs).where(orgs.c.path.startswith(old, autoescape=True))
                         .values(path=literal(new, String) + func.substr(orgs.c.path, len(old) + 1)))
+    if payload.get("new_parent_id"):
+        uow.session.execute(update(orgs).where(orgs.c.id == payload["org_id"])
+                            .values(parent_id=payload["new_parent_id"]))

@@ -65,41 +65,52 @@ def check(uow, storage, data):
         raise InvalidInput("parent_type_invalid",
                            f"{tree.ORG_TYPE_LABELS[clean['type']]}的上级须为{allowed}",
                            fields={"parent_id": [f"上级须为{allowed}"]})
-    same_code = [org_units.c.org_code == code.org_code]
-    if code.uscc:
-        same_code.append(org_units.c.uscc == code.uscc)
-    taken = uow.session.execute(select(org_units.c.name).where(
-        org_units.c.status.in_(ACTIVE), or_(*same_code))).first()
-    if taken:
-        raise Conflict("org_code_registered", f"该代码已由“{taken.name}”注册，请勿重复注册",
-                       fields={"uscc" if code.uscc else "org_code": ["该代码已注册"]})
+    ensure_code_free(uow, code)
     certificate_scans.accept(storage, clean["certificate_id"])
     return clean, code, parent
 
 
+def ensure_code_free(uow, code, other_than=None):
+    """A code belongs to one unit that is pending, approved or disabled."""
+    same_code = [org_units.c.org_code == code.org_code]
+    if code.uscc:
+        same_code.append(org_units.c.uscc == code.uscc)
+    query = select(org_units.c.name).where(org_units.c.status.in_(ACTIVE), or_(*same_code))
+    if other_than is not None:
+        query = query.where(org_units.c.id != other_than)
+    taken = uow.session.execute(query).first()
+    if taken:
+        raise Conflict("org_code_registered", f"该代码已由“{taken.name}”注册，请勿重复注册",
+                       fields={"uscc" if code.uscc else "org_code": ["该代码已注册"]})
+
+
 def register(uow, storage, applicants, data, applicant):
-    """The unit is written pending; identity then checks or creates the applicant's
-    account for it (its own transaction) while ours is still open, so a bad applicant
-    leaves no unit behind. Should our commit fail after identity's, identity is told to
-    discard the account it made."""
+    """Three short steps, so no transaction stays open while identity works (on SQLite a
+    write lock held across an RPC stalls every other writer of the process): the unit is
+    written as a draft nobody sees; identity checks or creates the applicant's account for
+    it; then the unit becomes pending and is announced — or, if identity refused, the draft
+    is deleted."""
     clean, code, parent = check(uow, storage, data)
     org_id = tree.add_org(
         uow, clean["name"], clean["type"], parent_id=parent["id"],
         review_members=clean["review_members"] if clean["type"] == "employer" else False,
-        status="pending", uscc=code.uscc, region=clean["region"],
+        status="draft", uscc=code.uscc, region=clean["region"], announce=False,
         extra={"org_code": code.org_code, "code_warning": code.warning is not None,
                "certificate_key": clean["certificate_id"], "address": clean["address"],
                "contact_name": clean["contact_name"], "contact_phone": clean["contact_phone"],
                "institution_level": clean["institution_level"]})
-    who = applicants.org_applicant(org_id, applicant)
-    uow.session.execute(update(org_units).where(org_units.c.id == org_id)
-                        .values(applicant_user_id=who["user_id"]))
+    uow.commit()
     try:
-        uow.commit()
+        who = applicants.org_applicant(org_id, applicant)
     except Exception:
-        if who.get("created"):
-            applicants.discard_org_applicant(who["user_id"])
+        uow.session.execute(org_units.delete().where(org_units.c.id == org_id,
+                                                     org_units.c.status == "draft"))
+        uow.commit()
         raise
+    uow.session.execute(update(org_units).where(org_units.c.id == org_id)
+                        .values(status="pending", applicant_user_id=who["user_id"]))
+    tree.announce_org(uow, org_id)
+    uow.commit()
     return {"org_id": org_id, "status": "pending", "reviewing_org": parent["name"],
             "code_warning": code.warning, "applicant_username": who["username"]}
 

@@ -6,8 +6,8 @@ from services.common.errors import DomainError
 from services.common.runtime import prepare_service_process
 from services.common.storage import FileStorage
 
-from . import (audit, certificate_scans, departments, membership, registrations, reviews,
-               transfers, tree)
+from . import (audit, certificate_scans, departments, membership, org_changes, registrations,
+               reviews, transfers, tree)
 from .models import inbox, outbox
 
 prepare_service_process()
@@ -77,6 +77,53 @@ class OrgTreeService:
     def withdraw_org_registration(self, org_id, user_id):
         with self.db() as uow:
             return registrations.withdraw(uow, int(org_id), int(user_id))
+
+    # --- 修改单位信息 / 更换上级部门 / 变更记录 -------------------------------------
+
+    @rpc(expected_exceptions=expected)
+    def my_org(self, actor):
+        with self.db() as uow:
+            return org_changes.org_profile(uow, self.storage, actor)
+
+    @rpc(expected_exceptions=expected)
+    def update_my_org(self, actor, data):
+        with self.db() as uow:
+            return org_changes.update_direct(uow, self.storage, actor, data)
+
+    @rpc(expected_exceptions=expected)
+    def request_org_info_change(self, actor, data):
+        with self.db() as uow:
+            return org_changes.request_info_change(uow, self.storage, actor, data)
+
+    @rpc(expected_exceptions=expected)
+    def request_parent_change(self, actor, parent_id):
+        with self.db() as uow:
+            return org_changes.request_parent_change(uow, actor, int(parent_id))
+
+    @rpc(expected_exceptions=expected)
+    def withdraw_org_change(self, actor, change_id):
+        with self.db() as uow:
+            return org_changes.withdraw(uow, actor, int(change_id))
+
+    @rpc(expected_exceptions=expected)
+    def org_change_records(self, actor, org_id=None, page=1):
+        with self.db() as uow:
+            return org_changes.records(uow, actor, org_id, page)
+
+    @rpc(expected_exceptions=expected)
+    def org_change_reviews(self, actor, query):
+        with self.db() as uow:
+            return org_changes.reviews(uow, actor, query or {})
+
+    @rpc(expected_exceptions=expected)
+    def decide_org_changes(self, actor, change_ids, decision, reason=None):
+        with self.db() as uow:
+            return org_changes.decide(uow, actor, change_ids, decision, reason)
+
+    @rpc(expected_exceptions=expected)
+    def move_org(self, actor, org_id, parent_id):
+        with self.db() as uow:
+            return org_changes.move_by_operator(uow, actor, org_id, parent_id)
 
     # --- members ----------------------------------------------------------
 

@@ -1,5 +1,5 @@
 """Service layer for the tree: adding units, the org picker's queries."""
-from sqlalchemy import and_, exists, func, insert, select, update
+from sqlalchemy import String, and_, exists, func, insert, literal, select, update
 
 from services.common.errors import InvalidInput, NotFound
 
@@ -16,7 +16,7 @@ PICKER_LIMIT = 50
 
 
 def add_org(uow, name, org_type, parent_id=None, review_members=False, status="approved",
-            uscc=None, region=None, extra=None):
+            uscc=None, region=None, extra=None, announce=True):
     """Create a unit under `parent_id` and announce it. The path is known only after
     the id, so it is written in the same transaction right after the insert."""
     if org_type not in ORG_TYPE_LABELS:
@@ -35,10 +35,19 @@ def add_org(uow, name, org_type, parent_id=None, review_members=False, status="a
     depth = (parent["depth"] + 1) if parent else 1
     uow.session.execute(update(org_units).where(org_units.c.id == new_id)
                         .values(path=path, depth=depth))
-    uow.add_event("org_registered", {
-        "org_id": new_id, "parent_id": parent_id, "path": path, "name": name,
-        "type": org_type, "status": status, "review_members": review_members})
+    if announce:
+        announce_org(uow, new_id)
     return new_id
+
+
+def announce_org(uow, org_id):
+    """org_registered: the unit as it stands now (a draft is announced when it is filed)."""
+    row = uow.session.execute(select(org_units).where(org_units.c.id == org_id)
+                              ).mappings().first()
+    uow.add_event("org_registered", {
+        "org_id": org_id, "parent_id": row["parent_id"], "path": row["path"],
+        "name": row["name"], "type": row["type"], "status": row["status"],
+        "review_members": row["review_members"]})
 
 
 def _summary(row, has_children):
@@ -91,3 +100,28 @@ def get_org(uow, org_id):
     if row is None:
         raise NotFound("org_not_found", "单位不存在")
     return _summary(row, None) | {"path": row["path"], "status": row["status"]}
+
+
+def move_subtree(uow, org_id, new_parent_id):
+    """Re-parent a unit: every path under it is rewritten by one UPDATE in the caller's
+    transaction, and `org_moved` tells each service to do the same to its own copy."""
+    org = uow.session.execute(select(org_units).where(org_units.c.id == org_id)
+                              ).mappings().first()
+    parent = uow.session.execute(select(org_units).where(org_units.c.id == new_parent_id)
+                                 ).mappings().first()
+    if org is None or parent is None:
+        raise NotFound("org_not_found", "单位不存在")
+    old_path, new_path = org["path"], parent["path"] + f"{org_id}/"
+    if parent["path"].startswith(old_path):
+        raise InvalidInput("parent_in_own_subtree", "不能把单位调整到自己或下级单位之下",
+                           fields={"parent_id": ["不能选择本单位或下级单位"]})
+    shift = parent["depth"] + 1 - org["depth"]
+    moved = uow.session.execute(
+        update(org_units).where(org_units.c.path.startswith(old_path, autoescape=True))
+        .values(path=literal(new_path, String) + func.substr(org_units.c.path, len(old_path) + 1),
+                depth=org_units.c.depth + shift)).rowcount
+    uow.session.execute(update(org_units).where(org_units.c.id == org_id)
+                        .values(parent_id=new_parent_id))
+    uow.add_event("org_moved", {"org_id": org_id, "old_path": old_path, "new_path": new_path,
+                                "new_parent_id": new_parent_id})
+    return moved

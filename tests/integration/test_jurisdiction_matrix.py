@@ -47,7 +47,12 @@ def world(platform):
     pending_org = client.post("/api/v1/orgs/registrations", json=org_form(
         scan, orgs["bureau"], "employer", "待审核单位", new_applicant("单位申请人", citizen_id()))
     ).json
+    unit_admin = login(client, *grant_admin(uow, orgs["open"], modules=["basic_info"],
+                                            username="unitadmin"), "admin")
+    change = client.post("/api/v1/admin/org/changes", headers=unit_admin,
+                         json={"name": "改名单位"}).json
     return {"client": client, "learner_id": learner_id, "role_id": role["id"],
+            "change_id": change["change_id"],
             "username": data["username"], "open_org": orgs["open"],
             "reviewing_org": orgs["reviewing"], "department_id": department["id"],
             "membership_id": reviews[0]["membership_id"],
@@ -71,6 +76,10 @@ ROUTES = [
      {"membership_ids": ["{membership_id}"], "decision": "approve"}, True),
     ("GET", "/api/v1/admin/audit-log", None, True),
     ("GET", "/api/v1/admin/org-registrations", None, True),
+    ("GET", "/api/v1/admin/org/changes?org_id={open_org}", None, True),
+    ("GET", "/api/v1/admin/org-change-reviews", None, True),
+    ("POST", "/api/v1/admin/org-change-reviews/decisions",
+     {"change_ids": ["{change_id}"], "decision": "approve"}, True),
     ("POST", "/api/v1/admin/org-registrations/decisions",
      {"org_ids": ["{pending_org_id}"], "decision": "approve"}, True),
     ("GET", "/api/v1/admin/transfers?direction=out", None, True),
@@ -97,7 +106,7 @@ ROUTES = [
 def call(world, who, method, path, body):
     ids = {k: world[k] for k in ("learner_id", "role_id", "grant_id", "username",
                                  "membership_id", "reviewing_org", "open_org",
-                                 "department_id", "pending_org_id")}
+                                 "department_id", "pending_org_id", "change_id")}
     path = path.format(**ids)
     if body == "new_person":  # a fresh person for the owner's employer
         body = registration(world["open_org"])
@@ -137,6 +146,12 @@ def test_sibling_subtree_admin_sees_and_changes_nothing(world, method, path, bod
                                                (response.json.get("items", response.json)
                                                 if isinstance(response.json, dict)
                                                 else response.json)]
+    elif path.endswith("/org-change-reviews/decisions"):
+        assert response.status_code == 200
+        assert response.json == {"decided": [], "skipped": [
+            {"change_id": world["change_id"], "reason": "不在您的审核范围内"}]}
+    elif path.endswith(("/org-change-reviews", "/org-registrations")):
+        assert response.status_code == 200 and response.json["total"] == 0
     elif path.endswith("/org-registrations/decisions"):
         assert response.status_code == 200
         assert response.json == {"decided": [], "skipped": [

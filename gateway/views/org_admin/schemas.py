@@ -59,3 +59,90 @@ class Skipped(Schema):
 class OrgDecisionResult(Schema):
     decided = fields.List(fields.Integer())
     skipped = fields.List(fields.Nested(Skipped))
+
+
+class MyOrgPatch(Schema):
+    region = fields.String(validate=length(max=100))
+    address = fields.String(validate=length(max=200))
+    contact_name = fields.String(validate=length(max=50))
+    contact_phone = fields.String(validate=length(max=30))
+    review_members = fields.Boolean(metadata={"description": "本单位人员注册是否需审核"})
+
+
+class InfoChangeBody(Schema):
+    name = fields.String(load_default=None, validate=length(max=100))
+    uscc = fields.String(load_default=None, validate=length(max=30))
+    org_code = fields.String(load_default=None, validate=length(max=12))
+    certificate_id = fields.String(load_default=None, validate=length(max=200),
+                                   metadata={"description": "修改代码时须上传新的扫描件"})
+
+
+class ParentChangeBody(Schema):
+    parent_id = fields.Integer(required=True, metadata={"description": "新的上级单位"})
+
+
+class DiffRow(Schema):
+    field = fields.String()
+    label = fields.String()
+    before = fields.Raw(allow_none=True)
+    after = fields.Raw(allow_none=True)
+
+
+class OrgChange(Schema):
+    change_id = fields.Integer()
+    org_id = fields.Integer()
+    org_name = fields.String(allow_none=True)
+    kind = fields.String(metadata={"description": "info 修改单位信息 / parent 更换上级部门"})
+    kind_label = fields.String()
+    diff = fields.List(fields.Nested(DiffRow), metadata={"description": "修改前后对照"})
+    status = fields.String()
+    old_parent_decision = fields.String(allow_none=True)
+    new_parent_decision = fields.String(allow_none=True)
+    reason = fields.String(allow_none=True)
+    requested_at = fields.String()
+    decided_at = fields.String(allow_none=True)
+
+
+class OrgChangePage(Schema):
+    total = fields.Integer()
+    page = fields.Integer()
+    page_size = fields.Integer()
+    items = fields.List(fields.Nested(OrgChange))
+
+
+class ChangeRecordsQuery(Schema):
+    org_id = fields.Integer(load_default=None, metadata={"description": "下级单位；不填为本单位"})
+    page = fields.Integer(load_default=1)
+
+
+class ChangeReviewQuery(Schema):
+    status = fields.String(load_default="pending")
+    kind = fields.String(load_default=None)
+    page = fields.Integer(load_default=1)
+    page_size = fields.Integer(load_default=20)
+
+
+class ChangeDecisionBody(Schema):
+    change_ids = fields.List(fields.Integer(strict=True), required=True)
+    decision = fields.String(required=True, metadata={"description": "approve 通过 / reject 驳回"})
+    reason = fields.String(load_default=None, validate=length(max=200))
+
+
+class ChangeSkipped(Schema):
+    change_id = fields.Integer()
+    reason = fields.String()
+
+
+class ChangeDecisionResult(Schema):
+    decided = fields.List(fields.Integer())
+    skipped = fields.List(fields.Nested(ChangeSkipped))
+
+
+class MoveOrgBody(Schema):
+    parent_id = fields.Integer(required=True)
+
+
+class OrgMoved(Schema):
+    org_id = fields.Integer()
+    parent_id = fields.Integer()
+    units_moved = fields.Integer()
