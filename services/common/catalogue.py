@@ -34,8 +34,9 @@ class UserRegistered(Payload):
 
 
 class UserUpdated(Payload):
-    """Profile fields changed directly; `changes` holds the new values, contact fields
-    (mobile, email) left out."""
+    """Profile fields changed, directly or after the org's review of a name / document
+    change; `changes` holds the new values — contact fields (mobile, email) left out, a
+    document number only as `id_number_masked`."""
     user_id = fields.Integer(required=True)
     changes = fields.Dict(keys=fields.String(), required=True)
 

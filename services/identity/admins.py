@@ -2,6 +2,7 @@
 manages them, and only for that org."""
 from marshmallow import ValidationError
 from sqlalchemy import func, insert, select, update
+from stdnum.cn import ric
 
 from services.common.errors import Conflict, Forbidden, InvalidInput, NotFound
 from services.common.schema import Schema, fields, length, one_of
@@ -9,7 +10,7 @@ from services.common.schema import Schema, fields, length, one_of
 from . import audit_trail
 from .domain import id_documents, passwords, permissions
 from .domain.masking import mask_id_number
-from .domain.registration import invalid_from
+from .domain.registration import MOBILE_RULE, REAL_NAME_RULE, invalid_from
 from .models import accounts, admin_grants, people, roles
 
 
@@ -113,11 +114,20 @@ def _ensure_role_name_free(uow, org, name):
 
 # --- admins -----------------------------------------------------------------
 
+class NewAdminPerson(Schema):
+    real_name = fields.String(required=True, validate=REAL_NAME_RULE)
+    id_number = fields.String(required=True, validate=length(min=15, max=18))
+    mobile = fields.String(required=True, validate=MOBILE_RULE)
+    email = fields.Email(load_default=None, validate=length(max=100))
+
+
 class AddAdminBody(Schema):
-    """The guide's ways to add an admin: an existing user (username or ID number), or one
-    of the org's people (user_id). A brand-new person registers first, then is added."""
+    """The guide's three ways to add an admin: an existing user (username or ID number),
+    one of the org's people (user_id), or a brand-new user (new_person), who logs in with
+    their ID number and its last six characters and must then choose a password."""
     login_name = fields.String(load_default=None, validate=length(max=64))
     user_id = fields.Integer(load_default=None)
+    new_person = fields.Nested(NewAdminPerson, load_default=None)
     role_id = fields.Integer(required=True)
 
 
@@ -161,8 +171,10 @@ def add_admin(uow, actor, data, org_id=None):
         if user_id is None:
             raise NotFound("account_not_found", "系统中没有该用户，请先注册",
                            fields={"login_name": ["系统中没有该用户"]})
+    elif body["new_person"]:
+        user_id = _new_admin_person(uow, org, body["new_person"])
     else:
-        raise InvalidInput("admin_person_required", "请指定用户名、证件号码或本单位人员",
+        raise InvalidInput("admin_person_required", "请指定用户名、证件号码、本单位人员或新用户信息",
                            fields={"login_name": ["请指定用户名或证件号码"]})
     if uow.session.execute(select(admin_grants.c.id).where(
             admin_grants.c.user_id == user_id, admin_grants.c.org_id == org,
@@ -231,3 +243,23 @@ def reset_target(uow, actor, grant_id, org_id=None):
     if not id_number:
         raise Conflict("no_id_number", "该管理员没有登记证件号码，无法按规则重置密码")
     return grant["user_id"], passwords.reset_password_for(id_number)
+
+
+def _new_admin_person(uow, org, person):
+    """新用户: an account that is not a learner, with the bulk-import initial password (the
+    ID number's last six, to be changed at the first login)."""
+    number = id_documents.validate("id_card", person["id_number"])
+    if uow.session.execute(select(people.c.user_id).where(people.c.id_number == number)).first():
+        raise Conflict("id_number_registered", "该身份证号码已是本系统用户，请按“已有用户”添加",
+                       fields={"new_person.id_number": ["该身份证号码已是本系统用户"]})
+    now = uow.clock.now()
+    user_id = uow.session.execute(insert(accounts).values(
+        username="adm" + number.lower(), password_hash=passwords.INITIAL_FROM_ID_NUMBER,
+        status="active", is_learner=False, is_operator=False, must_change_password=True,
+        failed_logins=0, created_at=now, updated_at=now)).inserted_primary_key[0]
+    uow.session.execute(insert(people).values(
+        user_id=user_id, org_id=org, real_name=person["real_name"], mobile=person["mobile"],
+        email=person.get("email"), id_type="id_card", id_number=number,
+        birth_date=ric.get_birth_date(number), gender=id_documents.gender_of(number),
+        registered_at=now))
+    return user_id

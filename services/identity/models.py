@@ -130,5 +130,21 @@ learner_imports = Table(
     Column("finished_at", DateTime(timezone=True)),
 )
 
+# 人员信息变更: name and document changes a person asks for, reviewed by their org's
+# admins (the fields are identity's PII, so the review lives here, not in orgtree).
+person_changes = Table(
+    "person_changes", metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("user_id", BigId, ForeignKey("accounts.id"), nullable=False, index=True),
+    Column("org_id", Integer, nullable=False, index=True),  # the person's org when asked
+    Column("before", JSON, nullable=False),
+    Column("after", JSON, nullable=False),
+    Column("status", String(20), nullable=False),  # pending | approved | rejected | withdrawn
+    Column("requested_at", DateTime(timezone=True), nullable=False),
+    Column("decided_by", BigId),
+    Column("decided_at", DateTime(timezone=True)),
+    Column("reason", Text),
+)
+
 outbox = outbox_table(metadata)
 inbox = inbox_table(metadata)

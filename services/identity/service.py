@@ -13,7 +13,8 @@ from services.common.settings import env, flag
 from services.common.storage import FileStorage
 
 from . import (accounts, admins, audit_trail, authentication, captcha_store, directory,
-               learner_export, learner_import, org_applicants, org_copy)
+               learner_export, learner_import, org_applicants, org_copy, person_changes,
+               subordinate_admins)
 from .domain import import_sheet, passwords, permissions, vocab
 from .models import inbox, outbox
 from .tokens import TokenIssuer
@@ -175,6 +176,45 @@ class IdentityService:
     def update_profile(self, actor, changes):
         with self.db() as uow:
             return accounts.update_profile(uow, int(actor["user_id"]), changes)
+
+    # --- 管理下级单位 / 管理施教机构: their admins ---------------------------------
+
+    @rpc(expected_exceptions=expected)
+    def subordinate_admins(self, actor, org_id):
+        with self.db() as uow:
+            return subordinate_admins.admins_of(uow, actor, int(org_id))
+
+    @rpc(expected_exceptions=expected)
+    def remove_subordinate_admin(self, actor, org_id, grant_id):
+        with self.db() as uow:
+            return subordinate_admins.remove(uow, actor, int(org_id), int(grant_id))
+
+    # --- 人员信息变更 (name / document changes under review) -------------------
+
+    @rpc(expected_exceptions=expected)
+    def submit_info_change(self, actor, changes):
+        with self.db() as uow:
+            return person_changes.submit(uow, int(actor["user_id"]), changes)
+
+    @rpc(expected_exceptions=expected)
+    def my_info_changes(self, actor):
+        with self.db() as uow:
+            return person_changes.mine(uow, int(actor["user_id"]))
+
+    @rpc(expected_exceptions=expected)
+    def withdraw_info_change(self, actor, change_id):
+        with self.db() as uow:
+            return person_changes.withdraw(uow, int(actor["user_id"]), int(change_id))
+
+    @rpc(expected_exceptions=expected)
+    def person_change_reviews(self, actor, query):
+        with self.db() as uow:
+            return person_changes.reviews(uow, actor, query or {})
+
+    @rpc(expected_exceptions=expected)
+    def decide_person_changes(self, actor, change_ids, decision, reason=None):
+        with self.db() as uow:
+            return person_changes.decide(uow, actor, change_ids, decision, reason)
 
     @rpc(expected_exceptions=expected)
     def change_password(self, actor, data):

@@ -41,3 +41,12 @@ def withdraw(uow, payload):
     uow.session.execute(update(memberships).where(
         memberships.c.user_id == payload["user_id"], memberships.c.status == "pending"
     ).values(status="withdrawn", decided_at=uow.clock.now()))
+
+
+def person_updated(uow, payload):
+    """user_updated: review lists and transfer records show the current name."""
+    changes = payload.get("changes") or {}
+    values = {k: changes[k] for k in ("real_name", "id_number_masked") if changes.get(k)}
+    if values:
+        uow.session.execute(update(memberships).where(
+            memberships.c.user_id == payload["user_id"]).values(**values))

@@ -7,7 +7,7 @@ from services.common.runtime import prepare_service_process
 from services.common.storage import FileStorage
 
 from . import (audit, certificate_scans, departments, membership, org_changes, registrations,
-               reviews, transfers, tree)
+               reviews, subordinates, transfers, tree)
 from .models import inbox, outbox
 
 prepare_service_process()
@@ -77,6 +77,11 @@ class OrgTreeService:
     def withdraw_org_registration(self, org_id, user_id):
         with self.db() as uow:
             return registrations.withdraw(uow, int(org_id), int(user_id))
+
+    @rpc(expected_exceptions=expected)
+    def subordinate_units(self, actor, query):
+        with self.db() as uow:
+            return subordinates.listing(uow, self.storage, actor, query or {})
 
     # --- 修改单位信息 / 更换上级部门 / 变更记录 -------------------------------------
 
@@ -176,6 +181,11 @@ class OrgTreeService:
     @idempotent
     def on_user_registered(self, uow, payload, envelope):
         membership.record_registration(uow, payload)
+
+    @event_handler("identity", "user_updated")
+    @idempotent
+    def on_user_updated(self, uow, payload, envelope):
+        membership.person_updated(uow, payload)
 
     @event_handler("identity", "user_withdrawn")
     @idempotent

@@ -51,8 +51,10 @@ def world(platform):
                                             username="unitadmin"), "admin")
     change = client.post("/api/v1/admin/org/changes", headers=unit_admin,
                          json={"name": "改名单位"}).json
+    unit_admins = client.get(f"/api/v1/admin/subordinate-units/{orgs['open']}/admins",
+                             headers=owner).json["items"]
     return {"client": client, "learner_id": learner_id, "role_id": role["id"],
-            "change_id": change["change_id"],
+            "change_id": change["change_id"], "unit_grant_id": unit_admins[0]["grant_id"],
             "username": data["username"], "open_org": orgs["open"],
             "reviewing_org": orgs["reviewing"], "department_id": department["id"],
             "membership_id": reviews[0]["membership_id"],
@@ -78,6 +80,10 @@ ROUTES = [
     ("GET", "/api/v1/admin/org-registrations", None, True),
     ("GET", "/api/v1/admin/org/changes?org_id={open_org}", None, True),
     ("GET", "/api/v1/admin/org-change-reviews", None, True),
+    ("GET", "/api/v1/admin/subordinate-units", None, True),
+    ("GET", "/api/v1/admin/training-institutions", None, True),
+    ("GET", "/api/v1/admin/subordinate-units/{open_org}/admins", None, True),
+    ("DELETE", "/api/v1/admin/subordinate-units/{open_org}/admins/{unit_grant_id}", None, True),
     ("POST", "/api/v1/admin/org-change-reviews/decisions",
      {"change_ids": ["{change_id}"], "decision": "approve"}, True),
     ("POST", "/api/v1/admin/org-registrations/decisions",
@@ -106,7 +112,8 @@ ROUTES = [
 def call(world, who, method, path, body):
     ids = {k: world[k] for k in ("learner_id", "role_id", "grant_id", "username",
                                  "membership_id", "reviewing_org", "open_org",
-                                 "department_id", "pending_org_id", "change_id")}
+                                 "department_id", "pending_org_id", "change_id",
+                                 "unit_grant_id")}
     path = path.format(**ids)
     if body == "new_person":  # a fresh person for the owner's employer
         body = registration(world["open_org"])
@@ -150,7 +157,8 @@ def test_sibling_subtree_admin_sees_and_changes_nothing(world, method, path, bod
         assert response.status_code == 200
         assert response.json == {"decided": [], "skipped": [
             {"change_id": world["change_id"], "reason": "不在您的审核范围内"}]}
-    elif path.endswith(("/org-change-reviews", "/org-registrations")):
+    elif path.endswith(("/org-change-reviews", "/org-registrations", "/subordinate-units",
+                        "/training-institutions")):
         assert response.status_code == 200 and response.json["total"] == 0
     elif path.endswith("/org-registrations/decisions"):
         assert response.status_code == 200
@@ -228,7 +236,7 @@ def test_the_rightful_admin_uses_every_route(world):
         creates = method == "POST" and path.endswith(("/roles", "/learners", "/transfers",
                                                       "/departments"))
         want = 201 if creates else expected[method]
-        if path.endswith("/super"):
+        if path.endswith("/super") or "/subordinate-units/" in path:
             want = 200
         assert response.status_code == want, (method, path, response.json)
         if path.endswith("/decisions"):

@@ -156,7 +156,7 @@ def admins():
 @blp.response(201, Admin)
 @login_required("admin")
 def add_admin(body):
-    """新增管理员：已是本系统用户（用户名或证件号码），或本单位人员"""
+    """新增管理员（三种方式）：已是本系统用户（用户名或证件号码）、本单位人员，或新用户（身份证号登录，初始密码为后六位）"""
     return rpc_pool().identity.add_admin(g.actor, body)
 
 

@@ -69,10 +69,20 @@ class Role(Schema):
     module_labels = fields.List(fields.String())
 
 
+class NewAdminPerson(Schema):
+    real_name = fields.String(required=True, validate=length(max=50))
+    id_number = fields.String(required=True, validate=length(max=32),
+                              metadata={"description": "身份证号码（登录账号；初始密码为后六位）"})
+    mobile = fields.String(required=True, validate=length(max=20))
+    email = fields.String(load_default=None, validate=length(max=100))
+
+
 class AddAdminBody(Schema):
     login_name = fields.String(load_default=None, validate=length(max=64),
                                metadata={"description": "已是本系统用户：用户名或证件号码"})
     user_id = fields.Integer(load_default=None, metadata={"description": "或：本单位人员"})
+    new_person = fields.Nested(NewAdminPerson, load_default=None,
+                               metadata={"description": "或：新用户"})
     role_id = fields.Integer(required=True)
 
 

@@ -4,7 +4,8 @@ from flask_smorest import Blueprint
 from ...auth import login_required
 from ...rpc import rpc_pool
 from ..auth.schemas import Tokens
-from .schemas import Me, PasswordChange, Profile, ProfilePatch
+from .schemas import (InfoChange, InfoChangeBody, InfoChangeList, Me, PasswordChange, Profile,
+                      ProfilePatch)
 
 blp = Blueprint("me", __name__, url_prefix="/api/v1/me", description="当前登录人")
 
@@ -41,3 +42,29 @@ def update_profile(changes):
 def change_password(body):
     """修改密码（须输入原密码）；成功后其他登录全部失效，返回新的登录凭证"""
     return rpc_pool().identity.change_password(g.actor, body)
+
+
+@blp.route("/info-changes", methods=["POST"], endpoint="submit_info_change")
+@blp.arguments(InfoChangeBody)
+@blp.response(201, InfoChange)
+@login_required("learner")
+def submit_info_change(changes):
+    """提交姓名、证件、出生日期、性别的修改，由所在单位审核后生效"""
+    return rpc_pool().identity.submit_info_change(g.actor, changes)
+
+
+@blp.route("/info-changes", methods=["GET"], endpoint="my_info_changes")
+@blp.response(200, InfoChangeList)
+@login_required("learner")
+def my_info_changes():
+    """我的信息修改申请及审核结果"""
+    return rpc_pool().identity.my_info_changes(g.actor)
+
+
+@blp.route("/info-changes/<int:change_id>/withdrawal", methods=["POST"],
+           endpoint="withdraw_info_change")
+@blp.response(200, InfoChange)
+@login_required("learner")
+def withdraw_info_change(change_id):
+    """撤销审核中的信息修改申请"""
+    return rpc_pool().identity.withdraw_info_change(g.actor, change_id)

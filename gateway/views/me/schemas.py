@@ -61,3 +61,34 @@ class PasswordChange(Schema):
     old_password = fields.String(required=True, validate=length(max=128))
     new_password = fields.String(required=True, validate=length(max=128))
     new_password_confirm = fields.String(required=True, validate=length(max=128))
+
+
+class InfoChangeBody(Schema):
+    real_name = fields.String(validate=length(max=50))
+    id_type = fields.String(validate=length(max=20))
+    id_number = fields.String(validate=length(max=32))
+    birth_date = fields.String(validate=length(max=10), metadata={"description": "YYYY-MM-DD"})
+    gender = fields.String(validate=length(max=10))
+
+
+class DiffRow(Schema):
+    field = fields.String()
+    label = fields.String()
+    before = fields.Raw(allow_none=True)
+    after = fields.Raw(allow_none=True)
+
+
+class InfoChange(Schema):
+    change_id = fields.Integer()
+    user_id = fields.Integer()
+    real_name = fields.String(allow_none=True)
+    org_name = fields.String(allow_none=True)
+    diff = fields.List(fields.Nested(DiffRow), metadata={"description": "修改前后对照"})
+    status = fields.String(metadata={"description": "pending / approved / rejected / withdrawn"})
+    reason = fields.String(allow_none=True)
+    requested_at = fields.String()
+    decided_at = fields.String(allow_none=True)
+
+
+class InfoChangeList(Schema):
+    items = fields.List(fields.Nested(InfoChange))

@@ -9,7 +9,8 @@ from .schemas import (ChangeDecisionBody, ChangeDecisionResult, ChangeRecordsQue
                       ChangeReviewQuery, InfoChangeBody, MoveOrgBody, MyOrgPatch, OrgChange,
                       OrgChangePage, OrgDecisionBody, OrgDecisionResult, OrgMoved,
                       OrgRegistration, OrgRegistrationPage, OrgRegistrationQuery,
-                      ParentChangeBody)
+                      ParentChangeBody, PersonChangePage, PersonChangeQuery, AdminRemoved,
+                      SubordinatePage, SubordinateQuery, UnitAdmins)
 
 blp = Blueprint("org_admin", __name__, url_prefix="/api/v1/admin", description="管理员：单位")
 
@@ -114,3 +115,64 @@ def decide_org_changes(body):
 def move_org(body, org_id):
     """平台运营：直接调整单位隶属关系（整棵下级一并调整）"""
     return rpc_pool().orgtree.move_org(g.actor, org_id, body["parent_id"])
+
+
+
+# --- 人员信息变更审核 (identity) ----------------------------------------------------
+
+@blp.route("/person-change-reviews", methods=["GET"], endpoint="person_change_reviews")
+@blp.arguments(PersonChangeQuery, location="query")
+@blp.response(200, PersonChangePage)
+@login_required("admin", "operator")
+def person_change_reviews(query):
+    """审核人员信息变更：管辖范围内的姓名、证件等修改申请（含修改前后对照）"""
+    return rpc_pool().identity.person_change_reviews(g.actor, query)
+
+
+@blp.route("/person-change-reviews/decisions", methods=["POST"],
+           endpoint="decide_person_changes")
+@blp.arguments(ChangeDecisionBody)
+@blp.response(200, ChangeDecisionResult)
+@login_required("admin", "operator")
+def decide_person_changes(body):
+    """批量通过 / 驳回人员信息变更（驳回须填写原因）"""
+    return rpc_pool().identity.decide_person_changes(g.actor, body["change_ids"],
+                                                     body["decision"], body["reason"])
+
+
+# --- 管理下级单位 / 管理施教机构 ------------------------------------------------------
+
+@blp.route("/subordinate-units", methods=["GET"], endpoint="subordinate_units")
+@blp.arguments(SubordinateQuery, location="query")
+@blp.response(200, SubordinatePage)
+@login_required("admin", "operator")
+def subordinate_units(query):
+    """管理下级单位：下级主管部门、用人单位、继续教育基地的注册信息"""
+    return rpc_pool().orgtree.subordinate_units(g.actor, query)
+
+
+@blp.route("/training-institutions", methods=["GET"], endpoint="training_institutions")
+@blp.arguments(SubordinateQuery, location="query")
+@blp.response(200, SubordinatePage)
+@login_required("admin", "operator")
+def training_institutions(query):
+    """管理施教机构：下属继续教育基地的注册信息（按名称、级别查询）"""
+    return rpc_pool().orgtree.subordinate_units(g.actor, query | {"type": "training_institution"})
+
+
+@blp.route("/subordinate-units/<int:org_id>/admins", methods=["GET"],
+           endpoint="subordinate_admins")
+@blp.response(200, UnitAdmins)
+@login_required("admin", "operator")
+def subordinate_admins(org_id):
+    """下级单位的管理员详情"""
+    return rpc_pool().identity.subordinate_admins(g.actor, org_id)
+
+
+@blp.route("/subordinate-units/<int:org_id>/admins/<int:grant_id>", methods=["DELETE"],
+           endpoint="remove_subordinate_admin")
+@blp.response(200, AdminRemoved)
+@login_required("admin", "operator")
+def remove_subordinate_admin(org_id, grant_id):
+    """删除下级单位管理员（移除权限）：该管理员不能再以此单位登录"""
+    return rpc_pool().identity.remove_subordinate_admin(g.actor, org_id, grant_id)

@@ -1,5 +1,7 @@
 from services.common.schema import Schema, fields, length
 
+from ..me.schemas import InfoChange
+
 
 class OrgRegistrationQuery(Schema):
     type = fields.String(load_default=None, metadata={
@@ -146,3 +148,60 @@ class OrgMoved(Schema):
     org_id = fields.Integer()
     parent_id = fields.Integer()
     units_moved = fields.Integer()
+
+
+class PersonChangeQuery(Schema):
+    status = fields.String(load_default="pending")
+    real_name = fields.String(load_default=None, validate=length(max=50))
+    page = fields.Integer(load_default=1)
+    page_size = fields.Integer(load_default=20)
+
+
+class PersonChangePage(Schema):
+    total = fields.Integer()
+    page = fields.Integer()
+    page_size = fields.Integer()
+    items = fields.List(fields.Nested(InfoChange))
+
+
+class SubordinateQuery(Schema):
+    type = fields.String(load_default=None, metadata={
+        "description": "supervising_dept / employer / training_institution"})
+    q = fields.String(load_default=None, validate=length(max=100))
+    institution_level = fields.String(load_default=None, validate=length(max=20))
+    page = fields.Integer(load_default=1)
+    page_size = fields.Integer(load_default=20)
+
+
+class SubordinateUnit(OrgRegistration):
+    member_count = fields.Integer(metadata={"description": "本单位（不含下级）在册人员数"})
+
+
+class SubordinatePage(Schema):
+    total = fields.Integer()
+    page = fields.Integer()
+    page_size = fields.Integer()
+    items = fields.List(fields.Nested(SubordinateUnit))
+
+
+class UnitAdmin(Schema):
+    grant_id = fields.Integer()
+    user_id = fields.Integer()
+    username = fields.String()
+    real_name = fields.String(allow_none=True)
+    id_number_masked = fields.String(allow_none=True)
+    role_name = fields.String()
+    is_super = fields.Boolean()
+    status = fields.String()
+    granted_at = fields.String()
+
+
+class UnitAdmins(Schema):
+    org_id = fields.Integer()
+    org_name = fields.String()
+    items = fields.List(fields.Nested(UnitAdmin))
+
+
+class AdminRemoved(Schema):
+    grant_id = fields.Integer()
+    status = fields.String()

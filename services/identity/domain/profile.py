@@ -1,10 +1,13 @@
 """Which profile fields a person may change and how (seed figure 8.1, Henan guide):
 contact and title fields directly; the org only by a transfer; name and document
 fields only through the org's review."""
+from datetime import date
+
 from marshmallow import ValidationError
 
 from services.common.errors import InvalidInput
 
+from . import id_documents
 from .registration import PersonalInfo, cross_field_rules, invalid_from
 
 DIRECT_FIELDS = ("mobile", "email", "ethnicity", "title_status", "title_level",
@@ -40,4 +43,29 @@ def check_changes(current, changes):
         cross_field_rules(merged)
     except ValidationError as err:
         raise invalid_from(err) from None
+    return clean
+
+
+def check_reviewed_changes(current, changes):
+    """The name / document changes a person submits for review: only reviewed fields,
+    each different from now, and the document consistent with birth date and sex (the
+    merged record is checked, so changing only the ID number still must agree)."""
+    unknown = set(changes) - set(REVIEWED_FIELDS)
+    if unknown:
+        raise InvalidInput("validation_failed", "只能提交姓名、证件、出生日期、性别的修改",
+                           fields={k: ["不允许的字段"] for k in sorted(unknown)})
+    schema = PersonalInfo(only=REVIEWED_FIELDS, partial=True)
+    try:
+        clean = schema.load(changes)
+    except ValidationError as err:
+        raise invalid_from(err) from None
+    clean = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in clean.items()}
+    if "id_number" in clean:
+        clean["id_number"] = id_documents.normalise(clean["id_number"])
+    clean = {k: v for k, v in clean.items() if v != current.get(k)}
+    if not clean:
+        raise InvalidInput("nothing_changed", "没有需要修改的内容")
+    merged = {**current, **clean}
+    id_documents.validate(merged["id_type"], merged["id_number"],
+                          date.fromisoformat(merged["birth_date"]), merged["gender"])
     return clean

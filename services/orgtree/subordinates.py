@@ -1,0 +1,44 @@
+"""管理下级单位 / 管理施教机构: the units below the admin's own (their basic information as
+registered); their admins are listed and removed through identity, which owns grants."""
+from sqlalchemy import func, select
+
+from services.common import authz
+from services.common.schema import Schema, fields, length, load, one_of, validate
+
+from .models import memberships, org_units
+from .registrations import INSTITUTION_LEVELS, PARENT_TYPES, registration_view
+
+
+class UnitQuery(Schema):
+    type = fields.String(load_default=None, validate=one_of(PARENT_TYPES))
+    q = fields.String(load_default=None, validate=length(max=100))
+    institution_level = fields.String(load_default=None, validate=one_of(INSTITUTION_LEVELS))
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    page_size = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+
+
+def listing(uow, storage, actor, raw_query):
+    scope = authz.require_module(actor, "direct_accounts")
+    query = load(UnitQuery(), raw_query)
+    parent = org_units.alias("parent")
+    where = [org_units.c.status.in_(("approved", "disabled")),
+             org_units.c.type.in_([query["type"]] if query["type"] else list(PARENT_TYPES))]
+    if scope is not None:
+        where += [org_units.c.path.startswith(scope, autoescape=True), org_units.c.path != scope]
+    if query["q"]:
+        where.append(org_units.c.name.contains(query["q"].strip(), autoescape=True))
+    if query["institution_level"]:
+        where.append(org_units.c.institution_level == query["institution_level"])
+    table = org_units.outerjoin(parent, parent.c.id == org_units.c.parent_id)
+    total = uow.session.execute(select(func.count()).select_from(table).where(*where)).scalar()
+    page, size = query["page"], query["page_size"]
+    members = (select(func.count()).select_from(memberships)
+               .where(memberships.c.org_id == org_units.c.id,
+                      memberships.c.status == "approved").scalar_subquery())
+    rows = uow.session.execute(
+        select(org_units, parent.c.name.label("parent_name"), members.label("member_count"))
+        .select_from(table).where(*where).order_by(org_units.c.path)
+        .limit(size).offset((page - 1) * size)).mappings().all()
+    return {"total": total, "page": page, "page_size": size,
+            "items": [registration_view(r, storage) | {"member_count": r["member_count"]}
+                      for r in rows]}
