@@ -23,7 +23,7 @@ case "${1:-start}" in
       [ "$(id -u)" = "0" ] && chown postgres "$DIR"
       as_pg "$PGBIN/initdb" -D "$DIR" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
       as_pg "$PGBIN/pg_ctl" -D "$DIR" -l "$DIR/server.log" -w \
-        -o "-p $PORT -k /tmp -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300" \
+        -o "-p $PORT -k /tmp -c listen_addresses=127.0.0.1 -c fsync=${PG_FSYNC:-off} -c max_connections=300 ${PG_EXTRA_OPTS:-}" \
         start >/dev/null
     fi
     echo "export TEST_POSTGRES_URL=postgresql://postgres@127.0.0.1:$PORT/postgres"

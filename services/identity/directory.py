@@ -90,14 +90,20 @@ def _rows(table, where, order):
             .select_from(table).where(*where).order_by(*order))
 
 
+# Counting a city's 600,000 people exactly costs more than the page itself; past this the
+# list says "more than 10,000" and asks for a narrower query, as large registries do.
+COUNT_LIMIT = 10_000
+
+
 def search_learners(uow, actor, raw_query):
     table, where, query, order = _filtered(uow, actor, raw_query)
-    total = uow.session.execute(select(func.count()).select_from(table).where(*where)).scalar()
+    capped = select(people.c.user_id).select_from(table).where(*where).limit(COUNT_LIMIT + 1)
+    total = uow.session.execute(select(func.count()).select_from(capped.subquery())).scalar()
     page, size = query["page"], query["page_size"]
     rows = uow.session.execute(_rows(table, where, order).limit(size).offset((page - 1) * size)
                                ).mappings().all()
-    return {"total": total, "page": page, "page_size": size,
-            "items": [_listed(r) for r in rows]}
+    return {"total": min(total, COUNT_LIMIT), "total_exact": total <= COUNT_LIMIT,
+            "page": page, "page_size": size, "items": [_listed(r) for r in rows]}
 
 
 EXPORT_LIMIT = 100_000

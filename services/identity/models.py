@@ -47,6 +47,10 @@ people = Table(
     Column("registered_at", DateTime(timezone=True), nullable=False),
 )
 
+# The admins' learner list pages newest first; with the path filter, PostgreSQL walks this
+# index and stops after a page instead of sorting a whole city's people.
+Index("ix_people_registered_at", people.c.registered_at, people.c.user_id)
+
 # identity's own copy of the org tree, fed by orgtree's events (jurisdiction, org names).
 orgs = Table(
     "orgs", metadata,
@@ -58,7 +62,7 @@ orgs = Table(
     Column("status", String(20), nullable=False),
     Column("review_members", Boolean, nullable=False),
 )
-Index("ix_orgs_path", orgs.c.path)
+Index("ix_orgs_path", orgs.c.path, postgresql_ops={"path": "varchar_pattern_ops"})
 
 # A role is a named set of permission modules; org_id NULL means built in.
 roles = Table(

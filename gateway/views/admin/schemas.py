@@ -42,7 +42,8 @@ class Learner(Schema):
 
 
 class LearnerPage(Schema):
-    total = fields.Integer()
+    total = fields.Integer(metadata={"description": "符合条件的人数（超过10000时为10000）"})
+    total_exact = fields.Boolean(metadata={"description": "false：超过10000人，请缩小查询范围"})
     page = fields.Integer()
     page_size = fields.Integer()
     items = fields.List(fields.Nested(Learner))
