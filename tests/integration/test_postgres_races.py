@@ -157,3 +157,64 @@ def test_two_admins_approving_at_once_decide_once(postgres_url):
             orgtree_models.outbox).where(orgtree_models.outbox.c.event_type == "member_approved")
         ).scalar()
     assert approved == 1
+
+
+def _orgtree_worker(postgres_url):
+    from services.orgtree.service import OrgTreeService
+    url = postgres_url("orgtree")
+    factory = UnitOfWorkFactory("orgtree", orgtree_models.outbox, orgtree_models.inbox, url=url)
+    return factory, worker_factory(OrgTreeService, db=factory)
+
+
+def _events(factory, event_type):
+    with factory() as uow:
+        return uow.session.execute(sa.select(sa.func.count()).select_from(orgtree_models.outbox)
+                                   .where(orgtree_models.outbox.c.event_type == event_type)
+                                   ).scalar()
+
+
+def test_racing_approvals_of_a_unit_registration_decide_it_once(postgres_url):
+    factory, service = _orgtree_worker(postgres_url)
+    with factory() as uow:
+        bureau = tree.add_org(uow, "人社局", "hr_bureau")
+        unit = tree.add_org(uow, "待审单位", "employer", bureau, status="pending",
+                            extra={"applicant_user_id": 5})
+        uow.commit()
+    admins = [{"user_id": 900 + i, "role": "admin", "org_id": bureau,
+               "org_path": f"/{bureau}/", "modules": ["account_review"]} for i in range(8)]
+    pool = eventlet.GreenPool(8)
+    results = list(pool.imap(
+        lambda a: service.decide_org_registrations(a, [unit], "approve"), admins))
+    assert sum(len(r["decided"]) for r in results) == 1
+    assert _events(factory, "org_approved") == 1
+
+
+def test_both_parents_approving_at_once_move_the_unit_exactly_once(postgres_url):
+    """Without the row lock each side could read the other's decision as missing and
+    the change would stay pending for ever; with it, the later one completes the move."""
+    factory, service = _orgtree_worker(postgres_url)
+    with factory() as uow:
+        old_parent = tree.add_org(uow, "原主管部门", "supervising_dept")
+        new_parent = tree.add_org(uow, "新主管部门", "supervising_dept")
+        unit = tree.add_org(uow, "换上级的单位", "employer", old_parent)
+        child = tree.add_org(uow, "其下属单位", "employer", unit)
+        uow.commit()
+    applicant = {"user_id": 1, "role": "admin", "org_id": unit, "org_path": f"/{old_parent}/{unit}/",
+                 "modules": ["basic_info"]}
+    change_id = service.request_parent_change(applicant, new_parent)["change_id"]
+
+    def side(parent):
+        return {"user_id": 100 + parent, "role": "admin", "org_id": parent,
+                "org_path": f"/{parent}/", "modules": ["account_review"]}
+    reviewers = [side(old_parent), side(new_parent)] * 4
+    pool = eventlet.GreenPool(len(reviewers))
+    results = list(pool.imap(
+        lambda a: service.decide_org_changes(a, [change_id], "approve"), reviewers))
+    assert sum(len(r["decided"]) for r in results) == 2  # one per side
+    assert _events(factory, "org_moved") == 1
+    with factory() as uow:
+        paths = dict(uow.session.execute(sa.select(orgtree_models.org_units.c.id,
+                                                   orgtree_models.org_units.c.path)).all())
+        status = uow.session.execute(sa.select(orgtree_models.org_changes.c.status)).scalar()
+    assert status == "approved"
+    assert paths[child] == f"/{new_parent}/{unit}/{child}/"
