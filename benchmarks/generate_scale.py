@@ -74,7 +74,10 @@ NAME = ("(ARRAY['王','李','张','刘','陈','杨','黄','赵','吴','周','徐
         "'郭','何','高','林','罗'])[1 + g % 20] || (ARRAY['伟','芳','娜','秀英','敏','静','丽',"
         "'强','磊','军','洋','勇','艳','杰','娟','涛','明','超','秀兰','霞','平','刚','桂英',"
         "'建华','文','华','红','玉兰','建国','志强'])[1 + (g / 20) % 30]")
-ORG = "(:leaves ::int[])[1 + g % :nleaves]"
+# People of all units register interleaved over the years, as they do: a multiplicative
+# hash spreads consecutive registrations over the units (g % n would give each city a
+# block of every cycle, and a newest-first page would skip the other cities' blocks).
+ORG = "(:leaves ::int[])[1 + (g::bigint * 2654435761) % :nleaves]"
 
 
 def main(base, people=5_000_000, chunk=500_000):

@@ -29,4 +29,4 @@ for svc in identity orgtree; do
   pids+=($!)
 done
 trap 'kill "${pids[@]}" 2>/dev/null; wait 2>/dev/null || true' EXIT
-$PY benchmarks/subtree_scale.py
+$PY -u benchmarks/subtree_scale.py

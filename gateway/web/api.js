@@ -74,14 +74,15 @@ export const session = {
 
 async function send(method, path, body, accessToken) {
   const headers = { Accept: "application/json, application/problem+json" };
-  if (body !== undefined) headers["Content-Type"] = "application/json";
+  const multipart = body instanceof FormData; // the browser sets its boundary itself
+  if (body !== undefined && !multipart) headers["Content-Type"] = "application/json";
   if (accessToken) headers.Authorization = `Bearer ${accessToken}`;
   let response;
   try {
     response = await fetch(API + path, {
       method,
       headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: body === undefined || multipart ? body : JSON.stringify(body),
       credentials: "same-origin",
       cache: "no-store",
     });
@@ -201,6 +202,18 @@ export const endpoints = {
   profile: () => api("GET", "/me/profile", { auth: true }),
   updateProfile: (changes) => api("PATCH", "/me", { body: changes, auth: true }),
   changePassword: (body) => api("POST", "/me/password", { body, auth: true }),
+  registrationStatus: (body) => api("POST", "/auth/registration-status", { body }),
+  withdrawRegistration: (body) => api("POST", "/auth/registration-withdrawal", { body }),
+  uploadCertificate(file) {
+    const form = new FormData();
+    form.append("file", file);
+    return api("POST", "/orgs/certificates", { body: form });
+  },
+  registerOrg: (body) => api("POST", "/orgs/registrations", { body }),
+  orgRegistrations: (query) => api("GET", `/admin/org-registrations?${new URLSearchParams(query)}`,
+    { auth: true }),
+  decideOrgRegistrations: (body) => api("POST", "/admin/org-registrations/decisions",
+    { body, auth: true }),
   resetLearnerPassword: (userId) => api("POST",
     `/admin/learners/${encodeURIComponent(userId)}/password-reset`, { auth: true }),
 };

@@ -4,6 +4,9 @@ import { ROLE_LABELS, endpoints, session } from "./api.js";
 import { adminView } from "./admin.js";
 import { clear, h, say } from "./dom.js";
 import { loginView } from "./login.js";
+import { orgRegisterView } from "./orgregister.js";
+import { orgReviewsView } from "./orgreviews.js";
+import { progressView } from "./progress.js";
 import { registerView } from "./register.js";
 import { passwordView, profileView } from "./settings.js";
 
@@ -13,9 +16,13 @@ const ADMIN_ROLES = ["admin", "operator"];
 const ROUTES = {
   "/login": { title: "登录", view: loginView, guest: true },
   "/register": { title: "用户注册", view: registerView, guest: true },
+  "/org-register": { title: "单位注册", view: orgRegisterView, guest: true },
+  "/registration-status": { title: "注册审核进度查询", view: progressView, guest: true },
   "/settings/profile": { title: "个人资料", view: profileView, auth: true },
   "/settings/password": { title: "修改密码", view: passwordView, auth: true },
   "/admin/password-reset": { title: "重置学员密码", view: adminView, auth: true,
+    roles: ADMIN_ROLES },
+  "/admin/org-reviews": { title: "审核单位注册", view: orgReviewsView, auth: true,
     roles: ADMIN_ROLES },
 };
 
@@ -117,7 +124,8 @@ function renderHeader(path) {
     const nav = h("nav", { class: "main-nav", "aria-label": "主导航" });
     if (!s.must_change_password) {
       if (ADMIN_ROLES.includes(user.role)) {
-        nav.append(link("/admin/password-reset", "重置学员密码", "/admin/"));
+        nav.append(link("/admin/org-reviews", "审核单位注册", "/admin/org-reviews"),
+          link("/admin/password-reset", "重置学员密码", "/admin/password-reset"));
       }
       nav.append(link("/settings/profile", "个人设置", "/settings/"));
     }
@@ -137,7 +145,12 @@ function renderHeader(path) {
       h("a", { href: "#/login", class: path === "/login" ? "active" : null,
         "aria-current": path === "/login" ? "page" : null }, "登录"),
       h("a", { href: "#/register", class: path === "/register" ? "active" : null,
-        "aria-current": path === "/register" ? "page" : null }, "注册")));
+        "aria-current": path === "/register" ? "page" : null }, "注册"),
+      h("a", { href: "#/org-register", class: path === "/org-register" ? "active" : null,
+        "aria-current": path === "/org-register" ? "page" : null }, "单位注册"),
+      h("a", { href: "#/registration-status",
+        class: path === "/registration-status" ? "active" : null,
+        "aria-current": path === "/registration-status" ? "page" : null }, "审核进度查询")));
   }
   header.append(bar);
 }

@@ -50,13 +50,13 @@ const requiredMark = () => h("span", { class: "req", "aria-hidden": "true" }, "*
 
 /**
  * One labelled form field with its hint and error line, wired with aria-describedby.
- * type: text | password | email | tel | date | number | search | select | radio
+ * type: text | password | email | tel | date | number | search | file | select | radio
  * options (select / radio): [{value, label}] or ["label", ...]
  */
 export function field(spec) {
   const {
     name, label, type = "text", required = false, hint, value, options = [],
-    placeholder, autocomplete, inputmode, maxlength, min, max, pattern, readonly,
+    placeholder, autocomplete, inputmode, maxlength, min, max, pattern, readonly, accept,
     emptyLabel = "请选择",
   } = spec;
   const id = nextId(name);
@@ -104,8 +104,8 @@ export function field(spec) {
   } else {
     control = h("input", {
       id, name, type, required, placeholder, autocomplete, inputmode, maxlength, min, max,
-      pattern, readonly, "aria-describedby": describedBy,
-      value: value === null || value === undefined ? "" : String(value),
+      pattern, readonly, accept, "aria-describedby": describedBy,
+      value: value === null || value === undefined || type === "file" ? "" : String(value),
     });
   }
   append(wrap, [labelEl, control, hintLine, errorLine]);

@@ -1,5 +1,6 @@
 // 所属组织机构 picker: the org tree expanded level by level (GET /orgs/tree?parent_id=…) or
-// searched by name (?q=…). Only nodes with accepts_members can be chosen.
+// searched by name (?q=…). Only nodes that `selectable` accepts can be chosen (by default
+// those with accepts_members; the unit registration passes its own rule for parents).
 import { endpoints } from "./api.js";
 import { append, clear, h, nextId } from "./dom.js";
 
@@ -24,7 +25,10 @@ function pathOf(org) {
  * chosen org or null). The element is a `.field` with data-field=name, so server errors
  * for org_id show under it.
  */
-export function orgPicker({ name = "org_id", label = "所属组织机构", required = true, onChange } = {}) {
+export function orgPicker({ name = "org_id", label = "所属组织机构", required = true, onChange,
+  selectable = (org) => org.accepts_members,
+  hint = "逐级展开或搜索单位名称；只有带“选择”按钮的用人单位可以选择。标有“需单位审核”的单位，注册后须经单位审核通过才能登录。",
+} = {}) {
   const id = nextId("org");
   const panelId = `${id}-panel`;
   const errId = `${id}-err`;
@@ -57,8 +61,7 @@ export function orgPicker({ name = "org_id", label = "所属组织机构", requi
       required ? h("span", { class: "req", "aria-hidden": "true" }, "*") : null),
     h("div", { class: "org-current" }, current, openButton),
     hidden,
-    h("p", { class: "hint", id: hintId },
-      "逐级展开或搜索单位名称；只有带“选择”按钮的用人单位可以选择。标有“需单位审核”的单位，注册后须经单位审核通过才能登录。"),
+    h("p", { class: "hint", id: hintId }, hint),
     h("p", { class: "field-error", id: errId, "aria-live": "polite" }),
     panel);
 
@@ -203,7 +206,7 @@ export function orgPicker({ name = "org_id", label = "所属组织机构", requi
     const path = flat ? pathOf(org) : null;
     if (path) nameBox.append(h("span", { class: "org-path" }, path));
     row.append(nameBox);
-    if (org.accepts_members) {
+    if (selectable(org)) {
       row.append(h("button", {
         type: "button", class: "btn btn-small", "aria-label": `选择 ${org.name}`,
         onclick: () => choose(org),

@@ -65,7 +65,9 @@ def _filtered(uow, actor, raw_query):
         # The org and every unit below it.
         where.append(orgs.c.path.startswith(org_path, autoescape=True))
     if query.get("real_name"):
-        where.append(people.c.real_name.contains(query["real_name"], autoescape=True))
+        # From the first character (a full name or a surname): an index range even among
+        # millions; "contains" would read the whole jurisdiction.
+        where.append(people.c.real_name.startswith(query["real_name"].strip(), autoescape=True))
     if query.get("username"):
         where.append(accounts.c.username == query["username"].strip().lower())
     if query.get("id_number"):

@@ -50,6 +50,11 @@ people = Table(
 # The admins' learner list pages newest first; with the path filter, PostgreSQL walks this
 # index and stops after a page instead of sorting a whole city's people.
 Index("ix_people_registered_at", people.c.registered_at, people.c.user_id)
+# Sorting by name, and name searches from the first character (PostgreSQL's LIKE 'x%'
+# needs the pattern operator class unless the collation is C).
+Index("ix_people_real_name", people.c.real_name, people.c.user_id)
+Index("ix_people_real_name_prefix", people.c.real_name,
+      postgresql_ops={"real_name": "varchar_pattern_ops"}).ddl_if(dialect="postgresql")
 
 # identity's own copy of the org tree, fed by orgtree's events (jurisdiction, org names).
 orgs = Table(

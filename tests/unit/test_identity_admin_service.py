@@ -244,3 +244,23 @@ def test_export_cells_never_become_formulas():
     assert cell_value("real_name", "=HYPERLINK(\"http://x\")") == "'=HYPERLINK(\"http://x\")"
     assert cell_value("professional_title", "+1") == "'+1"
     assert cell_value("gender", "female") == "女"
+
+
+def test_name_search_matches_from_the_first_character(identity):
+    people(identity, (HOSPITAL, "王伟"), (HOSPITAL, "王伟东"), (HOSPITAL, "张伟"))
+    names = lambda q: sorted(i["real_name"] for i in identity.search_learners(  # noqa: E731
+        admin(BUREAU, "/1/"), {"real_name": q})["items"])
+    assert names("王伟") == ["王伟", "王伟东"]
+    assert names("王") == ["王伟", "王伟东"]
+    assert names("伟") == []
+
+
+def test_counts_are_exact_up_to_the_limit_then_say_more(identity, monkeypatch):
+    from services.identity import directory
+    people(identity, (HOSPITAL, "张三"), (WARD, "李四"), (HOSPITAL, "王五"))
+    monkeypatch.setattr(directory, "COUNT_LIMIT", 2)
+    page = identity.search_learners(admin(BUREAU, "/1/"), {"page_size": 1})
+    assert (page["total"], page["total_exact"], len(page["items"])) == (2, False, 1)
+    monkeypatch.setattr(directory, "COUNT_LIMIT", 3)
+    page = identity.search_learners(admin(BUREAU, "/1/"), {})
+    assert (page["total"], page["total_exact"]) == (3, True)

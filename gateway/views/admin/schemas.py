@@ -9,7 +9,8 @@ class PasswordResetDone(Schema):
 
 
 class LearnerQuery(Schema):
-    real_name = fields.String(load_default=None, metadata={"description": "姓名（包含）"})
+    real_name = fields.String(load_default=None, metadata={
+        "description": "姓名（从首字起匹配：全名或姓氏）"})
     username = fields.String(load_default=None)
     id_number = fields.String(load_default=None, metadata={"description": "证件号码（精确）"})
     mobile = fields.String(load_default=None)
