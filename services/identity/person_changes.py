@@ -6,7 +6,8 @@ from datetime import date
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from services.common.errors import Conflict, InvalidInput, NotFound
+from services.common.decisions import batch_decision
+from services.common.errors import Conflict, NotFound
 from services.common.schema import Schema, fields, load, one_of
 
 from . import audit_trail
@@ -98,16 +99,8 @@ def reviews(uow, actor, raw_query):
 
 def decide(uow, actor, change_ids, decision, reason=None):
     scope = permissions.require_module(actor, "account_review")
-    if decision not in ("approve", "reject"):
-        raise InvalidInput("decision_invalid", "请选择通过或驳回",
-                           fields={"decision": ["须为 approve 或 reject"]})
-    reason = (reason or "").strip()
-    if decision == "reject" and not reason:
-        raise InvalidInput("reason_required", "驳回时须填写原因", fields={"reason": ["驳回时须填写原因"]})
-    ids = sorted({int(i) for i in change_ids})
-    if not ids or len(ids) > MAX_BATCH:
-        raise InvalidInput("batch_size", f"每次审核1–{MAX_BATCH}条",
-                           fields={"change_ids": [f"须为1–{MAX_BATCH}条"]})
+    approve, reason, ids = batch_decision(decision, reason, change_ids, MAX_BATCH, "change_ids")
+    decision = "approve" if approve else "reject"
     decided, skipped = [], []
     for change_id in ids:
         why = _decide_one(uow, actor, scope, change_id, decision, reason)

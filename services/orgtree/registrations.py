@@ -8,6 +8,7 @@ import logging
 from sqlalchemy import func, or_, select, update
 
 from services.common import authz
+from services.common.decisions import batch_decision
 from services.common.errors import Conflict, InvalidInput, NotFound
 from services.common.schema import Schema, fields, length, load, one_of, validate
 
@@ -178,21 +179,12 @@ def decide(uow, actor, org_ids, decision, reason=None, confirm_code_warning=Fals
     `status = 'pending'` is the lock — never by its own applicant, and a USCC that failed
     its check digit is approved only when the reviewer confirms it."""
     scope = authz.require_module(actor, "account_review")
-    if decision not in ("approve", "reject"):
-        raise InvalidInput("decision_invalid", "请选择通过或驳回",
-                           fields={"decision": ["须为 approve 或 reject"]})
-    reason = (reason or "").strip()
-    if decision == "reject" and not reason:
-        raise InvalidInput("reason_required", "驳回时须填写原因", fields={"reason": ["驳回时须填写原因"]})
-    ids = sorted({int(i) for i in org_ids})
-    if not ids or len(ids) > MAX_BATCH:
-        raise InvalidInput("batch_size", f"每次审核1–{MAX_BATCH}个单位",
-                           fields={"org_ids": [f"须为1–{MAX_BATCH}个"]})
+    approve, reason, ids = batch_decision(decision, reason, org_ids, MAX_BATCH, "org_ids", "个单位")
     parent, table, where = _reviewable(scope)
     rows = {r["id"]: r for r in uow.session.execute(
         select(org_units).select_from(table).where(*where, org_units.c.id.in_(ids))
     ).mappings()}
-    status = "approved" if decision == "approve" else "rejected"
+    status = "approved" if approve else "rejected"
     actor_id = int(actor["user_id"])
     now = uow.clock.now()
     decided, skipped = [], []
@@ -209,8 +201,7 @@ def decide(uow, actor, org_ids, decision, reason=None, confirm_code_warning=Fals
             continue
         claimed = uow.session.execute(update(org_units).where(
             org_units.c.id == org_id, org_units.c.status == "pending"
-        ).values(status=status, decided_at=now, decided_by=actor_id,
-                 reason=reason or None)).rowcount
+        ).values(status=status, decided_at=now, decided_by=actor_id, reason=reason)).rowcount
         if not claimed:
             skipped.append({"org_id": org_id, "reason": "该注册已处理"})
             continue
@@ -221,7 +212,7 @@ def decide(uow, actor, org_ids, decision, reason=None, confirm_code_warning=Fals
         else:
             uow.add_event("org_rejected", common | {"reason": reason})
         audit.record(uow, actor, f"org_registration_{status}", "org", org_id,
-                     {"status": "pending"}, {"status": status, "reason": reason or None,
+                     {"status": "pending"}, {"status": status, "reason": reason,
                                              "code_warning_confirmed": bool(
                                                  row["code_warning"] and status == "approved")})
     uow.commit()

@@ -3,7 +3,7 @@ memberships, one by one or in batches, with a reason for a rejection."""
 from sqlalchemy import func, select, update
 
 from services.common import authz
-from services.common.errors import InvalidInput
+from services.common.decisions import batch_decision
 
 from . import audit
 from .models import memberships, org_units
@@ -39,21 +39,12 @@ def decide(uow, actor, membership_ids, decision, reason=None):
     """Each pending membership of the jurisdiction is decided once: the UPDATE's WHERE
     is the lock, so two admins approving at once cannot both succeed."""
     scope = authz.require_module(actor, "account_review")
-    if decision not in ("approve", "reject"):
-        raise InvalidInput("decision_invalid", "请选择通过或不通过",
-                           fields={"decision": ["须为 approve 或 reject"]})
-    reason = (reason or "").strip()
-    if decision == "reject" and not reason:
-        raise InvalidInput("reason_required", "不通过时须填写原因",
-                           fields={"reason": ["不通过时须填写原因"]})
-    ids = sorted({int(i) for i in membership_ids})
-    if not ids or len(ids) > MAX_BATCH:
-        raise InvalidInput("batch_size", f"每次审核1–{MAX_BATCH}条",
-                           fields={"membership_ids": [f"须为1–{MAX_BATCH}条"]})
+    approve, reason, ids = batch_decision(decision, reason, membership_ids, MAX_BATCH,
+                                          "membership_ids")
     in_scope = select(org_units.c.id)
     if scope is not None:
         in_scope = in_scope.where(org_units.c.path.startswith(scope, autoescape=True))
-    status = "approved" if decision == "approve" else "rejected"
+    status = "approved" if approve else "rejected"
     now = uow.clock.now()
     decided, skipped = [], []
     for membership_id in ids:
@@ -63,7 +54,7 @@ def decide(uow, actor, membership_ids, decision, reason=None):
                 memberships.c.org_id.in_(in_scope),
                 memberships.c.user_id != int(actor["user_id"]))  # never one's own
             .values(status=status, decided_at=now, decided_by=int(actor["user_id"]),
-                    reason=reason or None)
+                    reason=reason)
             .returning(memberships.c.user_id, memberships.c.org_id)).first()
         if row is None:
             skipped.append(membership_id)
@@ -76,6 +67,6 @@ def decide(uow, actor, membership_ids, decision, reason=None):
         else:
             uow.add_event("member_rejected", common | {"reason": reason})
         audit.record(uow, actor, f"member_{status}", "membership", membership_id,
-                     {"status": "pending"}, {"status": status, "reason": reason or None})
+                     {"status": "pending"}, {"status": status, "reason": reason})
     uow.commit()
     return {"decided": decided, "skipped": skipped}

@@ -33,6 +33,8 @@ def world(platform):
     no_module = login(client, *grant_admin(uow, orgs["bureau"], modules=["certificates"],
                                            is_super=False, username="plainadmin"), "admin")
     learner = login(client, data["username"], data["password"], "learner")
+    info_change = client.post("/api/v1/me/info-changes", headers=learner,
+                              json={"real_name": "改名学员"}).json
     waiting = registration(orgs["reviewing"], real_name="待审学员")
     client.post("/api/v1/auth/register", json=waiting)
     reviews = eventually(lambda: client.get("/api/v1/admin/member-reviews",
@@ -55,6 +57,7 @@ def world(platform):
                              headers=owner).json["items"]
     return {"client": client, "learner_id": learner_id, "role_id": role["id"],
             "change_id": change["change_id"], "unit_grant_id": unit_admins[0]["grant_id"],
+            "info_change_id": info_change["change_id"],
             "username": data["username"], "open_org": orgs["open"],
             "reviewing_org": orgs["reviewing"], "department_id": department["id"],
             "membership_id": reviews[0]["membership_id"],
@@ -80,6 +83,9 @@ ROUTES = [
     ("GET", "/api/v1/admin/org-registrations", None, True),
     ("GET", "/api/v1/admin/org/changes?org_id={open_org}", None, True),
     ("GET", "/api/v1/admin/org-change-reviews", None, True),
+    ("GET", "/api/v1/admin/person-change-reviews", None, True),
+    ("POST", "/api/v1/admin/person-change-reviews/decisions",
+     {"change_ids": ["{info_change_id}"], "decision": "approve"}, True),
     ("GET", "/api/v1/admin/subordinate-units", None, True),
     ("GET", "/api/v1/admin/training-institutions", None, True),
     ("GET", "/api/v1/admin/subordinate-units/{open_org}/admins", None, True),
@@ -113,7 +119,7 @@ def call(world, who, method, path, body):
     ids = {k: world[k] for k in ("learner_id", "role_id", "grant_id", "username",
                                  "membership_id", "reviewing_org", "open_org",
                                  "department_id", "pending_org_id", "change_id",
-                                 "unit_grant_id")}
+                                 "unit_grant_id", "info_change_id")}
     path = path.format(**ids)
     if body == "new_person":  # a fresh person for the owner's employer
         body = registration(world["open_org"])
@@ -153,12 +159,16 @@ def test_sibling_subtree_admin_sees_and_changes_nothing(world, method, path, bod
                                                (response.json.get("items", response.json)
                                                 if isinstance(response.json, dict)
                                                 else response.json)]
+    elif path.endswith("/person-change-reviews/decisions"):
+        assert response.status_code == 200
+        assert response.json == {"decided": [], "skipped": [
+            {"change_id": world["info_change_id"], "reason": "不在您的审核范围内"}]}
     elif path.endswith("/org-change-reviews/decisions"):
         assert response.status_code == 200
         assert response.json == {"decided": [], "skipped": [
             {"change_id": world["change_id"], "reason": "不在您的审核范围内"}]}
     elif path.endswith(("/org-change-reviews", "/org-registrations", "/subordinate-units",
-                        "/training-institutions")):
+                        "/training-institutions", "/person-change-reviews")):
         assert response.status_code == 200 and response.json["total"] == 0
     elif path.endswith("/org-registrations/decisions"):
         assert response.status_code == 200
