@@ -2,12 +2,15 @@
 // password change).
 import { ROLE_LABELS, endpoints, session } from "./api.js";
 import { adminView } from "./admin.js";
+import { adminHomeView } from "./adminhome.js";
 import { clear, h, say } from "./dom.js";
 import { loginView } from "./login.js";
 import { orgRegisterView } from "./orgregister.js";
-import { orgReviewsView } from "./orgreviews.js";
+import { memberReviewsView, orgChangeReviewsView, orgReviewsView,
+  personChangeReviewsView } from "./orgreviews.js";
 import { progressView } from "./progress.js";
 import { registerView } from "./register.js";
+import { infoChangesView } from "./infochanges.js";
 import { passwordView, profileView } from "./settings.js";
 
 const SITE = "专业技术人员继续教育平台";
@@ -20,10 +23,19 @@ const ROUTES = {
   "/registration-status": { title: "注册审核进度查询", view: progressView, guest: true },
   "/settings/profile": { title: "个人资料", view: profileView, auth: true },
   "/settings/password": { title: "修改密码", view: passwordView, auth: true },
+  "/settings/info-changes": { title: "姓名证件修改", view: infoChangesView, auth: true,
+    roles: ["learner"] },
+  "/admin": { title: "管理首页", view: adminHomeView, auth: true, roles: ADMIN_ROLES },
   "/admin/password-reset": { title: "重置学员密码", view: adminView, auth: true,
     roles: ADMIN_ROLES },
   "/admin/org-reviews": { title: "审核单位注册", view: orgReviewsView, auth: true,
     roles: ADMIN_ROLES },
+  "/admin/member-reviews": { title: "审核注册人员", view: memberReviewsView, auth: true,
+    roles: ADMIN_ROLES },
+  "/admin/person-change-reviews": { title: "人员信息变更审核", view: personChangeReviewsView,
+    auth: true, roles: ADMIN_ROLES },
+  "/admin/org-change-reviews": { title: "单位信息变更审核", view: orgChangeReviewsView,
+    auth: true, roles: ADMIN_ROLES },
 };
 
 const main = document.getElementById("main");
@@ -37,7 +49,7 @@ function home() {
   const s = session.get();
   if (!s) return "/login";
   if (s.must_change_password) return "/settings/password";
-  return ADMIN_ROLES.includes(s.user?.role) ? "/admin/password-reset" : "/settings/profile";
+  return ADMIN_ROLES.includes(s.user?.role) ? "/admin" : "/settings/profile";
 }
 
 function currentPath() {
@@ -86,6 +98,7 @@ async function render() {
   document.title = `${route.title} - ${SITE}`;
   const ctx = {
     state,
+    session: s,
     flashMessage: flash,
     navigate,
     home,
@@ -124,8 +137,7 @@ function renderHeader(path) {
     const nav = h("nav", { class: "main-nav", "aria-label": "主导航" });
     if (!s.must_change_password) {
       if (ADMIN_ROLES.includes(user.role)) {
-        nav.append(link("/admin/org-reviews", "审核单位注册", "/admin/org-reviews"),
-          link("/admin/password-reset", "重置学员密码", "/admin/password-reset"));
+        nav.append(link("/admin", "管理首页", "/admin"));
       }
       nav.append(link("/settings/profile", "个人设置", "/settings/"));
     }

@@ -17,11 +17,14 @@ function tabs(active, mustChange) {
       href: `#${path}`, class: `tab${active === path ? " active" : ""}`,
       "aria-current": active === path ? "page" : null,
     }, label));
+  const learner = session.get()?.user?.role === "learner";
   return h("nav", { class: "tabs", "aria-label": "个人设置" },
-    tab("/settings/profile", "个人资料"), tab("/settings/password", "修改密码"));
+    tab("/settings/profile", "个人资料"),
+    learner ? tab("/settings/info-changes", "姓名证件修改") : null,
+    tab("/settings/password", "修改密码"));
 }
 
-function shell(main, active, title) {
+export function shell(main, active, title) {
   const s = session.get();
   const heading = h("h1", { tabindex: "-1" }, title);
   const messages = h("div", { class: "messages", tabindex: "-1" });

@@ -3,11 +3,11 @@ profile, passwords. Functions take a unit of work and plain data, return plain d
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from services.common.errors import Conflict, InvalidInput, NotFound
+from services.common.errors import Conflict, InvalidInput, Locked, NotFound
 
 from . import audit_trail
 from .domain import profile as profile_rules
-from .domain import id_documents, passwords, permissions
+from .domain import id_documents, lockout, passwords, permissions
 from .domain.masking import mask_id_number, mask_mobile
 from .domain.registration import check_admin_added, check_registration
 from .models import accounts, orgs, people, refresh_tokens
@@ -150,9 +150,34 @@ def registration_status(uow, real_name, id_number):
 def registrant(uow, hasher, real_name, id_number, password):
     """The user id behind name + ID number, once the password proves it is them."""
     row = _registration(uow, real_name, id_number)
-    if not passwords.matches(hasher, row["password_hash"], password, row["id_number"]):
-        raise InvalidInput("password_wrong", "密码不正确", fields={"password": ["密码不正确"]})
+    check_password_counted(uow, hasher, row["id"], password)
     return row["id"]
+
+
+def check_password_counted(uow, hasher, user_id, password, field="password"):
+    """A password check outside the login form (withdrawing a registration, naming oneself
+    as a unit's applicant) counts towards the same lock as the login, so these doors
+    cannot be used to guess a password either."""
+    row = uow.session.execute(
+        select(accounts.c.password_hash, accounts.c.failed_logins, accounts.c.locked_until,
+               people.c.id_number)
+        .select_from(accounts.outerjoin(people, people.c.user_id == accounts.c.id))
+        .where(accounts.c.id == user_id)).mappings().first()
+    now = uow.clock.now()
+    if lockout.locked_until(row, now):
+        raise Locked("account_locked", "密码错误次数过多，账号已锁定，请15分钟后再试")
+    if passwords.matches(hasher, row["password_hash"], password, row["id_number"]):
+        return
+    failed = uow.session.execute(
+        update(accounts).where(accounts.c.id == user_id)
+        .values(failed_logins=accounts.c.failed_logins + 1)
+        .returning(accounts.c.failed_logins)).scalar()
+    remaining, until = lockout.after_failure(failed - 1, now)
+    if until:
+        uow.session.execute(update(accounts).where(accounts.c.id == user_id)
+                            .values(failed_logins=remaining, locked_until=until))
+    uow.commit()
+    raise InvalidInput("password_wrong", "密码不正确", fields={field: ["密码不正确"]})
 
 
 def withdraw_registration(uow, hasher, real_name, id_number, password):

@@ -9,6 +9,7 @@ from stdnum.cn import ric
 from services.common.errors import Conflict, InvalidInput, NotFound
 from services.common.schema import Schema, fields, length, load, validate
 
+from .accounts import check_password_counted
 from .domain import id_documents, passwords, permissions
 from .domain.registration import MOBILE_RULE, REAL_NAME_RULE
 from .models import accounts, admin_grants, people, roles
@@ -60,13 +61,7 @@ def existing_account(uow, hasher, clean):
         .where(people.c.id_number == clean["id_number"])).mappings().first()
     if row is None:
         raise _field_error("id_number", "account_not_found", "系统中没有该身份证号码的用户，请选择“非本系统用户”")
-    if row["locked_until"] and row["locked_until"] > uow.clock.now():
-        raise Conflict("account_locked", "该账号因多次密码错误已被临时锁定，请稍后再试")
-    if not passwords.matches(hasher, row["password_hash"], clean["password"], row["id_number"]):
-        uow.session.execute(update(accounts).where(accounts.c.id == row["id"])
-                            .values(failed_logins=accounts.c.failed_logins + 1))
-        uow.commit()
-        raise _field_error("password", "password_wrong", "密码不正确")
+    check_password_counted(uow, hasher, row["id"], clean["password"], field="applicant.password")
     if row["status"] not in ("active",):
         raise Conflict("account_not_active", "该账号尚未审核通过或已停用，不能作为申请人")
     return {"user_id": row["id"], "username": row["username"], "created": False}

@@ -87,7 +87,7 @@ def test_a_unit_registers_and_its_parent_admin_approves_it(live_gateway, run_in_
         await expect(page.get_by_role("link", name="查看扫描件")).to_be_visible()
         await page.screenshot(path=str(tmp_path / "org_reviews.png"), full_page=True)
         await page.get_by_role("button", name="批量通过").click()
-        await expect(page.get_by_text("已通过 1 个单位。")).to_be_visible()
+        await expect(page.get_by_text("已通过 1 条。")).to_be_visible()
         await expect(page.get_by_text("没有待审核的单位注册。")).to_be_visible()
         assert unit_status(uow, unit) == "approved"
 

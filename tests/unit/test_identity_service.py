@@ -286,3 +286,17 @@ def test_org_move_rewrites_the_subtree_paths(identity, db):
     with db() as uow:
         paths = dict(uow.session.execute(select(models.orgs.c.id, models.orgs.c.path)).all())
     assert paths == {1: "/9/1/", 3: "/9/1/3/", 7: "/9/1/7/", 9: "/9/"}
+
+
+def test_withdrawal_cannot_be_used_to_guess_a_password(identity, clock):
+    """Wrong passwords at 撤回申请 count towards the login lock."""
+    data = registration(REVIEWING_ORG, real_name="猜密码")
+    identity.register(data)
+    for _ in range(5):
+        with pytest.raises(InvalidInput):
+            identity.withdraw_registration("猜密码", data["id_number"], "Wrong@2026")
+    with pytest.raises(Locked):
+        identity.withdraw_registration("猜密码", data["id_number"], data["password"])
+    clock.advance(minutes=16)
+    assert identity.withdraw_registration("猜密码", data["id_number"], data["password"]) == {
+        "withdrawn": True}

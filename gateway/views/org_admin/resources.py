@@ -6,7 +6,7 @@ from flask_smorest import Blueprint
 from ...auth import login_required
 from ...rpc import rpc_pool
 from .schemas import (ChangeDecisionBody, ChangeDecisionResult, ChangeRecordsQuery,
-                      ChangeReviewQuery, InfoChangeBody, MoveOrgBody, MyOrgPatch, OrgChange,
+                      ChangeReviewQuery, OrgInfoChangeBody, MoveOrgBody, MyOrgPatch, OrgChange,
                       OrgChangePage, OrgDecisionBody, OrgDecisionResult, OrgMoved,
                       OrgRegistration, OrgRegistrationPage, OrgRegistrationQuery,
                       ParentChangeBody, PersonChangePage, PersonChangeQuery, AdminRemoved,
@@ -54,7 +54,7 @@ def update_my_org(body):
 
 
 @blp.route("/org/changes", methods=["POST"], endpoint="request_org_info_change")
-@blp.arguments(InfoChangeBody)
+@blp.arguments(OrgInfoChangeBody)
 @blp.response(201, OrgChange)
 @login_required("admin")
 def request_org_info_change(body):

@@ -1,6 +1,6 @@
 from services.common.schema import Schema, fields, length
 
-from ..me.schemas import InfoChange
+from ..me.schemas import DiffRow, InfoChange
 
 
 class OrgRegistrationQuery(Schema):
@@ -71,7 +71,7 @@ class MyOrgPatch(Schema):
     review_members = fields.Boolean(metadata={"description": "本单位人员注册是否需审核"})
 
 
-class InfoChangeBody(Schema):
+class OrgInfoChangeBody(Schema):
     name = fields.String(load_default=None, validate=length(max=100))
     uscc = fields.String(load_default=None, validate=length(max=30))
     org_code = fields.String(load_default=None, validate=length(max=12))
@@ -81,13 +81,6 @@ class InfoChangeBody(Schema):
 
 class ParentChangeBody(Schema):
     parent_id = fields.Integer(required=True, metadata={"description": "新的上级单位"})
-
-
-class DiffRow(Schema):
-    field = fields.String()
-    label = fields.String()
-    before = fields.Raw(allow_none=True)
-    after = fields.Raw(allow_none=True)
 
 
 class OrgChange(Schema):

@@ -1,0 +1,27 @@
+// 管理首页: the admin's functions grouped as the Henan guide lists them. A link shows for
+// every function; the services decide what the admin's role may use (403 explains).
+import { h } from "./dom.js";
+
+const GROUPS = [
+  ["审核账户", [
+    ["/admin/org-reviews", "审核单位注册", "下级主管部门、用人单位、继续教育基地的注册"],
+    ["/admin/member-reviews", "审核注册人员", "本单位及下级单位专技人员的注册"],
+    ["/admin/person-change-reviews", "人员信息变更审核", "姓名、证件等信息的修改申请"],
+    ["/admin/org-change-reviews", "单位信息变更审核", "下级单位修改单位信息、更换上级部门"],
+  ]],
+  ["专技人员管理", [
+    ["/admin/password-reset", "重置学员密码", "重置为证件号码后六位，下次登录须修改"],
+  ]],
+];
+
+export function adminHomeView(main, ctx) {
+  const s = ctx.session;
+  main.append(h("section", { class: "card card-wide" },
+    h("p", { class: "eyebrow" }, s?.user?.role === "operator" ? "平台运营" : "管理员"),
+    h("h1", { tabindex: "-1" }, "管理首页"),
+    ...GROUPS.map(([title, links]) => h("section", { class: "menu-group" },
+      h("h2", {}, title),
+      h("ul", { class: "menu" }, ...links.map(([to, label, note]) => h("li", {},
+        h("a", { href: `#${to}` }, label), h("span", { class: "hint" }, note))))))));
+  return null;
+}
