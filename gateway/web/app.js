@@ -11,6 +11,10 @@ import { memberReviewsView, orgChangeReviewsView, orgReviewsView,
 import { progressView } from "./progress.js";
 import { registerView } from "./register.js";
 import { infoChangesView } from "./infochanges.js";
+import { learnersView } from "./learners.js";
+import { myOrgView } from "./myorg.js";
+import { subordinatesView } from "./subordinates.js";
+import { transfersView } from "./transfers.js";
 import { passwordView, profileView } from "./settings.js";
 
 const SITE = "专业技术人员继续教育平台";
@@ -28,6 +32,11 @@ const ROUTES = {
   "/admin": { title: "管理首页", view: adminHomeView, auth: true, roles: ADMIN_ROLES },
   "/admin/password-reset": { title: "重置学员密码", view: adminView, auth: true,
     roles: ADMIN_ROLES },
+  "/admin/org": { title: "本单位信息", view: myOrgView, auth: true, roles: ["admin"] },
+  "/admin/subordinates": { title: "下级单位与施教机构", view: subordinatesView, auth: true,
+    roles: ADMIN_ROLES },
+  "/admin/learners": { title: "学员管理", view: learnersView, auth: true, roles: ADMIN_ROLES },
+  "/admin/transfers": { title: "人员调动", view: transfersView, auth: true, roles: ADMIN_ROLES },
   "/admin/org-reviews": { title: "审核单位注册", view: orgReviewsView, auth: true,
     roles: ADMIN_ROLES },
   "/admin/member-reviews": { title: "审核注册人员", view: memberReviewsView, auth: true,

@@ -36,8 +36,13 @@ org_units = Table(
 )
 Index("ix_org_units_path", org_units.c.path, postgresql_ops={"path": "varchar_pattern_ops"})
 Index("ix_org_units_name", org_units.c.name)
-Index("ix_org_units_uscc", org_units.c.uscc)
-Index("ix_org_units_org_code", org_units.c.org_code)
+# A code belongs to one live unit; rejected and withdrawn registrations free it. Unique in
+# the database too, so two registrations racing with one code cannot both get through.
+_HOLDS_CODE = org_units.c.status.in_(("draft", "pending", "approved", "disabled"))
+Index("uq_org_units_uscc_live", org_units.c.uscc, unique=True,
+      postgresql_where=_HOLDS_CODE, sqlite_where=_HOLDS_CODE)
+Index("uq_org_units_org_code_live", org_units.c.org_code, unique=True,
+      postgresql_where=_HOLDS_CODE, sqlite_where=_HOLDS_CODE)
 
 # 修改单位信息 / 更换上级部门: kept for good as the org's 变更记录. A parent change needs the
 # old and the new parent's approval; each side's decision is recorded on its own.

@@ -5,6 +5,7 @@ its own, and takes effect (the subtree moves) when both have approved. A change 
 asked only while nothing awaits review in the unit's subtree, one at a time, and can be
 withdrawn (撤销) while pending. Every change stays in the unit's 变更记录."""
 from sqlalchemy import func, insert, or_, select, update
+from sqlalchemy.exc import IntegrityError
 
 from services.common import authz
 from services.common.decisions import batch_decision
@@ -271,9 +272,14 @@ def _decide_one(uow, actor, scope, change_id, decision, reason):
     else:
         values = {"status": "approved" if decision == "approve" else "rejected",
                   "decided_at": now, "reason": reason or None}
-    uow.session.execute(update(org_changes).where(org_changes.c.id == change_id).values(**values))
-    if values.get("status") == "approved":
-        _apply(uow, change)
+    try:
+        with uow.session.begin_nested():  # the decision and its effect stand or fall together
+            uow.session.execute(update(org_changes).where(org_changes.c.id == change_id)
+                                .values(**values))
+            if values.get("status") == "approved":
+                _apply(uow, change)
+    except IntegrityError:  # another unit took the new code meanwhile
+        return "新代码已被其他单位使用，不能通过"
     audit.record(uow, actor, f"org_change_{decision}d", "org_change", change_id,
                  {"status": "pending"}, {k: v for k, v in values.items() if k != "decided_at"})
     return None

@@ -6,6 +6,7 @@ is pending, and on approval becomes the new unit's super admin (identity's part)
 import logging
 
 from sqlalchemy import func, or_, select, update
+from sqlalchemy.exc import IntegrityError
 
 from services.common import authz
 from services.common.decisions import batch_decision
@@ -24,7 +25,7 @@ PARENT_TYPES = {
     "training_institution": ("supervising_dept", "hr_bureau"),
 }
 INSTITUTION_LEVELS = ("国家级", "省级", "市级", "县级")
-ACTIVE = ("pending", "approved", "disabled")  # statuses that hold a code
+ACTIVE = ("draft", "pending", "approved", "disabled")  # statuses that hold a code
 MAX_BATCH = 200
 
 
@@ -92,15 +93,21 @@ def register(uow, storage, applicants, data, applicant):
     it; then the unit becomes pending and is announced — or, if identity refused, the draft
     is deleted."""
     clean, code, parent = check(uow, storage, data)
-    org_id = tree.add_org(
-        uow, clean["name"], clean["type"], parent_id=parent["id"],
-        review_members=clean["review_members"] if clean["type"] == "employer" else False,
-        status="draft", uscc=code.uscc, region=clean["region"], announce=False,
-        extra={"org_code": code.org_code, "code_warning": code.warning is not None,
-               "certificate_key": clean["certificate_id"], "address": clean["address"],
-               "contact_name": clean["contact_name"], "contact_phone": clean["contact_phone"],
-               "institution_level": clean["institution_level"]})
-    uow.commit()
+    try:
+        org_id = tree.add_org(
+            uow, clean["name"], clean["type"], parent_id=parent["id"],
+            review_members=clean["review_members"] if clean["type"] == "employer" else False,
+            status="draft", uscc=code.uscc, region=clean["region"], announce=False,
+            extra={"org_code": code.org_code, "code_warning": code.warning is not None,
+                   "certificate_key": clean["certificate_id"], "address": clean["address"],
+                   "contact_name": clean["contact_name"],
+                   "contact_phone": clean["contact_phone"],
+                   "institution_level": clean["institution_level"]})
+        uow.commit()
+    except IntegrityError:  # a registration with the same code got in between
+        uow.rollback()
+        ensure_code_free(uow, code)  # names the unit that holds it, if it can
+        raise Conflict("org_code_registered", "该代码刚由另一单位注册，请勿重复注册") from None
     try:
         who = applicants.org_applicant(org_id, applicant)
     except Exception:

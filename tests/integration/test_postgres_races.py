@@ -218,3 +218,40 @@ def test_both_parents_approving_at_once_move_the_unit_exactly_once(postgres_url)
         status = uow.session.execute(sa.select(orgtree_models.org_changes.c.status)).scalar()
     assert status == "approved"
     assert paths[child] == f"/{new_parent}/{unit}/{child}/"
+
+
+def test_racing_registrations_with_one_code_make_one_unit(postgres_url, tmp_path):
+    """The check before the insert cannot see a rival's uncommitted row; the partial unique
+    index can."""
+    from services.common.storage import FileStorage
+    from services.orgtree.service import OrgTreeService
+    from tests.builders import png_scan, uscc
+    url = postgres_url("orgtree")
+    factory = UnitOfWorkFactory("orgtree", orgtree_models.outbox, orgtree_models.inbox, url=url)
+    storage = FileStorage(tmp_path)
+    service = worker_factory(OrgTreeService, db=factory)
+    service.storage = storage
+    service.identity.org_applicant.side_effect = lambda org_id, applicant: {
+        "user_id": 1000 + org_id, "username": f"org{org_id}", "created": False}
+    with factory() as uow:
+        bureau = tree.add_org(uow, "人社局", "hr_bureau")
+        uow.commit()
+    code = uscc()
+
+    def register(i):
+        key = f"org-certificates/race{i}"
+        storage.put(key, png_scan())
+        try:
+            return service.register_org({
+                "type": "employer", "parent_id": bureau, "name": f"抢注单位{i}", "uscc": code,
+                "address": "天津市", "contact_name": "甲", "contact_phone": "022-12345678",
+                "certificate_id": key}, {"existing": True})
+        except Conflict as exc:
+            return exc
+    results = list(eventlet.GreenPool(8).imap(register, range(8)))
+    assert sum(isinstance(r, dict) for r in results) == 1
+    assert all(r.code == "org_code_registered" for r in results if not isinstance(r, dict))
+    with factory() as uow:
+        units = uow.session.execute(sa.select(sa.func.count()).select_from(
+            orgtree_models.org_units).where(orgtree_models.org_units.c.uscc == code)).scalar()
+    assert units == 1

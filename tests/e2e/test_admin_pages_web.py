@@ -1,0 +1,89 @@
+"""The admin's everyday pages in a real browser: 学员管理 (search, export link, 调出),
+人员调动 (the receiving admin accepts), 本单位信息 (a name change goes to review and is
+withdrawn), 下级单位与施教机构 (a unit's admin is removed)."""
+import re
+
+import pytest
+import sqlalchemy as sa
+from playwright.async_api import expect
+
+from services.common.authz import MODULES
+from services.identity.models import accounts, admin_grants
+from tests.builders import registration
+from tests.conftest import eventually
+from tests.e2e.test_admin_reviews_web import log_in
+from tests.e2e.test_web_client import account_status, field
+from tests.integration.conftest import grant_admin
+
+pytestmark = [pytest.mark.e2e, pytest.mark.integration]
+
+
+def test_learners_transfers_own_unit_and_units_below(live_gateway, run_in_browser, tmp_path):
+    url, uow, orgs, client = (live_gateway["url"], live_gateway["uow"], live_gateway["orgs"],
+                              live_gateway["client"])
+    person = registration(orgs["open"], real_name="孙立")
+    assert client.post("/api/v1/auth/register", json=person).status_code == 201
+    eventually(lambda: account_status(uow, person["username"]) == "active")
+    bureau = grant_admin(uow, orgs["bureau"], modules=list(MODULES), username="bureauadmin")
+    grant_admin(uow, orgs["open"], modules=["basic_info"], username="hospitaladmin")
+    receiver = grant_admin(uow, orgs["reviewing"], modules=["learner_management"],
+                           username="receiver")
+
+    async def scenario(page):
+        await log_in(page, uow, url, *bureau, admin=True)
+        await page.get_by_role("link", name="学员管理").click()
+        await expect(page.get_by_role("heading", name="学员管理")).to_be_visible()
+        await field(page, "姓名").fill("孙")
+        await page.get_by_role("button", name="查询").click()
+        row = page.get_by_role("row", name=re.compile("孙立"))
+        await expect(row).to_contain_text("直接通过医院")
+        await expect(row).to_contain_text("*")  # ID number and phone masked
+        await page.get_by_role("button", name="导出Excel").click()
+        await expect(page.get_by_text(re.compile("已生成 1 人的导出文件"))).to_be_visible()
+
+        await row.get_by_role("button", name="调出").click()
+        dialog = page.get_by_role("dialog", name="人员调出")
+        await dialog.get_by_role("button", name="选择单位").click()
+        await dialog.get_by_role("button", name="展开 测试人社局 的下级单位").click()
+        await dialog.get_by_role("button", name="选择 需要审核集团").click()
+        await dialog.get_by_role("button", name="确认调出").click()
+        await expect(page.get_by_text("已向“需要审核集团”发出调出申请，待其确认调入。")).to_be_visible()
+
+        # ---- 本单位信息: a name change goes to review, then is withdrawn ----------------------
+        await page.goto(url + "/#/admin/org")
+        await expect(page.get_by_role("heading", name="本单位信息")).to_be_visible()
+        await field(page, "新的单位名称").fill("测试市人社局")
+        await page.get_by_role("button", name="提交审核").first.click()
+        await expect(page.get_by_text("修改申请已提交上级单位审核。")).to_be_visible()
+        record = page.get_by_role("row", name=re.compile("修改单位信息"))
+        await expect(record).to_contain_text("审核中")
+        await record.get_by_role("button", name="撤销").click()
+        await expect(page.get_by_role("row", name=re.compile("修改单位信息"))).to_contain_text(
+            "已撤销")
+
+        # ---- 下级单位: the hospital's admin loses their rights ------------------------------
+        await page.goto(url + "/#/admin/subordinates")
+        unit = page.get_by_role("row", name=re.compile("直接通过医院"))
+        await unit.get_by_role("button", name="查看管理员").click()
+        page.once("dialog", lambda d: d.accept())
+        await unit.get_by_role("button", name="删除").click()
+        await expect(page.get_by_text(re.compile("已删除“.*”的管理员权限。"))).to_be_visible()
+        await expect(unit).to_contain_text("无管理员")
+        await page.screenshot(path=str(tmp_path / "subordinates.png"), full_page=True)
+        await page.get_by_role("button", name="退出登录").click()
+
+        # ---- 人员调动: the receiving admin accepts -------------------------------------------
+        await log_in(page, uow, url, *receiver, admin=True)
+        await page.get_by_role("link", name="人员调动").click()
+        incoming = page.get_by_role("row", name=re.compile("孙立"))
+        await expect(incoming).to_contain_text("待确认")
+        await incoming.get_by_role("button", name="接收").click()
+        await expect(page.get_by_text("已接收“孙立”调入本单位。")).to_be_visible()
+
+    run_in_browser(scenario)
+    with uow("identity")() as u:
+        status = u.session.execute(
+            sa.select(admin_grants.c.status).select_from(admin_grants.join(
+                accounts, accounts.c.id == admin_grants.c.user_id))
+            .where(accounts.c.username == "hospitaladmin")).scalar()
+    assert status == "revoked"
