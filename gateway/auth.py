@@ -1,6 +1,7 @@
 """Access tokens are verified here, locally, with identity's public key (no RPC per
 request); the verified claims become the `actor` passed to every user-facing RPC."""
 import functools
+import logging
 import threading
 import time
 from collections import OrderedDict
@@ -14,6 +15,8 @@ from services.common.errors import Forbidden, Unauthenticated
 ISSUER = "cpe-identity"
 # Routes a person who must change their password may still use.
 PASSWORD_CHANGE_ROUTES = {"me.me", "me.password", "auth.logout"}
+
+log = logging.getLogger(__name__)
 
 
 class PublicKeys:
@@ -40,6 +43,31 @@ class PublicKeys:
                 self._fetched_at = time.monotonic()
                 key = self._keys.get(kid)
         return key
+
+
+class EndedGrants:
+    """Admin grants disabled or removed within an access token's lifetime, from identity,
+    refreshed at most every `max_age` seconds: an admin whose rights end is refused at
+    once, not when their token expires. If identity cannot be asked, the last list stays
+    (and the failure is logged) rather than every admin request failing."""
+
+    def __init__(self, rpc, max_age=5.0):
+        self._rpc = rpc
+        self._max_age = max_age
+        self._ids = frozenset()
+        self._fetched_at = None
+        self._lock = threading.Lock()
+
+    def __contains__(self, grant_id):
+        if self._fetched_at is None or time.monotonic() - self._fetched_at > self._max_age:
+            with self._lock:
+                if self._fetched_at is None or time.monotonic() - self._fetched_at > self._max_age:
+                    try:
+                        self._ids = frozenset(self._rpc.identity.ended_grants())
+                    except Exception:  # noqa: BLE001 — availability over a 5-second window
+                        log.exception("could not refresh the ended admin grants")
+                    self._fetched_at = time.monotonic()
+        return grant_id in self._ids
 
 
 class VerifiedTokens:
@@ -118,6 +146,9 @@ def login_required(*roles):
                 raise Forbidden("password_change_required", "密码已被重置，请先修改密码")
             if roles and claims.get("role") not in roles:
                 raise Forbidden("role_forbidden", "当前登录角色无权进行此操作")
+            if claims.get("role") == "admin" and \
+                    claims.get("grant_id") in current_app.extensions["ended_grants"]:
+                raise Unauthenticated("admin_grant_ended", "您的管理员权限已被停用或删除，请重新登录")
             g.claims = claims
             g.actor = actor_from_claims(claims)
             return view(*args, **kwargs)

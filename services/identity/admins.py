@@ -207,8 +207,8 @@ def set_admin_status(uow, actor, grant_id, status, org_id=None):
         raise Conflict("cannot_change_self", "不能停用或删除自己的管理员权限")
     if grant["is_super"]:
         raise Conflict("super_admin_protected", "请先将其他管理员设为超级管理员")
-    uow.session.execute(update(admin_grants).where(admin_grants.c.id == grant_id)
-                        .values(status=status))
+    uow.session.execute(update(admin_grants).where(admin_grants.c.id == grant_id).values(
+        status=status, ended_at=None if status == "active" else uow.clock.now()))
     if status == "revoked":
         uow.add_event("admin_revoked", {"grant_id": grant_id, "user_id": grant["user_id"],
                                         "org_id": grant["org_id"]})
@@ -263,3 +263,11 @@ def _new_admin_person(uow, org, person):
         birth_date=ric.get_birth_date(number), gender=id_documents.gender_of(number),
         registered_at=now))
     return user_id
+
+
+def ended_grants(uow, within):
+    """Grants that stopped being active within `within` (an access token's lifetime):
+    tokens naming them must no longer be honoured."""
+    since = uow.clock.now() - within
+    return list(uow.session.execute(select(admin_grants.c.id).where(
+        admin_grants.c.status != "active", admin_grants.c.ended_at >= since)).scalars())

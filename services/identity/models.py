@@ -88,6 +88,9 @@ admin_grants = Table(
     Column("is_super", Boolean, nullable=False, default=False),
     Column("status", String(20), nullable=False),  # active | disabled | revoked
     Column("granted_at", DateTime(timezone=True), nullable=False),
+    # When it last stopped being active: the gateway refuses tokens of grants ended
+    # within an access token's lifetime.
+    Column("ended_at", DateTime(timezone=True), index=True),
 )
 
 refresh_tokens = Table(

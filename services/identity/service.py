@@ -1,5 +1,6 @@
 """identity's Nameko entrypoints. Thin: unpack, call the service layer, return plain data."""
 import logging
+from datetime import timedelta
 
 from eventlet import tpool
 from nameko.extensions import DependencyProvider
@@ -17,7 +18,7 @@ from . import (accounts, admins, audit_trail, authentication, captcha_store, dir
                subordinate_admins)
 from .domain import import_sheet, passwords, permissions, vocab
 from .models import inbox, outbox
-from .tokens import TokenIssuer
+from .tokens import ACCESS_TTL, TokenIssuer
 
 prepare_service_process()
 
@@ -176,6 +177,12 @@ class IdentityService:
     def update_profile(self, actor, changes):
         with self.db() as uow:
             return accounts.update_profile(uow, int(actor["user_id"]), changes)
+
+    @rpc
+    def ended_grants(self):
+        """For the gateway: admin grants ended within an access token's lifetime."""
+        with self.db() as uow:
+            return admins.ended_grants(uow, ACCESS_TTL + timedelta(minutes=1))
 
     # --- 管理下级单位 / 管理施教机构: their admins ---------------------------------
 

@@ -40,7 +40,7 @@ def remove(uow, actor, org_id, grant_id):
         raise Conflict("cannot_change_self", "不能删除自己的管理员权限")
     now = uow.clock.now()
     uow.session.execute(update(admin_grants).where(admin_grants.c.id == grant_id)
-                        .values(status="revoked", is_super=False))
+                        .values(status="revoked", is_super=False, ended_at=now))
     uow.session.execute(update(refresh_tokens).where(
         refresh_tokens.c.grant_id == grant_id, refresh_tokens.c.revoked_at.is_(None)
     ).values(revoked_at=now))

@@ -3,6 +3,7 @@ an admin's rights so they can no longer log in for that unit."""
 import pytest
 
 from tests.builders import citizen_id
+from tests.conftest import eventually
 from tests.integration.conftest import grant_admin
 from tests.integration.test_done_when_org_journey import new_applicant, org_form, upload_scan
 from tests.integration.test_gateway_flow import bearer, login
@@ -51,6 +52,11 @@ def test_units_below_their_admins_and_removing_one(platform):
                             headers=bearer(bureau))
     assert removed.status_code == 200 and removed.json["status"] == "revoked"
     assert login(client, *unit_login, role="admin").json["code"] == "role_not_registered"
+    # the token they still hold stops working within seconds, not when it expires
+    def refused():
+        response = client.get("/api/v1/admin/org", headers=bearer(unit_tokens))
+        return response if response.status_code == 401 else None
+    assert eventually(refused, timeout=10).json["code"] == "admin_grant_ended"
     refreshed = client.post("/api/v1/auth/refresh",
                             json={"refresh_token": unit_tokens["refresh_token"]})
     assert refreshed.status_code == 401
