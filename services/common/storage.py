@@ -43,6 +43,15 @@ class FileStorage:
         """For the gateway's streaming of a local store (Range requests included)."""
         return self._path(key)
 
+    def older_than(self, prefix, seconds, now=None):
+        """Keys under `prefix` last written more than `seconds` ago (for sweepers)."""
+        base = self._path(prefix)
+        if not base.is_dir():
+            return []
+        limit = (now or time.time()) - seconds
+        return [str(p.relative_to(self.root.resolve())) for p in base.rglob("*")
+                if p.is_file() and not p.name.endswith(".part") and p.stat().st_mtime < limit]
+
     def delete(self, key):
         self._path(key).unlink(missing_ok=True)
 
