@@ -169,3 +169,14 @@ def _view(row, full=False):
             "org_name": row["org_name"], "diff": diff, "status": row["status"],
             "reason": row["reason"], "requested_at": row["requested_at"].isoformat(),
             "decided_at": row["decided_at"].isoformat() if row["decided_at"] else None}
+
+
+def pending_under(uow, path):
+    """Pending info changes of people in the units under `path` (orgtree asks before a
+    unit may change its own information)."""
+    return uow.session.execute(
+        select(func.count()).select_from(person_changes.join(
+            people, people.c.user_id == person_changes.c.user_id)
+            .join(orgs, orgs.c.id == people.c.org_id))
+        .where(person_changes.c.status == "pending",
+               orgs.c.path.startswith(path, autoescape=True))).scalar()

@@ -213,6 +213,11 @@ class IdentityService:
         with self.db() as uow:
             return person_changes.withdraw(uow, int(actor["user_id"]), int(change_id))
 
+    @rpc
+    def pending_person_changes(self, path):
+        with self.db() as uow:
+            return person_changes.pending_under(uow, path)
+
     @rpc(expected_exceptions=expected)
     def person_change_reviews(self, actor, query):
         with self.db() as uow:

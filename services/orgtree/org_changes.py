@@ -81,9 +81,10 @@ def update_direct(uow, storage, actor, data):
     return org_profile(uow, storage, actor)
 
 
-def _nothing_pending(uow, org):
+def _nothing_pending(uow, org, identity):
     """The guide's rule: a unit changes its info only while nothing awaits review in it or
-    below it (its own change requests, people's registrations, units' registrations)."""
+    below it — its own change requests, people's and units' registrations (orgtree's), and
+    people's info changes (identity's, asked by RPC; no write is open meanwhile)."""
     if uow.session.execute(select(org_changes.c.id).where(
             org_changes.c.org_id == org["id"], org_changes.c.status == "pending")).first():
         raise Conflict("change_pending", "已有修改单位信息在审核流程中")
@@ -94,13 +95,14 @@ def _nothing_pending(uow, org):
         .where(below, memberships.c.status == "pending")).scalar()
     units_waiting = uow.session.execute(select(func.count()).select_from(org_units).where(
         below, org_units.c.status == "pending")).scalar()
-    if people_waiting or units_waiting:
+    changes_waiting = identity.pending_person_changes(org["path"])
+    if people_waiting or units_waiting or changes_waiting:
         raise Conflict("reviews_pending_below",
-                       f"本单位及下级尚有待审核信息（人员{people_waiting}条、单位{units_waiting}条），"
-                       "处理完毕后才能修改单位信息")
+                       f"本单位及下级尚有待审核信息（人员注册{people_waiting}条、单位注册{units_waiting}条、"
+                       f"人员信息变更{changes_waiting}条），处理完毕后才能修改单位信息")
 
 
-def request_info_change(uow, storage, actor, data):
+def request_info_change(uow, storage, identity, actor, data):
     org = _own_org(uow, actor)
     clean = load(InfoChange(), data)
     before, after = {}, {}
@@ -124,11 +126,11 @@ def request_info_change(uow, storage, actor, data):
             after["certificate_key"] = clean["certificate_id"]
     if not after:
         raise InvalidInput("nothing_changed", "没有需要修改的内容")
-    _nothing_pending(uow, org)
+    _nothing_pending(uow, org, identity)
     return _file(uow, actor, org, "info", before, after)
 
 
-def request_parent_change(uow, actor, new_parent_id):
+def request_parent_change(uow, identity, actor, new_parent_id):
     org = _own_org(uow, actor)
     parent = uow.session.execute(select(org_units).where(org_units.c.id == int(new_parent_id))
                                  ).mappings().first()
@@ -144,7 +146,7 @@ def request_parent_change(uow, actor, new_parent_id):
     if org["type"] not in PARENT_TYPES or parent["type"] not in PARENT_TYPES[org["type"]]:
         raise InvalidInput("parent_type_invalid", "所选单位不能作为本单位的上级",
                            fields={"parent_id": ["所选单位不能作为本单位的上级"]})
-    _nothing_pending(uow, org)
+    _nothing_pending(uow, org, identity)
     return _file(uow, actor, org, "parent", {"parent_id": org["parent_id"]},
                  {"parent_id": parent["id"]})
 

@@ -98,12 +98,13 @@ class OrgTreeService:
     @rpc(expected_exceptions=expected)
     def request_org_info_change(self, actor, data):
         with self.db() as uow:
-            return org_changes.request_info_change(uow, self.storage, actor, data)
+            return org_changes.request_info_change(uow, self.storage, self.identity, actor,
+                                                   data)
 
     @rpc(expected_exceptions=expected)
     def request_parent_change(self, actor, parent_id):
         with self.db() as uow:
-            return org_changes.request_parent_change(uow, actor, int(parent_id))
+            return org_changes.request_parent_change(uow, self.identity, actor, int(parent_id))
 
     @rpc(expected_exceptions=expected)
     def withdraw_org_change(self, actor, change_id):

@@ -33,8 +33,6 @@ def world(platform):
     no_module = login(client, *grant_admin(uow, orgs["bureau"], modules=["certificates"],
                                            is_super=False, username="plainadmin"), "admin")
     learner = login(client, data["username"], data["password"], "learner")
-    info_change = client.post("/api/v1/me/info-changes", headers=learner,
-                              json={"real_name": "改名学员"}).json
     waiting = registration(orgs["reviewing"], real_name="待审学员")
     client.post("/api/v1/auth/register", json=waiting)
     reviews = eventually(lambda: client.get("/api/v1/admin/member-reviews",
@@ -53,6 +51,9 @@ def world(platform):
                                             username="unitadmin"), "admin")
     change = client.post("/api/v1/admin/org/changes", headers=unit_admin,
                          json={"name": "改名单位"}).json
+    # after the unit's change: a pending personnel change below would block it
+    info_change = client.post("/api/v1/me/info-changes", headers=learner,
+                              json={"real_name": "改名学员"}).json
     unit_admins = client.get(f"/api/v1/admin/subordinate-units/{orgs['open']}/admins",
                              headers=owner).json["items"]
     return {"client": client, "learner_id": learner_id, "role_id": role["id"],

@@ -177,3 +177,18 @@ def test_the_operator_moves_a_subtree_directly_and_only_the_operator(platform):
     assert moved.status_code == 200 and moved.json["units_moved"] == 1
     picked = client.get("/api/v1/orgs/tree", query_string={"q": "需要审核集团"}).json["items"]
     assert picked[0]["path_names"] == ["外市人社局", "需要审核集团"]
+
+
+def test_no_change_while_a_personnel_change_awaits_review_below(platform):
+    client, uow, orgs = platform["client"], platform["uow"], platform["orgs"]
+    person = registration(orgs["open"], real_name="待改名")
+    client.post("/api/v1/auth/register", json=person)
+    me = bearer(wait_until_active(client, person["username"], person["password"]).json)
+    asked = client.post("/api/v1/me/info-changes", headers=me, json={"real_name": "已改名"})
+    assert asked.status_code == 201
+    unit = admin(client, uow, orgs["open"], ["basic_info"], "blockedunit")
+    refused = client.post("/api/v1/admin/org/changes", headers=unit, json={"name": "新名字"})
+    assert refused.status_code == 409 and "人员信息变更1条" in refused.json["detail"]
+    client.post(f"/api/v1/me/info-changes/{asked.json['change_id']}/withdrawal", headers=me)
+    allowed = client.post("/api/v1/admin/org/changes", headers=unit, json={"name": "新名字"})
+    assert allowed.status_code == 201, allowed.json
