@@ -202,3 +202,14 @@ export function today() {
   const pad = (n) => String(n).padStart(2, "0");
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
 }
+
+/** 上一页 / 第 n / m 页 / 下一页 into `box` (nothing when one page); go(n) shows page n. */
+export function pagerControls(box, page, pages, go, { more = false } = {}) {
+  clear(box);
+  if (pages <= 1) return;
+  const prev = h("button", { type: "button", class: "btn btn-secondary", disabled: page <= 1,
+    onclick: () => go(page - 1) }, "上一页");
+  const next = h("button", { type: "button", class: "btn btn-secondary", disabled: page >= pages,
+    onclick: () => go(page + 1) }, "下一页");
+  box.append(prev, h("span", {}, `第 ${page} / ${pages}${more ? "+" : ""} 页`), next);
+}

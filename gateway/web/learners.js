@@ -2,7 +2,7 @@
 // jurisdiction — search, page, export to Excel, reset a password, send one to another
 // unit (调出) — and 批量导入 from the template with its failure report.
 import { ApiError, endpoints } from "./api.js";
-import { busy, clear, field, h, readField, say } from "./dom.js";
+import { busy, clear, field, h, pagerControls, readField, say } from "./dom.js";
 import { orgPicker } from "./orgpicker.js";
 
 const PAGE_SIZE = 20;
@@ -70,17 +70,10 @@ export async function learnersView(main, ctx) {
       h("table", { class: "table" }, h("thead", {}, h("tr", {}, ...["姓名", "用户名", "证件号码",
         "手机号", "所属单位", "职称级别", "注册日期", "操作"].map((t) => h("th", { scope: "col" }, t)))),
       h("tbody", {}, ...rows)));
-    const pages = Math.max(1, Math.ceil(result.total / PAGE_SIZE));
-    if (pages > 1) {
-      const prev = h("button", { type: "button", class: "btn btn-secondary", disabled: page <= 1 },
-        "上一页");
-      const next = h("button", { type: "button", class: "btn btn-secondary",
-        disabled: page >= pages }, "下一页");
-      prev.addEventListener("click", () => { page -= 1; load(); });
-      next.addEventListener("click", () => { page += 1; load(); });
-      pager.append(prev, h("span", {}, `第 ${page} / ${pages}${result.total_exact ? "" : "+"} 页`),
-        next);
-    }
+    pagerControls(pager, page, Math.ceil(result.total / PAGE_SIZE), (n) => {
+      page = n;
+      load();
+    }, { more: !result.total_exact });
   }
 
   async function exportNow() {

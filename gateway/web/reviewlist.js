@@ -2,7 +2,7 @@
 // filters, a table with a checkbox per row, and 批量通过 / 批量驳回 with a reason. Each
 // page gives its columns, how to load a page of items and how to send a decision.
 import { ApiError } from "./api.js";
-import { busy, clear, field, h, readField, say } from "./dom.js";
+import { busy, clear, field, h, pagerControls, readField, say } from "./dom.js";
 
 const PAGE_SIZE = 20;
 
@@ -67,16 +67,10 @@ export async function reviewPage(main, ctx, spec) {
     list.append(h("p", {}, `共 ${result.total} 条`), h("table", { class: "table" },
       h("thead", {}, h("tr", {}, h("th", { scope: "col" }, h("span", { class: "sr-only" }, "选择")),
         ...spec.columns.map((c) => h("th", { scope: "col" }, c.label)))), body));
-    const pages = Math.max(1, Math.ceil(result.total / PAGE_SIZE));
-    if (pages > 1) {
-      const prev = h("button", { type: "button", class: "btn btn-secondary", disabled: page <= 1 },
-        "上一页");
-      const next = h("button", { type: "button", class: "btn btn-secondary",
-        disabled: page >= pages }, "下一页");
-      prev.addEventListener("click", () => { page -= 1; load(); });
-      next.addEventListener("click", () => { page += 1; load(); });
-      pager.append(prev, h("span", {}, `第 ${page} / ${pages} 页`), next);
-    }
+    pagerControls(pager, page, Math.ceil(result.total / PAGE_SIZE), (n) => {
+      page = n;
+      load();
+    });
   }
 
   async function submit(decision, button) {

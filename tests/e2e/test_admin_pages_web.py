@@ -23,6 +23,9 @@ def test_learners_transfers_own_unit_and_units_below(live_gateway, run_in_browse
                               live_gateway["client"])
     person = registration(orgs["open"], real_name="孙立")
     assert client.post("/api/v1/auth/register", json=person).status_code == 201
+    for _ in range(21):  # two pages of 周 in the list
+        assert client.post("/api/v1/auth/register", json=registration(
+            orgs["open"], real_name="周同学")).status_code == 201
     eventually(lambda: account_status(uow, person["username"]) == "active")
     bureau = grant_admin(uow, orgs["bureau"], modules=list(MODULES), username="bureauadmin")
     grant_admin(uow, orgs["open"], modules=["basic_info"], username="hospitaladmin")
@@ -38,6 +41,16 @@ def test_learners_transfers_own_unit_and_units_below(live_gateway, run_in_browse
         row = page.get_by_role("row", name=re.compile("孙立"))
         await expect(row).to_contain_text("直接通过医院")
         await expect(row).to_contain_text("*")  # ID number and phone masked
+        await field(page, "姓名").fill("周")
+        await page.get_by_role("button", name="查询").click()
+        await expect(page.get_by_text("共 21 人")).to_be_visible()
+        await expect(page.get_by_text("第 1 / 2 页")).to_be_visible()
+        await page.get_by_role("button", name="下一页").click()
+        await expect(page.get_by_text("第 2 / 2 页")).to_be_visible()
+        await expect(page.get_by_role("row", name=re.compile("周同学"))).to_have_count(1)
+        await field(page, "姓名").fill("孙")
+        await page.get_by_role("button", name="查询").click()
+        await expect(row).to_contain_text("直接通过医院")
         await page.get_by_role("button", name="导出Excel").click()
         await expect(page.get_by_text(re.compile("已生成 1 人的导出文件"))).to_be_visible()
 
