@@ -3,6 +3,7 @@
 import { ROLE_LABELS, endpoints, session } from "./api.js";
 import { adminView } from "./admin.js";
 import { adminHomeView } from "./adminhome.js";
+import { auditLogView } from "./auditlog.js";
 import { clear, h, say } from "./dom.js";
 import { loginView } from "./login.js";
 import { orgRegisterView } from "./orgregister.js";
@@ -13,6 +14,7 @@ import { registerView } from "./register.js";
 import { infoChangesView } from "./infochanges.js";
 import { learnersView } from "./learners.js";
 import { myOrgView } from "./myorg.js";
+import { staffView } from "./staff.js";
 import { subordinatesView } from "./subordinates.js";
 import { transfersView } from "./transfers.js";
 import { passwordView, profileView } from "./settings.js";
@@ -35,6 +37,8 @@ const ROUTES = {
   "/admin/org": { title: "本单位信息", view: myOrgView, auth: true, roles: ["admin"] },
   "/admin/subordinates": { title: "下级单位与施教机构", view: subordinatesView, auth: true,
     roles: ADMIN_ROLES },
+  "/admin/staff": { title: "管理员与角色", view: staffView, auth: true, roles: ["admin"] },
+  "/admin/audit-log": { title: "操作记录", view: auditLogView, auth: true, roles: ADMIN_ROLES },
   "/admin/learners": { title: "学员管理", view: learnersView, auth: true, roles: ADMIN_ROLES },
   "/admin/transfers": { title: "人员调动", view: transfersView, auth: true, roles: ADMIN_ROLES },
   "/admin/org-reviews": { title: "审核单位注册", view: orgReviewsView, auth: true,

@@ -100,3 +100,42 @@ def test_learners_transfers_own_unit_and_units_below(live_gateway, run_in_browse
                 accounts, accounts.c.id == admin_grants.c.user_id))
             .where(accounts.c.username == "hospitaladmin")).scalar()
     assert status == "revoked"
+
+
+def test_super_admin_manages_roles_and_admins_and_reads_the_log(live_gateway, run_in_browser):
+    url, uow, orgs = live_gateway["url"], live_gateway["uow"], live_gateway["orgs"]
+    boss = grant_admin(uow, orgs["bureau"], modules=list(MODULES), username="boss")
+    from tests.builders import citizen_id
+    newcomer = citizen_id(birth="19920303", male=False)
+
+    async def scenario(page):
+        await log_in(page, uow, url, *boss, admin=True)
+        await page.get_by_role("link", name="管理员与角色").click()
+        await expect(page.get_by_role("heading", name="管理员与角色")).to_be_visible()
+        await field(page, "角色名称").fill("审核员")
+        await page.get_by_role("checkbox", name="账号审核").check()
+        await page.get_by_role("button", name="新增角色").click()
+        await expect(page.get_by_text("已新增角色“审核员”。")).to_be_visible()
+        await expect(page.get_by_role("row", name=re.compile("审核员"))).to_contain_text("账号审核")
+
+        await page.get_by_role("radio", name="新用户").check()
+        await field(page, "用户名或身份证号码").fill(newcomer)
+        await field(page, "真实姓名").fill("吴新")
+        await field(page, "手机号码").fill("13512345678")
+        await field(page, "角色").select_option(label="审核员")
+        await page.get_by_role("button", name="新增管理员").click()
+        await expect(page.get_by_text("已新增管理员。")).to_be_visible()
+        row = page.get_by_role("row", name=re.compile("吴新"))
+        await expect(row).to_contain_text("启用")
+        page.once("dialog", lambda d: d.accept())
+        await row.get_by_role("button", name="禁用").click()
+        await expect(page.get_by_text("已禁用“吴新”。")).to_be_visible()
+        await expect(page.get_by_role("row", name=re.compile("吴新"))).to_contain_text("禁用")
+
+        await page.goto(url + "/#/admin/audit-log")
+        await expect(page.get_by_role("heading", name="操作记录")).to_be_visible()
+        log = page.locator("table")
+        for action in ("新增角色", "新增管理员", "禁用管理员"):
+            await expect(log).to_contain_text(action)
+
+    run_in_browser(scenario)
