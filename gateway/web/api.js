@@ -261,6 +261,11 @@ export const endpoints = {
   resetAdminPassword: (id) => api("POST",
     `/admin/admins/${encodeURIComponent(id)}/password-reset`, { auth: true }),
   auditLog: (query) => api("GET", `/admin/audit-log?${new URLSearchParams(query)}`, { auth: true }),
+  departments: (parentId) => api("GET", parentId == null ? "/admin/departments"
+    : `/admin/departments?parent_id=${encodeURIComponent(parentId)}`, { auth: true }),
+  addDepartment: (body) => api("POST", "/admin/departments", { body, auth: true }),
+  changeDepartment: (id, body) => api("PATCH", `/admin/departments/${encodeURIComponent(id)}`,
+    { body, auth: true }),
   memberReviews: (query) => api("GET", `/admin/member-reviews?${new URLSearchParams(query)}`,
     { auth: true }),
   decideMembers: (body) => api("POST", "/admin/member-reviews/decisions", { body, auth: true }),

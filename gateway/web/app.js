@@ -4,6 +4,7 @@ import { ROLE_LABELS, endpoints, session } from "./api.js";
 import { adminView } from "./admin.js";
 import { adminHomeView } from "./adminhome.js";
 import { auditLogView } from "./auditlog.js";
+import { departmentsView } from "./departments.js";
 import { clear, h, say } from "./dom.js";
 import { loginView } from "./login.js";
 import { orgRegisterView } from "./orgregister.js";
@@ -37,6 +38,8 @@ const ROUTES = {
   "/admin/org": { title: "本单位信息", view: myOrgView, auth: true, roles: ["admin"] },
   "/admin/subordinates": { title: "下级单位与施教机构", view: subordinatesView, auth: true,
     roles: ADMIN_ROLES },
+  "/admin/departments": { title: "内设部门", view: departmentsView, auth: true,
+    roles: ["admin"] },
   "/admin/staff": { title: "管理员与角色", view: staffView, auth: true, roles: ["admin"] },
   "/admin/audit-log": { title: "操作记录", view: auditLogView, auth: true, roles: ADMIN_ROLES },
   "/admin/learners": { title: "学员管理", view: learnersView, auth: true, roles: ADMIN_ROLES },

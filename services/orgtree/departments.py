@@ -1,6 +1,6 @@
 """内设部门: an employer's admins add, rename, disable and re-enable internal departments
 (and departments under departments). They need no review: the admin is the employer."""
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from services.common import authz
 from services.common.errors import InvalidInput, NotFound
@@ -69,3 +69,26 @@ def change(uow, actor, org_id, name=None, status=None):
                      {k: current[k] for k in values}, values)
         uow.commit()
     return tree.get_org(uow, org_id)
+
+
+def listing(uow, actor, parent_id=None):
+    """The departments directly under a unit of the jurisdiction (the admin's own by
+    default), disabled ones included so they can be enabled again."""
+    scope = authz.require_module(actor, "basic_info")
+    if parent_id is None:
+        if actor.get("org_id") is None:
+            raise InvalidInput("parent_required", "请指定单位", fields={"parent_id": ["请指定单位"]})
+        parent_id = int(actor["org_id"])
+    parent = _in_scope(uow, actor, parent_id, scope)
+    child = org_units.alias("child")
+    has_children = (select(func.count()).select_from(child)
+                    .where(child.c.parent_id == org_units.c.id).scalar_subquery())
+    rows = uow.session.execute(
+        select(org_units.c.id, org_units.c.name, org_units.c.status,
+               has_children.label("children"))
+        .where(org_units.c.parent_id == parent_id, org_units.c.type == "internal_dept")
+        .order_by(org_units.c.name)).mappings().all()
+    return {"parent": {"id": parent["id"], "name": parent["name"], "type": parent["type"],
+                       "parent_id": parent["parent_id"]},
+            "items": [{"id": r["id"], "name": r["name"], "status": r["status"],
+                       "has_children": bool(r["children"])} for r in rows]}

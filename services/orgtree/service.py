@@ -144,6 +144,11 @@ class OrgTreeService:
             return reviews.decide(uow, actor, membership_ids, decision, reason)
 
     @rpc(expected_exceptions=expected)
+    def departments(self, actor, parent_id=None):
+        with self.db() as uow:
+            return departments.listing(uow, actor, None if parent_id is None else int(parent_id))
+
+    @rpc(expected_exceptions=expected)
     def add_department(self, actor, name, parent_id):
         with self.db() as uow:
             return departments.add(uow, actor, name, int(parent_id))

@@ -139,3 +139,30 @@ def test_super_admin_manages_roles_and_admins_and_reads_the_log(live_gateway, ru
             await expect(log).to_contain_text(action)
 
     run_in_browser(scenario)
+
+
+def test_an_employer_admin_keeps_its_departments(live_gateway, run_in_browser):
+    url, uow, orgs = live_gateway["url"], live_gateway["uow"], live_gateway["orgs"]
+    employer = grant_admin(uow, orgs["open"], modules=["basic_info"], username="deptadmin")
+
+    async def scenario(page):
+        await log_in(page, uow, url, *employer, admin=True)
+        await page.goto(url + "/#/admin/departments")
+        await expect(page.get_by_text("“直接通过医院”下还没有内设部门。")).to_be_visible()
+        await field(page, "新部门名称").fill("内科")
+        await page.get_by_role("button", name="新增部门").click()
+        await expect(page.get_by_text("已在“直接通过医院”下新增“内科”。")).to_be_visible()
+        row = page.get_by_role("row", name=re.compile("内科"))
+        await row.get_by_role("button", name="添加下级").click()
+        await expect(page.locator(".crumbs")).to_contain_text("直接通过医院 › 内科")
+        await field(page, "新部门名称").fill("心内科")
+        await page.get_by_role("button", name="新增部门").click()
+        await expect(page.get_by_role("row", name=re.compile("心内科"))).to_be_visible()
+        await page.locator(".crumbs").get_by_role("link", name="直接通过医院").click()
+        row = page.get_by_role("row", name=re.compile("内科"))
+        await expect(row.get_by_role("button", name="下级部门")).to_be_visible()
+        await row.get_by_role("button", name="停用").click()
+        await expect(page.get_by_text("已停用“内科”。")).to_be_visible()
+        await expect(page.get_by_role("row", name=re.compile("内科"))).to_contain_text("已停用")
+
+    run_in_browser(scenario)

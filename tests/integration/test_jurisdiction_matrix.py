@@ -100,6 +100,7 @@ ROUTES = [
      {"user_ids": ["{learner_id}"], "to_org_id": "{reviewing_org}"}, True),
     ("POST", "/api/v1/admin/transfers",
      {"user_id": "{learner_id}", "to_org_id": "{open_org}"}, True),
+    ("GET", "/api/v1/admin/departments?parent_id={open_org}", None, True),
     ("POST", "/api/v1/admin/departments", {"name": "新部门", "parent_id": "{open_org}"}, True),
     ("PATCH", "/api/v1/admin/departments/{department_id}", {"status": "disabled"}, True),
     ("GET", "/api/v1/admin/roles", None, False),

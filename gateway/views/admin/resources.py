@@ -6,7 +6,7 @@ from flask_smorest import Blueprint
 from ...auth import login_required
 from ...files import store_upload
 from ...rpc import rpc_pool
-from .schemas import (AddAdminBody, AddedLearner, AddLearnerBody, Admin, AdminStatusBody,
+from .schemas import (AddAdminBody, DepartmentList, DepartmentQuery, AddedLearner, AddLearnerBody, Admin, AdminStatusBody,
                       AuditPage, AuditQuery, BatchQueryBody, BatchQueryResult, DecisionBody,
                       DepartmentBody, DepartmentPatch, MoveBody, MoveResult, Org,
                       DecisionResult, ExportLink, ImportFile, ImportForm, ImportStarted,
@@ -253,6 +253,15 @@ def decide_transfer(body, transfer_id):
     """人员调入确认：接收或拒绝（须填写原因）"""
     return rpc_pool().orgtree.decide_transfer(g.actor, transfer_id, body["decision"],
                                               body["reason"])
+
+
+@blp.route("/departments", methods=["GET"], endpoint="departments")
+@blp.arguments(DepartmentQuery, location="query")
+@blp.response(200, DepartmentList)
+@login_required("admin", "operator")
+def departments(query):
+    """内设部门：本单位（或管辖范围内某单位、某部门）下的部门，含已停用的"""
+    return rpc_pool().orgtree.departments(g.actor, query["parent_id"])
 
 
 @blp.route("/departments", methods=["POST"], endpoint="add_department")

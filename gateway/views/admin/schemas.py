@@ -304,3 +304,26 @@ class MoveResult(Schema):
     moved = fields.List(fields.Integer())
     skipped = fields.List(fields.Integer(), metadata={
         "description": "不在管辖范围内、已在该单位或有调动在审核中的人员"})
+
+
+class DepartmentQuery(Schema):
+    parent_id = fields.Integer(load_default=None, metadata={"description": "不填为本单位"})
+
+
+class Department(Schema):
+    id = fields.Integer()
+    name = fields.String()
+    status = fields.String(metadata={"description": "approved 启用 / disabled 停用"})
+    has_children = fields.Boolean()
+
+
+class DepartmentParent(Schema):
+    id = fields.Integer()
+    name = fields.String()
+    type = fields.String()
+    parent_id = fields.Integer(allow_none=True)
+
+
+class DepartmentList(Schema):
+    parent = fields.Nested(DepartmentParent)
+    items = fields.List(fields.Nested(Department))
