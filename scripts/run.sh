@@ -49,6 +49,7 @@ cat <<INFO
 
   专业技术人员继续教育平台 is running.
 
+  Web            http://127.0.0.1:$PORT/   (单位注册, 注册审核进度查询, 管理首页 for admins)
   API            http://127.0.0.1:$PORT/api/v1/
   API docs       http://127.0.0.1:$PORT/api/v1/docs
   Health         http://127.0.0.1:$PORT/readyz
