@@ -18,6 +18,7 @@ stop_all() {
   for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
   echo "stopped."
+  exit 0
 }
 trap stop_all INT TERM EXIT
 
