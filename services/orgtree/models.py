@@ -51,6 +51,9 @@ org_changes = Table(
     Column("id", BigId, primary_key=True, autoincrement=True),
     Column("org_id", Integer, ForeignKey("org_units.id"), nullable=False, index=True),
     Column("kind", String(20), nullable=False),  # info | parent
+    # parent changes: whose admins decide (also in before/after, here for the review query)
+    Column("old_parent_id", Integer, ForeignKey("org_units.id")),
+    Column("new_parent_id", Integer, ForeignKey("org_units.id")),
     Column("before", JSON, nullable=False),
     Column("after", JSON, nullable=False),
     Column("status", String(20), nullable=False),  # pending | approved | rejected | withdrawn

@@ -30,3 +30,24 @@ def test_migrations_match_models(tmp_path, service, metadata):
     url = f"sqlite:///{tmp_path / 'db.sqlite'}"
     upgrade(service, url)
     assert schema_differences(url, metadata) == []
+
+
+def test_parent_changes_filed_before_0006_get_their_parent_columns(tmp_path):
+    url = f"sqlite:///{tmp_path / 'db.sqlite'}"
+    upgrade("orgtree", url, revision="0005")
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        for org_id, parent in ((1, None), (2, 1), (3, 1), (4, 2)):
+            conn.execute(sa.text(
+                "INSERT INTO org_units (id, parent_id, path, depth, name, type, status, "
+                "review_members, created_at, code_warning) VALUES (:id, :parent, :path, 1, "
+                "'单位', 'employer', 'approved', 0, '2026-01-01', 0)"),
+                {"id": org_id, "parent": parent, "path": f"/{org_id}/"})
+        conn.execute(sa.text(
+            "INSERT INTO org_changes (org_id, kind, before, after, status, requested_by, "
+            "requested_at) VALUES (4, 'parent', '{\"parent_id\": 2}', '{\"parent_id\": 3}', "
+            "'pending', 1, '2026-01-01')"))
+    upgrade("orgtree", url)
+    with engine.connect() as conn:
+        row = conn.execute(sa.text("SELECT old_parent_id, new_parent_id FROM org_changes")).one()
+    assert tuple(row) == (2, 3)
