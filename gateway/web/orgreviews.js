@@ -77,7 +77,8 @@ export function orgChangeReviewsView(main, ctx) {
   return reviewPage(main, ctx, {
     eyebrow: "审核账户", title: "单位信息变更审核", empty: "没有待审核的单位信息变更。",
     filters: [{ name: "kind", label: "类型", type: "select", emptyLabel: "全部", options: [
-      { value: "info", label: "修改单位信息" }, { value: "parent", label: "更换上级部门" }] }],
+      { value: "info", label: "修改单位信息" }, { value: "parent", label: "更换上级部门" }] },
+    { name: "q", label: "单位名称", type: "search", maxlength: 100 }],
     columns: [
       { label: "单位", cell: (i) => i.org_name },
       { label: "类型", cell: (i) => i.kind_label },

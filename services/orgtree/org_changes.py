@@ -41,6 +41,7 @@ class ChangeQuery(Schema):
     status = fields.String(load_default="pending",
                            validate=one_of(("pending", "approved", "rejected", "withdrawn")))
     kind = fields.String(load_default=None, validate=one_of(("info", "parent")))
+    q = fields.String(load_default=None, validate=length(max=100))
     page = fields.Integer(load_default=1)
     page_size = fields.Integer(load_default=20)
 
@@ -236,6 +237,9 @@ def reviews(uow, actor, raw_query):
     where.append(org_changes.c.status == query["status"])
     if query["kind"]:
         where.append(org_changes.c.kind == query["kind"])
+    if query["q"]:
+        where.append(org_changes.c.org_id.in_(select(org_units.c.id).where(
+            org_units.c.name.contains(query["q"].strip(), autoescape=True))))
     page, size = max(1, query["page"]), min(100, max(1, query["page_size"]))
     total = uow.session.execute(select(func.count()).select_from(table).where(*where)).scalar()
     rows = uow.session.execute(select(org_changes).select_from(table).where(*where)

@@ -44,6 +44,10 @@ def test_info_change_blocks_a_second_one_can_be_withdrawn_and_is_approved_above(
     assert again.status_code == 201, again.json
     reviews = client.get("/api/v1/admin/org-change-reviews", headers=above).json
     assert [r["change_id"] for r in reviews["items"]] == [again.json["change_id"]]
+    assert client.get("/api/v1/admin/org-change-reviews", headers=above,
+                      query_string={"q": "直接通过"}).json["total"] == 1
+    assert client.get("/api/v1/admin/org-change-reviews", headers=above,
+                      query_string={"q": "别的单位"}).json["total"] == 0
     diff = {d["field"]: (d["before"], d["after"]) for d in reviews["items"][0]["diff"]}
     assert diff["name"] == ("直接通过医院", "天津改名医院") and diff["uscc"] == (None, code)
     decided = client.post("/api/v1/admin/org-change-reviews/decisions", headers=above, json={

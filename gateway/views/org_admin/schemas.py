@@ -113,6 +113,7 @@ class ChangeRecordsQuery(Schema):
 class ChangeReviewQuery(Schema):
     status = fields.String(load_default="pending")
     kind = fields.String(load_default=None)
+    q = fields.String(load_default=None, validate=length(max=100), metadata={"description": "单位名称"})
     page = fields.Integer(load_default=1)
     page_size = fields.Integer(load_default=20)
 
