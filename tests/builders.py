@@ -96,3 +96,18 @@ def import_sheet(template_bytes, rows=1000, bad_every=100):
     buf = io.BytesIO()
     workbook.save(buf)
     return buf.getvalue()
+
+
+def org_form(certificate_id, parent_id, org_type, name, applicant, **overrides):
+    """A unit's registration (单位注册) with a fresh valid USCC."""
+    return {"type": org_type, "parent_id": parent_id, "name": name, "uscc": uscc(),
+            "region": "天津市和平区", "address": "天津市和平区南京路1号",
+            "contact_name": "联系人", "contact_phone": "022-23456789",
+            "certificate_id": certificate_id, "applicant": applicant, **overrides}
+
+
+def new_applicant(real_name, id_number, password="Unit@2026x"):
+    """A registration's applicant who is not a user yet."""
+    return {"existing": False, "id_number": id_number, "password": password,
+            "password_confirm": password, "real_name": real_name, "mobile": "13812345678",
+            "email": "unit@example.cn", "landline": "022-23456789"}

@@ -1,7 +1,8 @@
 // 管理内设部门 (Henan guide): the departments of the admin's unit and their sub-departments —
 // add, rename, disable / enable, go down to add children, and back up.
 import { ApiError, endpoints } from "./api.js";
-import { busy, clear, field, h, readField, say } from "./dom.js";
+import { actionRunner } from "./actions.js";
+import { clear, field, h, readField, say } from "./dom.js";
 
 export async function departmentsView(main) {
   const messages = h("div", { class: "messages", tabindex: "-1" });
@@ -16,21 +17,7 @@ export async function departmentsView(main) {
   const trail = []; // [{id, name}] from the unit down to the current department
   let current = null;
 
-  const act = async (button, label, action, done) => {
-    say(messages);
-    try {
-      await busy(button, label, action);
-      say(messages, "success", done);
-      await load(current?.id ?? null);
-      return true;
-    } catch (err) {
-      if (!(err instanceof ApiError)) throw err;
-      say(messages, "error", err.detail);
-      return false;
-    } finally {
-      messages.focus();
-    }
-  };
+  const act = actionRunner(messages, () => load(current?.id ?? null));
 
   async function load(parentId) {
     let result;

@@ -3,7 +3,8 @@
 // one logging in with the ID number), disabled, removed, given super status (the old super
 // admin stops being one) or have their password reset.
 import { ApiError, endpoints } from "./api.js";
-import { busy, clear, field, h, readField, say } from "./dom.js";
+import { actionRunner } from "./actions.js";
+import { clear, field, h, readField, say } from "./dom.js";
 
 export async function staffView(main) {
   const messages = h("div", { class: "messages", tabindex: "-1" });
@@ -21,21 +22,7 @@ export async function staffView(main) {
     return null;
   }
   const modules = vocab.permission_modules || [];
-  const act = async (button, label, action, done) => {
-    say(messages);
-    try {
-      await busy(button, label, action);
-      say(messages, "success", done);
-      await Promise.all([loadRoles(), loadAdmins()]);
-      return true;
-    } catch (err) {
-      if (!(err instanceof ApiError)) throw err;
-      say(messages, "error", err.detail);
-      return false;
-    } finally {
-      messages.focus();
-    }
-  };
+  const act = actionRunner(messages, () => Promise.all([loadRoles(), loadAdmins()]));
 
   // ---- roles ---------------------------------------------------------------------------
   const roleForm = h("form", { class: "form", novalidate: true },

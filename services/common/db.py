@@ -4,7 +4,6 @@ import logging
 
 from sqlalchemy import (BigInteger, Column, DateTime, Index, Integer, MetaData, String, Table,
                         Text, create_engine, event, insert, select)
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 
 from .events import make_envelope
@@ -155,10 +154,6 @@ def replay_events(engine, outbox, after_id, limit):
             .where(outbox.c.id > int(after_id)).order_by(outbox.c.id).limit(limit)
         ).all()
     return [{"position": row.id, "envelope": json.loads(row.envelope)} for row in rows]
-
-
-def is_unique_violation(exc):
-    return isinstance(exc, IntegrityError)
 
 
 def session_factory(engine):

@@ -57,7 +57,3 @@ class Forbidden(DomainError):
 class Locked(DomainError):
     status = 423
     title = "账号已锁定"
-
-
-def field_error(field, message, code="invalid_input"):
-    return InvalidInput(code, message, fields={field: [message]})

@@ -42,15 +42,20 @@ def one_of(choices):
     return validate.OneOf(list(choices), error="不是可选的值之一")
 
 
-def load(schema, data):
-    """schema.load, with a failure raised as the domain's InvalidInput naming each field."""
-    from marshmallow import ValidationError
 
+def invalid_input(err):
+    """A marshmallow ValidationError as the domain's InvalidInput, naming each field."""
     from .errors import InvalidInput
+    messages = err.normalized_messages()
+    return InvalidInput("validation_failed", f"以下信息有误：{'、'.join(sorted(messages))}",
+                        fields={k: v if isinstance(v, list) else [str(v)]
+                                for k, v in messages.items()})
+
+
+def load(schema, data):
+    """schema.load, with a failure raised as InvalidInput."""
+    from marshmallow import ValidationError
     try:
         return schema.load(data)
     except ValidationError as err:
-        messages = err.normalized_messages()
-        return_fields = {k: v if isinstance(v, list) else [str(v)] for k, v in messages.items()}
-        raise InvalidInput("validation_failed", f"以下信息有误：{'、'.join(sorted(messages))}",
-                           fields=return_fields) from None
+        raise invalid_input(err) from None

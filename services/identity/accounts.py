@@ -6,6 +6,7 @@ from sqlalchemy.exc import IntegrityError
 from services.common.errors import Conflict, InvalidInput, Locked, NotFound
 
 from . import audit_trail
+from .authentication import count_wrong_password
 from .domain import profile as profile_rules
 from .domain import id_documents, lockout, passwords, permissions
 from .domain.masking import mask_id_number, mask_mobile
@@ -168,14 +169,7 @@ def check_password_counted(uow, hasher, user_id, password, field="password"):
         raise Locked("account_locked", "密码错误次数过多，账号已锁定，请15分钟后再试")
     if passwords.matches(hasher, row["password_hash"], password, row["id_number"]):
         return
-    failed = uow.session.execute(
-        update(accounts).where(accounts.c.id == user_id)
-        .values(failed_logins=accounts.c.failed_logins + 1)
-        .returning(accounts.c.failed_logins)).scalar()
-    remaining, until = lockout.after_failure(failed - 1, now)
-    if until:
-        uow.session.execute(update(accounts).where(accounts.c.id == user_id)
-                            .values(failed_logins=remaining, locked_until=until))
+    count_wrong_password(uow, user_id)
     uow.commit()
     raise InvalidInput("password_wrong", "密码不正确", fields={field: ["密码不正确"]})
 

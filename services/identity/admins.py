@@ -1,16 +1,15 @@
 """Roles and an org's admins (Henan guide: 角色管理, 管理员管理). Only the org's super admin
 manages them, and only for that org."""
-from marshmallow import ValidationError
 from sqlalchemy import func, insert, select, update
 from stdnum.cn import ric
 
 from services.common.errors import Conflict, Forbidden, InvalidInput, NotFound
-from services.common.schema import Schema, fields, length, one_of
+from services.common.schema import Schema, fields, length, load, one_of
 
 from . import audit_trail
 from .domain import id_documents, passwords, permissions
 from .domain.masking import mask_id_number
-from .domain.registration import MOBILE_RULE, REAL_NAME_RULE, invalid_from
+from .domain.registration import MOBILE_RULE, REAL_NAME_RULE
 from .models import accounts, admin_grants, people, roles
 
 
@@ -36,13 +35,6 @@ def _org_of(uow, actor, org_id=None):
     return int(live)
 
 
-def _load(schema, data):
-    try:
-        return schema.load(data)
-    except ValidationError as err:
-        raise invalid_from(err) from None
-
-
 def list_roles(uow, actor, org_id=None):
     org = _org_of(uow, actor, org_id)
     rows = uow.session.execute(select(roles).where(roles.c.org_id == org)
@@ -58,7 +50,7 @@ def _role(row):
 
 def create_role(uow, actor, data, org_id=None):
     org = _org_of(uow, actor, org_id)
-    body = _load(RoleBody(), data)
+    body = load(RoleBody(), data)
     _ensure_role_name_free(uow, org, body["name"])
     role_id = uow.session.execute(insert(roles).values(
         org_id=org, name=body["name"], modules=sorted(set(body["modules"])))
@@ -72,7 +64,7 @@ def create_role(uow, actor, data, org_id=None):
 def update_role(uow, actor, role_id, data, org_id=None):
     org = _org_of(uow, actor, org_id)
     current = _role_by_id(uow, actor, role_id, org_id)
-    body = _load(RoleBody(partial=True), data)
+    body = load(RoleBody(partial=True), data)
     if "name" in body and body["name"] != current["name"]:
         _ensure_role_name_free(uow, org, body["name"])
     values = {k: (sorted(set(v)) if k == "modules" else v) for k, v in body.items()}
@@ -153,7 +145,7 @@ def _admins_of(uow, org):
 
 def add_admin(uow, actor, data, org_id=None):
     org = _org_of(uow, actor, org_id)
-    body = _load(AddAdminBody(), data)
+    body = load(AddAdminBody(), data)
     role = _role_by_id(uow, actor, body["role_id"], org_id)
     if body["user_id"] is not None:
         user_id = uow.session.execute(select(people.c.user_id).where(

@@ -86,16 +86,23 @@ def check_not_locked(uow, account, login_name, role, client):
              until=until.astimezone(BEIJING).strftime("%H:%M"))
 
 
-def record_wrong_password(uow, account, login_name, role, client):
-    # Counted in the database, not in Python, so concurrent wrong attempts all count.
+def count_wrong_password(uow, user_id):
+    """One more wrong password: (failures so far, lock end or None). Counted in the
+    database, not in Python, so concurrent wrong attempts all count."""
     failed = uow.session.execute(
-        update(accounts).where(accounts.c.id == account["id"])
+        update(accounts).where(accounts.c.id == user_id)
         .values(failed_logins=accounts.c.failed_logins + 1)
         .returning(accounts.c.failed_logins)).scalar()
     remaining, until = lockout.after_failure(failed - 1, uow.clock.now())
     if until:
-        uow.session.execute(update(accounts).where(accounts.c.id == account["id"])
+        uow.session.execute(update(accounts).where(accounts.c.id == user_id)
                             .values(failed_logins=remaining, locked_until=until))
+    return failed, until
+
+
+def record_wrong_password(uow, account, login_name, role, client):
+    failed, until = count_wrong_password(uow, account["id"])
+    if until:
         fail(uow, login_name, role, LOCKED, Locked, account["id"], client,
              extra={"locked_until": until.isoformat()},
              until=until.astimezone(BEIJING).strftime("%H:%M"))

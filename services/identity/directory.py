@@ -2,15 +2,13 @@
 learners in the admin's jurisdiction, searched, paged and sorted. PII is masked in lists."""
 from datetime import datetime, time, timedelta, timezone
 
-from marshmallow import ValidationError
 from sqlalchemy import func, select
 
 from services.common.errors import InvalidInput, NotFound
-from services.common.schema import Schema, fields, length, one_of, validate
+from services.common.schema import Schema, fields, length, load, one_of, validate
 
 from .domain import id_documents, permissions
 from .domain.masking import mask_id_number, mask_mobile
-from .domain.registration import invalid_from
 from .models import accounts, orgs, people
 
 BEIJING = timezone(timedelta(hours=8))
@@ -47,10 +45,7 @@ class LearnerQuery(Schema):
 def _filtered(uow, actor, raw_query):
     """(joined tables, where clauses, parsed query) for learners of the jurisdiction."""
     scope = permissions.require_module(actor, "learner_management")
-    try:
-        query = LearnerQuery().load({k: v for k, v in raw_query.items() if v is not None})
-    except ValidationError as err:
-        raise invalid_from(err) from None
+    query = load(LearnerQuery(), {k: v for k, v in raw_query.items() if v is not None})
     table = (people.join(accounts, accounts.c.id == people.c.user_id)
              .join(orgs, orgs.c.id == people.c.org_id))
     where = [accounts.c.is_learner.is_(True)]

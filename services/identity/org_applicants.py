@@ -6,7 +6,7 @@ from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from stdnum.cn import ric
 
-from services.common.errors import Conflict, InvalidInput, NotFound
+from services.common.errors import Conflict, InvalidInput
 from services.common.schema import Schema, fields, length, load, validate
 
 from .accounts import check_password_counted
@@ -55,14 +55,13 @@ def check(data):
 def existing_account(uow, hasher, clean):
     """已是本系统用户: ID number + password, the lockout counting as at login."""
     row = uow.session.execute(
-        select(accounts.c.id, accounts.c.username, accounts.c.status, accounts.c.password_hash,
-               accounts.c.locked_until, people.c.id_number)
+        select(accounts.c.id, accounts.c.username, accounts.c.status)
         .select_from(accounts.join(people, people.c.user_id == accounts.c.id))
         .where(people.c.id_number == clean["id_number"])).mappings().first()
     if row is None:
         raise _field_error("id_number", "account_not_found", "系统中没有该身份证号码的用户，请选择“非本系统用户”")
     check_password_counted(uow, hasher, row["id"], clean["password"], field="applicant.password")
-    if row["status"] not in ("active",):
+    if row["status"] != "active":
         raise Conflict("account_not_active", "该账号尚未审核通过或已停用，不能作为申请人")
     return {"user_id": row["id"], "username": row["username"], "created": False}
 
@@ -142,11 +141,3 @@ def on_org_refused(uow, payload):
     if payload.get("applicant_user_id"):
         discard(uow, payload["applicant_user_id"])
 
-
-def find(uow, real_name, id_number):
-    user_id = uow.session.execute(select(people.c.user_id).where(
-        people.c.id_number == id_documents.normalise(id_number),
-        people.c.real_name == (real_name or "").strip())).scalar()
-    if user_id is None:
-        raise NotFound("registration_not_found", "未查到与该姓名和证件号码一致的注册信息")
-    return user_id

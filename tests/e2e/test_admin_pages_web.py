@@ -9,7 +9,7 @@ from playwright.async_api import expect
 
 from services.common.authz import MODULES
 from services.identity.models import accounts, admin_grants
-from tests.builders import registration
+from tests.builders import citizen_id, registration
 from tests.conftest import eventually
 from tests.e2e.test_admin_reviews_web import log_in
 from tests.e2e.test_web_client import account_status, field
@@ -105,7 +105,6 @@ def test_learners_transfers_own_unit_and_units_below(live_gateway, run_in_browse
 def test_super_admin_manages_roles_and_admins_and_reads_the_log(live_gateway, run_in_browser):
     url, uow, orgs = live_gateway["url"], live_gateway["uow"], live_gateway["orgs"]
     boss = grant_admin(uow, orgs["bureau"], modules=list(MODULES), username="boss")
-    from tests.builders import citizen_id
     newcomer = citizen_id(birth="19920303", male=False)
 
     async def scenario(page):

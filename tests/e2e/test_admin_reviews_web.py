@@ -4,8 +4,10 @@ change, with a reason, on 人员信息变更审核; the learner sees the reason.
 import re
 
 import pytest
+import sqlalchemy as sa
 from playwright.async_api import expect
 
+from services.orgtree.models import org_units
 from tests.builders import registration
 from tests.conftest import eventually
 from tests.e2e.test_web_client import (CAPTCHA_URL, account_status, captcha_answer,
@@ -41,8 +43,6 @@ def test_learner_asks_admin_reviews_in_the_browser(live_gateway, run_in_browser,
     admin_name, admin_password = grant_admin(uow, orgs["open"], modules=["account_review"])
     eventually(lambda: account_status(uow, learner["username"]) == "active")
     # the employer starts reviewing its people: the next registration waits for the admin
-    from services.orgtree.models import org_units
-    import sqlalchemy as sa
     with uow("orgtree")() as u:
         u.session.execute(sa.update(org_units).where(org_units.c.id == orgs["open"])
                           .values(review_members=True))

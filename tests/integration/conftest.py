@@ -126,3 +126,12 @@ def grant_admin(uow_factory, org_id, modules=("learner_management",), is_super=T
             status="active", granted_at=now))
         uow.commit()
     return username, "Admin@2026"
+
+
+def upload_scan(client, data=None, name="scan.png"):
+    """Step one of 单位注册 through the gateway: upload a certificate scan."""
+    import io
+
+    from tests.builders import png_scan
+    return client.post("/api/v1/orgs/certificates", content_type="multipart/form-data",
+                       data={"file": (io.BytesIO(data or png_scan()), name)})

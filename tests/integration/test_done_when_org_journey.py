@@ -8,30 +8,12 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from tests.builders import citizen_id, import_sheet, png_scan, registration, uscc
+from tests.builders import citizen_id, import_sheet, new_applicant, org_form, registration
 from tests.conftest import eventually
-from tests.integration.conftest import grant_admin
+from tests.integration.conftest import grant_admin, upload_scan
 from tests.integration.test_gateway_flow import bearer, login, wait_until_active
 
 pytestmark = pytest.mark.integration
-
-
-def upload_scan(client, data=None, name="scan.png"):
-    return client.post("/api/v1/orgs/certificates", content_type="multipart/form-data",
-                       data={"file": (io.BytesIO(data or png_scan()), name)})
-
-
-def org_form(certificate_id, parent_id, org_type, name, applicant, **overrides):
-    return {"type": org_type, "parent_id": parent_id, "name": name, "uscc": uscc(),
-            "region": "天津市和平区", "address": "天津市和平区南京路1号",
-            "contact_name": "联系人", "contact_phone": "022-23456789",
-            "certificate_id": certificate_id, "applicant": applicant, **overrides}
-
-
-def new_applicant(real_name, id_number, password="Unit@2026x"):
-    return {"existing": False, "id_number": id_number, "password": password,
-            "password_confirm": password, "real_name": real_name, "mobile": "13812345678",
-            "email": "unit@example.cn", "landline": "022-23456789"}
 
 
 def admin_login(client, login_name, password):

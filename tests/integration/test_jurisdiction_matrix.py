@@ -5,10 +5,9 @@ succeeds."""
 import pytest
 
 from services.identity.domain.permissions import MODULES
-from tests.builders import citizen_id, registration
+from tests.builders import citizen_id, new_applicant, org_form, registration
 from tests.conftest import eventually
-from tests.integration.conftest import grant_admin
-from tests.integration.test_done_when_org_journey import new_applicant, org_form, upload_scan
+from tests.integration.conftest import grant_admin, upload_scan
 
 pytestmark = pytest.mark.integration
 

@@ -8,8 +8,7 @@ from services.identity.models import accounts
 
 from tests.builders import registration, uscc
 from tests.conftest import eventually
-from tests.integration.conftest import grant_admin
-from tests.integration.test_done_when_org_journey import upload_scan
+from tests.integration.conftest import grant_admin, upload_scan
 from tests.integration.test_gateway_flow import bearer, login, wait_until_active
 
 pytestmark = pytest.mark.integration

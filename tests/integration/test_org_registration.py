@@ -6,10 +6,8 @@ import sqlalchemy as sa
 
 from services.identity.models import accounts, people
 from services.orgtree.models import org_units
-from tests.builders import citizen_id, png_scan, uscc
-from tests.integration.conftest import grant_admin
-from tests.integration.test_done_when_org_journey import (new_applicant, org_form,
-                                                           upload_scan)
+from tests.builders import citizen_id, new_applicant, org_form, png_scan, uscc
+from tests.integration.conftest import grant_admin, upload_scan
 from tests.integration.test_gateway_flow import bearer, login
 
 pytestmark = pytest.mark.integration

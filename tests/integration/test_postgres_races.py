@@ -15,7 +15,8 @@ from services.identity import models as identity_models
 from services.identity.service import IdentityService
 from services.orgtree import models as orgtree_models
 from services.orgtree import tree
-from tests.builders import citizen_id, envelope, org_payload, registration
+from services.common.storage import FileStorage
+from tests.builders import citizen_id, envelope, org_payload, png_scan, registration, uscc
 from tests.conftest import eventually
 from tests.integration.conftest import identity_sees_orgs
 
@@ -224,9 +225,7 @@ def test_both_parents_approving_at_once_move_the_unit_exactly_once(postgres_url)
 def test_racing_registrations_with_one_code_make_one_unit(postgres_url, tmp_path):
     """The check before the insert cannot see a rival's uncommitted row; the partial unique
     index can."""
-    from services.common.storage import FileStorage
     from services.orgtree.service import OrgTreeService
-    from tests.builders import png_scan, uscc
     url = postgres_url("orgtree")
     factory = UnitOfWorkFactory("orgtree", orgtree_models.outbox, orgtree_models.inbox, url=url)
     storage = FileStorage(tmp_path)

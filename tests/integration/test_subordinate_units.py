@@ -2,10 +2,9 @@
 an admin's rights so they can no longer log in for that unit."""
 import pytest
 
-from tests.builders import citizen_id
+from tests.builders import citizen_id, new_applicant, org_form
 from tests.conftest import eventually
-from tests.integration.conftest import grant_admin
-from tests.integration.test_done_when_org_journey import new_applicant, org_form, upload_scan
+from tests.integration.conftest import grant_admin, upload_scan
 from tests.integration.test_gateway_flow import bearer, login
 
 pytestmark = pytest.mark.integration

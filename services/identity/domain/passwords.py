@@ -77,7 +77,3 @@ class Hasher:
         except (VerificationError, InvalidHashError):
             return False
 
-    def needs_rehash(self, password_hash):
-        return self._ph.check_needs_rehash(password_hash)
-
-

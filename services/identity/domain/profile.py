@@ -8,7 +8,9 @@ from marshmallow import ValidationError
 from services.common.errors import InvalidInput
 
 from . import id_documents
-from .registration import PersonalInfo, cross_field_rules, invalid_from
+from services.common.schema import invalid_input
+
+from .registration import PersonalInfo, cross_field_rules
 
 DIRECT_FIELDS = ("mobile", "email", "ethnicity", "title_status", "title_level",
                  "professional_title", "title_date", "education", "political_status")
@@ -37,12 +39,12 @@ def check_changes(current, changes):
     try:
         clean = schema.load(direct)
     except ValidationError as err:
-        raise invalid_from(err) from None
+        raise invalid_input(err) from None
     merged = {**current, **clean}
     try:
         cross_field_rules(merged)
     except ValidationError as err:
-        raise invalid_from(err) from None
+        raise invalid_input(err) from None
     return clean
 
 
@@ -58,7 +60,7 @@ def check_reviewed_changes(current, changes):
     try:
         clean = schema.load(changes)
     except ValidationError as err:
-        raise invalid_from(err) from None
+        raise invalid_input(err) from None
     clean = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in clean.items()}
     if "id_number" in clean:
         clean["id_number"] = id_documents.normalise(clean["id_number"])

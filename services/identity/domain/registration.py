@@ -5,7 +5,7 @@ import datetime as dt
 from marshmallow import ValidationError
 
 from services.common.errors import InvalidInput
-from services.common.schema import Schema, fields, length, one_of, validate
+from services.common.schema import Schema, fields, invalid_input, length, one_of, validate
 
 from . import id_documents, passwords, vocab
 
@@ -81,7 +81,7 @@ def check_registration(data):
         clean = Registration().load(data)
         cross_field_rules(clean)
     except ValidationError as err:
-        raise _invalid(err.normalized_messages()) from None
+        raise invalid_input(err) from None
     passwords.check_policy(clean["password"], username=clean["username"])
     if clean["password"] != clean["password_confirm"]:
         raise InvalidInput("password_mismatch", "两次输入的密码不一致",
@@ -104,21 +104,11 @@ def check_admin_added(data):
         clean = AdminAddedPerson().load(data)
         cross_field_rules(clean)
     except ValidationError as err:
-        raise _invalid(err.normalized_messages()) from None
+        raise invalid_input(err) from None
     clean["id_number"] = id_documents.validate(clean["id_type"], clean["id_number"],
                                                clean["birth_date"], clean["gender"])
     clean["username"] = clean["username"].lower()
     return clean
 
-
-def _invalid(messages):
-    field_names = "、".join(sorted(messages))
-    return InvalidInput("validation_failed", f"以下信息有误：{field_names}",
-                        fields={k: v if isinstance(v, list) else [str(v)]
-                                for k, v in messages.items()})
-
-
-def invalid_from(err):
-    return _invalid(err.normalized_messages())
 
 
