@@ -44,8 +44,9 @@ def registration(org_id, **overrides):
     return data
 
 
-def envelope(producer, event_type, payload, clock=None):
-    return make_envelope(producer, event_type, payload, (clock or Clock()).now())
+def envelope(producer, event_type, payload, clock=None, version=1):
+    """An event as its producer would write it, as version `version` of its aggregate."""
+    return make_envelope(producer, event_type, payload, (clock or Clock()).now(), version)
 
 
 def org_payload(org_id, name="测试单位", org_type="employer", review=False, parent_id=None,

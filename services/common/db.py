@@ -4,6 +4,7 @@ import logging
 
 from sqlalchemy import (BigInteger, Column, DateTime, Index, Integer, MetaData, String, Table,
                         Text, create_engine, event, insert, select)
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import sessionmaker
 
 from .events import make_envelope
@@ -48,21 +49,40 @@ def service_metadata():
 
 
 def outbox_table(metadata):
-    """Events written in the same transaction as the change they describe.
-    Rows are kept after publishing so consumers can replay them."""
+    """Events written in the same transaction as the change they describe, each with its
+    aggregate's version. The relay gives each row a `position` when the broker has
+    confirmed it: positions grow in the order rows become visible, so a replay cursor
+    over them never skips a row that committed late. Rows are kept for replay."""
     table = Table(
         "outbox", metadata,
         Column("id", BigId, primary_key=True, autoincrement=True),
         Column("event_id", String(36), nullable=False, unique=True),
         Column("event_type", String(64), nullable=False),
+        Column("aggregate_type", String(32), nullable=False),
+        Column("aggregate_id", String(64), nullable=False),
+        Column("aggregate_version", BigInteger, nullable=False),
         Column("occurred_at", DateTime(timezone=True), nullable=False),
         Column("envelope", Text, nullable=False),
+        Column("position", BigInteger, nullable=True, unique=True),
         Column("published_at", DateTime(timezone=True), nullable=True),
     )
     Index("ix_outbox_unpublished", table.c.id,
-          postgresql_where=table.c.published_at.is_(None),
-          sqlite_where=table.c.published_at.is_(None))
+          postgresql_where=table.c.position.is_(None),
+          sqlite_where=table.c.position.is_(None))
+    if "aggregate_versions" not in metadata.tables:
+        aggregate_versions_table(metadata)
     return table
+
+
+def aggregate_versions_table(metadata):
+    """Each aggregate's last version. Bumping it locks the row until commit, so two
+    transactions about one aggregate commit their events in version order."""
+    return Table(
+        "aggregate_versions", metadata,
+        Column("aggregate_type", String(32), primary_key=True),
+        Column("aggregate_id", String(64), primary_key=True),
+        Column("version", BigInteger, nullable=False),
+    )
 
 
 def inbox_table(metadata):
@@ -110,25 +130,29 @@ class UnitOfWork:
         self._pending_events = 0
 
     def add_event(self, event_type, payload):
-        envelope = make_envelope(self.producer, event_type, payload, self.clock.now())
-        self.session.execute(insert(self.outbox).values(
-            event_id=envelope["id"], event_type=event_type, occurred_at=self.clock.now(),
-            envelope=json.dumps(envelope, ensure_ascii=False)))
-        self._pending_events += 1
-        return envelope
+        return self.add_events(event_type, [payload])[0]
 
     def add_events(self, event_type, payloads):
-        """Many events of one type in one statement (bulk work such as imports)."""
+        """Write events to the outbox, each with its aggregate's next version; many of one
+        type go in one statement each for versions and rows (bulk work such as imports)."""
         now = self.clock.now()
+        drafts = [make_envelope(self.producer, event_type, p, now) for p in payloads]
+        if not drafts:
+            return []
+        aggregates = [(d["aggregate"]["type"], d["aggregate"]["id"]) for d in drafts]
+        versions = next_versions(self.session, self.outbox.metadata.tables["aggregate_versions"],
+                                 aggregates)
         rows = []
-        for payload in payloads:
-            envelope = make_envelope(self.producer, event_type, payload, now)
-            rows.append({"event_id": envelope["id"], "event_type": event_type,
+        for draft, version in zip(drafts, versions, strict=True):
+            draft["aggregate"]["version"] = version
+            rows.append({"event_id": draft["id"], "event_type": event_type,
+                         "aggregate_type": draft["aggregate"]["type"],
+                         "aggregate_id": draft["aggregate"]["id"], "aggregate_version": version,
                          "occurred_at": now,
-                         "envelope": json.dumps(envelope, ensure_ascii=False)})
-        if rows:
-            self.session.execute(insert(self.outbox), rows)
-            self._pending_events += len(rows)
+                         "envelope": json.dumps(draft, ensure_ascii=False)})
+        self.session.execute(insert(self.outbox), rows)
+        self._pending_events += len(rows)
+        return drafts
 
     def claim_event(self, envelope, handler):
         """Record that `handler` applies this event; False if it already has.
@@ -145,15 +169,45 @@ class UnitOfWork:
         return True
 
 
-def replay_events(engine, outbox, after_id, limit):
-    """Envelopes with their outbox position, oldest first, for rebuilding read models."""
+def next_versions(session, versions, aggregates):
+    """Bump each aggregate's version (an aggregate may appear more than once) and return
+    the new versions in the order asked. One upsert per distinct aggregate: INSERT ... ON
+    CONFLICT DO UPDATE ... RETURNING on PostgreSQL and SQLite alike."""
+    dialect = session.get_bind().dialect.name
+    make_insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    counts = {}
+    for key in aggregates:
+        counts[key] = counts.get(key, 0) + 1
+    latest = {}
+    # Sorted, so that two transactions bumping the same aggregates lock them in one order.
+    for (agg_type, agg_id), n in sorted(counts.items()):
+        stmt = make_insert(versions).values(aggregate_type=agg_type, aggregate_id=agg_id,
+                                            version=n)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=[versions.c.aggregate_type, versions.c.aggregate_id],
+            set_={"version": versions.c.version + n}).returning(versions.c.version)
+        latest[(agg_type, agg_id)] = session.execute(stmt).scalar_one()
+    # Hand out each aggregate's new versions in the order its events were given.
+    handed = {key: latest[key] - counts[key] for key in counts}
+    result = []
+    for key in aggregates:
+        handed[key] += 1
+        result.append(handed[key])
+    return result
+
+
+def replay_events(engine, outbox, after_position, limit):
+    """Published envelopes with their position, in position order, for rebuilding read
+    models: page on with the last position returned. A row gets its position when the
+    relay publishes it, in the order rows became visible, so no late commit is skipped."""
     limit = max(1, min(int(limit), 1000))
     with engine.connect() as conn:
         rows = conn.execute(
-            select(outbox.c.id, outbox.c.envelope)
-            .where(outbox.c.id > int(after_id)).order_by(outbox.c.id).limit(limit)
+            select(outbox.c.position, outbox.c.envelope)
+            .where(outbox.c.position > int(after_position)).order_by(outbox.c.position)
+            .limit(limit)
         ).all()
-    return [{"position": row.id, "envelope": json.loads(row.envelope)} for row in rows]
+    return [{"position": row.position, "envelope": json.loads(row.envelope)} for row in rows]
 
 
 def session_factory(engine):

@@ -1,10 +1,10 @@
 """Nameko glue: the database dependency (engine, unit of work, outbox relay, clock),
-idempotent event handlers and an event entrypoint that dead-letters instead of dropping."""
+idempotent event handlers and an event entrypoint that retries, then dead-letters."""
 import functools
 import logging
 import os
 
-from kombu import Queue
+from kombu import Connection
 from nameko.amqp.publish import Publisher
 from nameko.constants import PERSISTENT
 from nameko.events import EventHandler
@@ -12,8 +12,9 @@ from nameko.extensions import DependencyProvider
 from sqlalchemy.exc import IntegrityError
 
 from .clock import Clock
+from . import topology
 from .db import UnitOfWork, make_engine, replay_events, session_factory
-from .events import read_envelope
+from .events import PERMANENT_FAILURES, NotYetApplicable, read_envelope
 from .relay import OutboxRelay
 from .settings import database_url
 
@@ -128,35 +129,89 @@ def idempotent(method):
 
 
 class ReliableEventHandler(EventHandler):
-    """Nameko acks an event even when its handler raises, which would lose it. This
-    entrypoint moves a failed message to a durable dead-letter queue first
-    (`<queue>.dead`), from which ops can replay it (`scripts/replay_dead_letters.py`)."""
+    """An event entrypoint that loses nothing and never dies of the broker.
+
+    Nameko acks an event even when its handler raises, which would lose it. Here a failed
+    event is retried a few times with growing delay, kept by the broker (see
+    services.common.topology), then moved to the service's dead letters, from which ops
+    replay it (`python -m services.common.dead_letters`). Its queue is a quorum queue with
+    a delivery limit, so even a message that kills its consumer each time ends up there.
+    Acknowledging on a connection that dropped meanwhile must not end the container: the
+    broker redelivers such a message, and the inbox makes that harmless."""
+
+    def setup(self):
+        super().setup()
+        config = self.container.config
+        service = self.container.service_name
+        self.delays = topology.retry_delays(config)
+        self.queue = topology.consumer_queue(self.source_service, self.event_type, service,
+                                             self.method_name, topology.delivery_limit(config))
+        self.dead_exchange = topology.dead_letter_exchange(service)
+        self.publisher = Publisher(config["AMQP_URI"], use_confirms=True,
+                                   delivery_mode=PERSISTENT, retry=False,
+                                   declare=topology.support_entities(service, config))
+
+    def start(self):
+        # The broker dead-letters past the delivery limit into an exchange that must exist.
+        key = (self.container.config["AMQP_URI"], self.container.service_name)
+        if key not in _support_declared:
+            try:
+                with Connection(key[0], connect_timeout=5) as connection:
+                    for entity in topology.support_entities(key[1], self.container.config):
+                        topology.declare(connection, entity)
+                _support_declared.add(key)
+            except Exception as exc:  # the queue consumer will wait for the broker too
+                log.warning("could not declare retry and dead-letter queues: %s", exc)
+        super().start()
 
     def handle_message_processed(self, message, result=None, exc_info=None):
-        if exc_info is not None:
-            try:
-                self._dead_letter(message, exc_info)
-            except Exception:
-                log.exception("could not dead-letter; requeueing %s", self.queue.name)
-                self.queue_consumer.requeue_message(message)
-                return
-        self.queue_consumer.ack_message(message)
+        if exc_info is None:
+            _settle(message, "ack")
+            return
+        try:
+            self._retry_or_dead_letter(message, exc_info)
+        except Exception as exc:
+            # Could not hand the message on (broker away): let the broker have it back. Its
+            # queue's delivery limit bounds how often that can happen to one message.
+            log.warning("%s: could not retry or dead-letter (%s); returning it to %s",
+                        self.method_name, exc, self.queue.name)
+            _settle(message, "reject", requeue=True)
+            return
+        _settle(message, "ack")
 
-    def _dead_letter(self, message, exc_info):
-        dead = Queue(f"{self.queue.name}.dead", durable=True)
-        publisher = Publisher(self.container.config["AMQP_URI"], use_confirms=True,
-                              delivery_mode=PERSISTENT, declare=[dead])
+    def _retry_or_dead_letter(self, message, exc_info):
+        error = exc_info[1]
+        attempts = int((message.headers or {}).get("x-attempts", 0)) + 1
         headers = dict(message.headers or {})
-        headers.update({
-            "x-original-exchange": message.delivery_info.get("exchange", ""),
-            "x-original-routing-key": message.delivery_info.get("routing_key", ""),
-            "x-original-queue": self.queue.name,
-            "x-error": f"{exc_info[0].__name__}: {exc_info[1]}"[:1000],
-        })
-        publisher.publish(message.payload, exchange="", routing_key=dead.name,
-                          headers=headers)
-        log.error("event handler %s failed; message moved to %s: %s",
-                  self.method_name, dead.name, exc_info[1])
+        headers.update({"x-attempts": attempts, "x-original-queue": self.queue.name,
+                        "x-error": f"{exc_info[0].__name__}: {error}"[:1000]})
+        permanent = isinstance(error, PERMANENT_FAILURES)
+        if not permanent and attempts <= len(self.delays):
+            delay = self.delays[attempts - 1]
+            self.publisher.publish(message.payload, exchange=topology.retry_exchange(delay),
+                                   routing_key=self.queue.name, headers=headers)
+            level = logging.INFO if isinstance(error, NotYetApplicable) else logging.WARNING
+            log.log(level, "%s failed (attempt %d): %s; retrying in %ss", self.method_name,
+                    attempts, error, delay)
+            return
+        self.publisher.publish(message.payload, exchange=self.dead_exchange,
+                               routing_key=self.queue.name, headers=headers)
+        log.error("%s failed %d time(s): %s; moved to %s.dead", self.method_name, attempts,
+                  error, self.container.service_name)
+
+
+_support_declared = set()
+
+
+def _settle(message, how, **kwargs):
+    """ack / reject a message; on a dead channel there is nothing to settle (the broker
+    gives the message to another consumer), and that must not end the container."""
+    try:
+        if message.channel is None or not message.channel.connection:
+            return
+        getattr(message, how)(**kwargs)
+    except Exception as exc:  # ConnectionResetError, RecoverableConnectionError, ...
+        log.warning("could not %s a message (%s); the broker will redeliver it", how, exc)
 
 
 event_handler = ReliableEventHandler.decorator

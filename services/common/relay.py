@@ -1,17 +1,26 @@
 """Publishes outbox rows to RabbitMQ with publisher confirms, oldest first.
 
-A row is marked published only after the broker confirmed it, so a broker outage or a
-crash means a later retry, never a loss (delivery is at least once; consumers dedupe).
-With PostgreSQL, several replicas can relay at once: rows are claimed with SKIP LOCKED.
+A row is marked published (and given its replay `position`) only after the broker
+confirmed it; a failure mid-batch marks exactly the rows confirmed before it and the rest
+wait for the next pass, so a broker outage or a crash means a later retry, never a loss
+(delivery is at least once; consumers dedupe).
+
+One relay publishes at a time per service: on PostgreSQL each pass holds a transaction-
+scoped advisory lock, so several replicas can run a relay and still publish each
+aggregate's events in version order and hand out positions in the order rows became
+visible. Events are published `mandatory`: consumers' queues are declared before any
+event can need them (services.common.topology), so an unroutable event is one no service
+consumes yet; it is logged and kept in the outbox for replay.
 """
 import json
 import logging
 import threading
+import zlib
 
 from kombu.messaging import Exchange
-from nameko.amqp.publish import Publisher
+from nameko.amqp.publish import Publisher, UndeliverableMessage
 from nameko.constants import PERSISTENT
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, func, select, update
 
 log = logging.getLogger(__name__)
 
@@ -22,9 +31,14 @@ def event_exchange(producer):
     return Exchange(f"{producer}.events", type="topic", durable=True, auto_delete=False)
 
 
+def relay_lock_key(producer):
+    """A stable 63-bit advisory-lock key per producer."""
+    return zlib.crc32(f"outbox-relay:{producer}".encode())
+
+
 class OutboxRelay:
     def __init__(self, engine, outbox, producer, amqp_uri, clock, batch_size=200,
-                 poll_interval=1.0, max_backoff=5.0):
+                 poll_interval=1.0, max_backoff=5.0, publisher=None):
         self.engine = engine
         self.outbox = outbox
         self.producer = producer
@@ -33,9 +47,9 @@ class OutboxRelay:
         self.poll_interval = poll_interval
         self.max_backoff = max_backoff
         self.exchange = event_exchange(producer)
-        self.publisher = Publisher(amqp_uri, use_confirms=True, delivery_mode=PERSISTENT,
-                                   serializer="json", declare=[self.exchange],
-                                   retry=False)
+        self.publisher = publisher or Publisher(
+            amqp_uri, use_confirms=True, delivery_mode=PERSISTENT, serializer="json",
+            declare=[self.exchange], retry=False, mandatory=True)
         self._wake = threading.Event()
         self._stopped = threading.Event()
 
@@ -48,28 +62,48 @@ class OutboxRelay:
         self._wake.set()
 
     def publish_pending(self):
-        """One pass: publish up to `batch_size` unpublished rows. Returns how many were sent."""
-        query = (select(self.outbox.c.id, self.outbox.c.event_type, self.outbox.c.envelope)
-                 .where(self.outbox.c.published_at.is_(None))
-                 .order_by(self.outbox.c.id).limit(self.batch_size))
-        if self.engine.dialect.name == "postgresql":
-            query = query.with_for_update(skip_locked=True)
-        sent = []
+        """One pass: publish up to `batch_size` unpublished rows. Returns how many were
+        sent; raises the publishing error after marking what was confirmed before it."""
+        o = self.outbox
         with self.engine.begin() as conn:
-            rows = conn.execute(query).all()
-            try:
-                for row in rows:
-                    self.publisher.publish(json.loads(row.envelope), exchange=self.exchange,
-                                           routing_key=row.event_type)
-                    sent.append(row.id)
-            finally:
-                if sent:
-                    conn.execute(update(self.outbox).where(self.outbox.c.id.in_(sent))
-                                 .values(published_at=self.clock.now()))
+            if self.engine.dialect.name == "postgresql" and not conn.execute(
+                    select(func.pg_try_advisory_xact_lock(relay_lock_key(self.producer)))
+            ).scalar():
+                return 0  # another replica is relaying this service's outbox
+            rows = conn.execute(select(o.c.id, o.c.event_type, o.c.envelope)
+                                .where(o.c.position.is_(None))
+                                .order_by(o.c.id).limit(self.batch_size)).all()
+            if not rows:
+                return 0
+            sent, error = self._publish(rows)
+            if sent:
+                last = conn.execute(select(func.coalesce(func.max(o.c.position), 0))).scalar()
+                now = self.clock.now()
+                conn.execute(update(o).where(o.c.id == bindparam("row_id"))
+                             .values(position=bindparam("pos"), published_at=now),
+                             [{"row_id": row_id, "pos": last + i}
+                              for i, row_id in enumerate(sent, start=1)])
+        if error is not None:
+            raise error
         return len(sent)
 
+    def _publish(self, rows):
+        sent = []
+        for row in rows:
+            try:
+                self.publisher.publish(json.loads(row.envelope), exchange=self.exchange,
+                                       routing_key=row.event_type)
+            except UndeliverableMessage:
+                log.warning("outbox relay for %s: no queue takes %s yet (kept for replay)",
+                            self.producer, row.event_type)
+            except Exception as exc:  # broker away: mark what was confirmed, stop here
+                return sent, exc
+            sent.append(row.id)
+        return sent, None
+
     def run(self, sleep):
-        """Loop until stopped. `sleep` is eventlet.sleep in a service, time.sleep elsewhere."""
+        """Loop until stopped. `sleep` is eventlet.sleep in a service, time.sleep elsewhere.
+        Never raises: a failure of the broker or the database is waited out."""
         backoff = 0.2
         while not self._stopped.is_set():
             try:

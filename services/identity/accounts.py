@@ -4,6 +4,7 @@ from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from services.common.errors import Conflict, InvalidInput, Locked, NotFound
+from services.common.events import aggregate_version, is_newer
 
 from . import audit_trail
 from .authentication import count_wrong_password
@@ -103,15 +104,23 @@ def _ensure_unique(uow, username, id_number):
                        fields={"id_number": ["该证件号码已注册"]})
 
 
-def set_membership_status(uow, user_id, org_id, status):
-    """orgtree decided on a membership: approved -> the person may log in."""
-    current = uow.session.execute(
-        select(accounts.c.status).where(accounts.c.id == user_id)).scalar()
-    if current is None or current == status or current == "disabled":
+def apply_membership(uow, user_id, org_id, status, envelope):
+    """orgtree decided where a person belongs and whether they are in (approved,
+    rejected, transferred): taken only if newer than the last such decision applied, so
+    a late approval cannot undo a transfer. An approved person may log in; an account an
+    admin disabled stays disabled."""
+    row = uow.session.execute(
+        select(accounts.c.status, accounts.c.membership_version)
+        .where(accounts.c.id == user_id)).first()
+    if row is None or not is_newer(envelope, row.membership_version):
         return False
-    uow.session.execute(update(accounts).where(accounts.c.id == user_id)
-                        .values(status=status, updated_at=uow.clock.now()))
-    if status == "active":
+    values = {"membership_version": aggregate_version(envelope), "updated_at": uow.clock.now()}
+    if row.status not in (status, "disabled"):
+        values["status"] = status
+    uow.session.execute(update(accounts).where(accounts.c.id == user_id).values(**values))
+    uow.session.execute(update(people).where(people.c.user_id == user_id,
+                                             people.c.org_id != org_id).values(org_id=org_id))
+    if values.get("status") == "active":
         uow.add_event("user_activated", {"user_id": user_id, "org_id": org_id})
     return True
 
@@ -189,14 +198,6 @@ def withdraw_registration(uow, hasher, real_name, id_number, password):
     return {"withdrawn": True}
 
 
-def move_person(uow, user_id, org_id):
-    """The person's org follows a confirmed transfer (orgtree's member_transferred)."""
-    uow.session.execute(update(people).where(people.c.user_id == user_id)
-                        .values(org_id=org_id))
-    uow.session.execute(update(accounts).where(accounts.c.id == user_id)
-                        .values(updated_at=uow.clock.now()))
-
-
 def get_profile(uow, user_id):
     row = uow.session.execute(
         select(accounts.c.id, accounts.c.username, accounts.c.status,
@@ -231,11 +232,20 @@ def update_profile(uow, user_id, changes):
         uow.session.execute(update(people).where(people.c.user_id == user_id).values(**clean))
         uow.session.execute(update(accounts).where(accounts.c.id == user_id)
                             .values(updated_at=uow.clock.now()))
-        uow.add_event("user_updated", {"user_id": user_id, "changes": {
-            k: (v.isoformat() if hasattr(v, "isoformat") else v)
-            for k, v in clean.items() if k not in ("mobile", "email")}})
+        announce_update(uow, user_id, {k: (v.isoformat() if hasattr(v, "isoformat") else v)
+                                       for k, v in clean.items()
+                                       if k not in ("mobile", "email")})
         uow.commit()
     return get_profile(uow, user_id)
+
+
+def announce_update(uow, user_id, changes):
+    """user_updated: what changed, and the person's current name and masked number."""
+    row = uow.session.execute(select(people.c.real_name, people.c.id_number)
+                              .where(people.c.user_id == user_id)).one()
+    uow.add_event("user_updated", {"user_id": user_id, "changes": changes,
+                                   "real_name": row.real_name,
+                                   "id_number_masked": mask_id_number(row.id_number)})
 
 
 def load_for_password_change(uow, user_id):

@@ -1,6 +1,6 @@
 """identity's tables. Only this service reads or writes them."""
-from sqlalchemy import (JSON, Boolean, Column, Date, DateTime, ForeignKey, Index, Integer,
-                        String, Table, Text, UniqueConstraint)
+from sqlalchemy import (JSON, BigInteger, Boolean, Column, Date, DateTime, ForeignKey, Index,
+                        Integer, String, Table, Text, UniqueConstraint)
 
 from services.common.db import BigId, inbox_table, outbox_table, service_metadata
 
@@ -21,6 +21,8 @@ accounts = Table(
     Column("password_changed_at", DateTime(timezone=True)),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
+    # The newest version of orgtree's membership events about this person applied here.
+    Column("membership_version", BigInteger, nullable=False, server_default="0"),
     # A user id is never given out twice (withdrawn registrations delete their row).
     sqlite_autoincrement=True,
 )
@@ -66,7 +68,10 @@ orgs = Table(
     Column("type", String(32), nullable=False),
     Column("status", String(20), nullable=False),
     Column("review_members", Boolean, nullable=False),
+    # The newest version of the org's events applied here (see org_copy).
+    Column("version", BigInteger, nullable=False, server_default="0"),
 )
+Index("ix_orgs_parent_id", orgs.c.parent_id)
 Index("ix_orgs_path", orgs.c.path, postgresql_ops={"path": "varchar_pattern_ops"})
 
 # A role is a named set of permission modules; org_id NULL means built in.

@@ -1,34 +1,69 @@
 """identity's copy of the org tree (names, paths, review setting), kept from orgtree's
-events. Moving a subtree rewrites paths here in one statement, not every person row."""
+events so that it converges on orgtree's tree whatever the order they arrive in.
+
+Every org event carries the unit's whole state and the unit's version: a copy row takes
+the state of the newest version it has seen and ignores older ones. Paths are derived, not
+copied: a unit's path is its parent's path plus its id, because a subtree move changes
+descendants' paths without any event of theirs. A unit whose parent has not arrived yet
+keeps the path its event gave until the parent arrives, which then re-places it.
+Moving a subtree rewrites paths here with one statement per re-placed unit, not every
+person row (people carry only their org id)."""
 from sqlalchemy import String, func, insert, literal, select, update
+
+from services.common.events import aggregate_version, is_newer
 
 from .models import orgs
 
+STATE = ("parent_id", "path", "name", "type", "status", "review_members")
 
-def upsert_org(uow, payload):
-    values = {k: payload[k] for k in ("parent_id", "path", "name", "type", "status",
-                                      "review_members")}
-    exists = uow.session.execute(select(orgs.c.id).where(orgs.c.id == payload["org_id"])).first()
-    if exists:
-        uow.session.execute(update(orgs).where(orgs.c.id == payload["org_id"]).values(**values))
+
+def apply_org_event(uow, payload, envelope):
+    """Any org event: take its state if it is newer than the copy's. True if taken."""
+    org_id = payload["org_id"]
+    held = uow.session.execute(select(orgs.c.version, orgs.c.path)
+                               .where(orgs.c.id == org_id)).first()
+    if held is not None and not is_newer(envelope, held.version):
+        return False
+    values = {k: payload[k] for k in STATE} | {"version": aggregate_version(envelope)}
+    if held is None:
+        uow.session.execute(insert(orgs).values(id=org_id, **values))
     else:
-        uow.session.execute(insert(orgs).values(id=payload["org_id"], **values))
+        # The path is placed below; keep the old one so the subtree can follow it.
+        values["path"] = held.path
+        uow.session.execute(update(orgs).where(orgs.c.id == org_id).values(**values))
+    _place(uow, org_id, payload["path"])
+    return True
 
 
-def set_status(uow, org_id, status):
-    uow.session.execute(update(orgs).where(orgs.c.id == org_id).values(status=status))
+def _place(uow, org_id, path_from_event, placed=None):
+    """Give `org_id` the path its parent implies, carrying its subtree along, then
+    re-place children that were filed before it arrived (with their events' paths).
+    Each unit is placed once per event: stale parents may form a cycle for a while."""
+    placed = placed if placed is not None else set()
+    placed.add(org_id)
+    row = uow.session.execute(select(orgs.c.path, orgs.c.parent_id)
+                              .where(orgs.c.id == org_id)).first()
+    parent_path = None
+    if row.parent_id is not None:
+        parent_path = uow.session.execute(select(orgs.c.path)
+                                          .where(orgs.c.id == row.parent_id)).scalar()
+    if row.parent_id is None:
+        new_path = f"/{org_id}/"
+    elif parent_path is not None:
+        new_path = f"{parent_path}{org_id}/"
+    else:
+        new_path = path_from_event  # the parent is still on its way
+    if new_path != row.path:
+        _rewrite_prefix(uow, row.path, new_path)
+    strays = uow.session.execute(select(orgs.c.id, orgs.c.path).where(
+        orgs.c.parent_id == org_id,
+        ~orgs.c.path.startswith(new_path, autoescape=True))).all()
+    for stray in strays:
+        if stray.id not in placed:
+            _place(uow, stray.id, stray.path, placed)
 
 
-def update_org(uow, payload):
-    uow.session.execute(update(orgs).where(orgs.c.id == payload["org_id"]).values(
-        name=payload["name"], status=payload["status"],
-        review_members=payload["review_members"]))
-
-
-def move_org(uow, payload):
-    old, new = payload["old_path"], payload["new_path"]
+def _rewrite_prefix(uow, old, new):
     uow.session.execute(update(orgs).where(orgs.c.path.startswith(old, autoescape=True))
-                        .values(path=literal(new, String) + func.substr(orgs.c.path, len(old) + 1)))
-    if payload.get("new_parent_id"):
-        uow.session.execute(update(orgs).where(orgs.c.id == payload["org_id"])
-                            .values(parent_id=payload["new_parent_id"]))
+                        .values(path=literal(new, String) + func.substr(orgs.c.path,
+                                                                        len(old) + 1)))

@@ -10,6 +10,7 @@ from services.common.decisions import batch_decision
 from services.common.errors import Conflict, NotFound
 from services.common.schema import Schema, fields, load, one_of
 
+from . import accounts as accounts_service
 from . import audit_trail
 from .domain import permissions
 from .domain import profile as profile_rules
@@ -144,7 +145,7 @@ def _apply(uow, row):
     uow.session.execute(update(people).where(people.c.user_id == row["user_id"]).values(**values))
     uow.session.execute(update(accounts).where(accounts.c.id == row["user_id"])
                         .values(updated_at=uow.clock.now()))
-    uow.add_event("user_updated", {"user_id": row["user_id"], "changes": _masked(after)})
+    accounts_service.announce_update(uow, row["user_id"], _masked(after))
 
 
 def _masked(values):

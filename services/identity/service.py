@@ -429,47 +429,50 @@ class IdentityService:
     @event_handler("orgtree", "org_registered")
     @idempotent
     def on_org_registered(self, uow, payload, envelope):
-        org_copy.upsert_org(uow, payload)
+        org_copy.apply_org_event(uow, payload, envelope)
 
     @event_handler("orgtree", "org_approved")
     @idempotent
     def on_org_approved(self, uow, payload, envelope):
-        org_copy.set_status(uow, payload["org_id"], "approved")
+        org_copy.apply_org_event(uow, payload, envelope)
         org_applicants.on_org_approved(uow, payload)
 
     @event_handler("orgtree", "org_rejected")
     @idempotent
     def on_org_rejected(self, uow, payload, envelope):
-        org_copy.set_status(uow, payload["org_id"], "rejected")
+        org_copy.apply_org_event(uow, payload, envelope)
         org_applicants.on_org_refused(uow, payload)
 
     @event_handler("orgtree", "org_withdrawn")
     @idempotent
     def on_org_withdrawn(self, uow, payload, envelope):
-        org_copy.set_status(uow, payload["org_id"], "withdrawn")
+        org_copy.apply_org_event(uow, payload, envelope)
         org_applicants.on_org_refused(uow, payload)
 
     @event_handler("orgtree", "org_updated")
     @idempotent
     def on_org_updated(self, uow, payload, envelope):
-        org_copy.update_org(uow, payload)
+        org_copy.apply_org_event(uow, payload, envelope)
 
     @event_handler("orgtree", "org_moved")
     @idempotent
     def on_org_moved(self, uow, payload, envelope):
-        org_copy.move_org(uow, payload)
+        org_copy.apply_org_event(uow, payload, envelope)
 
     @event_handler("orgtree", "member_approved")
     @idempotent
     def on_member_approved(self, uow, payload, envelope):
-        accounts.set_membership_status(uow, payload["user_id"], payload["org_id"], "active")
+        accounts.apply_membership(uow, payload["user_id"], payload["org_id"], "active",
+                                  envelope)
 
     @event_handler("orgtree", "member_transferred")
     @idempotent
     def on_member_transferred(self, uow, payload, envelope):
-        accounts.move_person(uow, payload["user_id"], payload["to_org_id"])
+        accounts.apply_membership(uow, payload["user_id"], payload["to_org_id"], "active",
+                                  envelope)
 
     @event_handler("orgtree", "member_rejected")
     @idempotent
     def on_member_rejected(self, uow, payload, envelope):
-        accounts.set_membership_status(uow, payload["user_id"], payload["org_id"], "rejected")
+        accounts.apply_membership(uow, payload["user_id"], payload["org_id"], "rejected",
+                                  envelope)

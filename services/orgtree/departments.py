@@ -61,10 +61,7 @@ def change(uow, actor, org_id, name=None, status=None):
         values["status"] = status
     if values:
         uow.session.execute(update(org_units).where(org_units.c.id == org_id).values(**values))
-        after = dict(current) | values
-        uow.add_event("org_updated", {"org_id": org_id, "name": after["name"],
-                                      "status": after["status"],
-                                      "review_members": after["review_members"]})
+        tree.announce_org(uow, org_id, "org_updated")
         audit.record(uow, actor, "department_changed", "org", org_id,
                      {k: current[k] for k in values}, values)
         uow.commit()

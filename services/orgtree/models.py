@@ -1,6 +1,6 @@
 """orgtree's tables. Only this service reads or writes them."""
-from sqlalchemy import (JSON, Boolean, Column, DateTime, ForeignKey, Index, Integer, String,
-                        Table, Text, false)
+from sqlalchemy import (JSON, BigInteger, Boolean, Column, DateTime, ForeignKey, Index, Integer,
+                        String, Table, Text, false)
 
 from services.common.db import BigId, inbox_table, outbox_table, service_metadata
 
@@ -79,6 +79,8 @@ memberships = Table(
     Column("decided_at", DateTime(timezone=True)),
     Column("decided_by", BigId),
     Column("reason", Text),
+    # The newest version of identity's events about this person applied here.
+    Column("person_version", BigInteger, nullable=False, server_default="0"),
 )
 
 # 人员调动: the old org sends a person out, the new org confirms them in.

@@ -72,10 +72,7 @@ def update_direct(uow, storage, actor, data):
     values = load(DirectChange(), data)
     if values:
         uow.session.execute(update(org_units).where(org_units.c.id == row["id"]).values(**values))
-        after = dict(row) | values
-        uow.add_event("org_updated", {"org_id": row["id"], "name": after["name"],
-                                      "status": after["status"],
-                                      "review_members": after["review_members"]})
+        tree.announce_org(uow, row["id"], "org_updated")
         audit.record(uow, actor, "org_info_changed", "org", row["id"],
                      {k: row[k] for k in values}, values)
         uow.commit()
@@ -312,11 +309,7 @@ def _apply(uow, change):
     after = dict(change["after"])
     uow.session.execute(update(org_units).where(org_units.c.id == change["org_id"])
                         .values(**after))
-    row = uow.session.execute(select(org_units).where(org_units.c.id == change["org_id"])
-                              ).mappings().first()
-    uow.add_event("org_updated", {"org_id": row["id"], "name": row["name"],
-                                  "status": row["status"],
-                                  "review_members": row["review_members"]})
+    tree.announce_org(uow, change["org_id"], "org_updated")
 
 
 # --- views -----------------------------------------------------------------------

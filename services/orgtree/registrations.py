@@ -213,11 +213,12 @@ def decide(uow, actor, org_ids, decision, reason=None, confirm_code_warning=Fals
             skipped.append({"org_id": org_id, "reason": "该注册已处理"})
             continue
         decided.append(org_id)
-        common = {"org_id": org_id, "applicant_user_id": row["applicant_user_id"]}
         if status == "approved":
-            uow.add_event("org_approved", common | {"approved_by": actor_id})
+            tree.announce_org(uow, org_id, "org_approved",
+                              applicant_user_id=row["applicant_user_id"], approved_by=actor_id)
         else:
-            uow.add_event("org_rejected", common | {"reason": reason})
+            tree.announce_org(uow, org_id, "org_rejected",
+                              applicant_user_id=row["applicant_user_id"], reason=reason)
         audit.record(uow, actor, f"org_registration_{status}", "org", org_id,
                      {"status": "pending"}, {"status": status, "reason": reason,
                                              "code_warning_confirmed": bool(
@@ -250,6 +251,6 @@ def withdraw(uow, org_id, user_id):
     ).rowcount
     if not claimed:
         raise Conflict("registration_not_pending", "没有可撤回的待审核单位注册")
-    uow.add_event("org_withdrawn", {"org_id": org_id, "applicant_user_id": user_id})
+    tree.announce_org(uow, org_id, "org_withdrawn", applicant_user_id=user_id)
     uow.commit()
     return {"org_id": org_id, "status": "withdrawn"}

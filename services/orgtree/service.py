@@ -186,17 +186,17 @@ class OrgTreeService:
     @event_handler("identity", "user_registered")
     @idempotent
     def on_user_registered(self, uow, payload, envelope):
-        membership.record_registration(uow, payload)
+        membership.record_registration(uow, payload, envelope)
 
     @event_handler("identity", "user_updated")
     @idempotent
     def on_user_updated(self, uow, payload, envelope):
-        membership.person_updated(uow, payload)
+        membership.person_updated(uow, payload, envelope)
 
     @event_handler("identity", "user_withdrawn")
     @idempotent
     def on_user_withdrawn(self, uow, payload, envelope):
-        membership.withdraw(uow, payload)
+        membership.withdraw(uow, payload, envelope)
 
     @event_handler("identity", "admin_action_recorded")
     @idempotent

@@ -40,14 +40,16 @@ def add_org(uow, name, org_type, parent_id=None, review_members=False, status="a
     return new_id
 
 
-def announce_org(uow, org_id):
-    """org_registered: the unit as it stands now (a draft is announced when it is filed)."""
+def announce_org(uow, org_id, event_type="org_registered", **details):
+    """An org event: the unit as it stands now (every org event carries its whole state,
+    see services/orgtree/events.py), with the event's own details. A draft is announced
+    as org_registered when it is filed."""
     row = uow.session.execute(select(org_units).where(org_units.c.id == org_id)
                               ).mappings().first()
-    uow.add_event("org_registered", {
+    uow.add_event(event_type, {
         "org_id": org_id, "parent_id": row["parent_id"], "path": row["path"],
         "name": row["name"], "type": row["type"], "status": row["status"],
-        "review_members": row["review_members"]})
+        "review_members": row["review_members"]} | details)
 
 
 def _summary(row, has_children):
@@ -122,6 +124,6 @@ def move_subtree(uow, org_id, new_parent_id):
                 depth=org_units.c.depth + shift)).rowcount
     uow.session.execute(update(org_units).where(org_units.c.id == org_id)
                         .values(parent_id=new_parent_id))
-    uow.add_event("org_moved", {"org_id": org_id, "old_path": old_path, "new_path": new_path,
-                                "new_parent_id": new_parent_id})
+    announce_org(uow, org_id, "org_moved", old_path=old_path, new_path=new_path,
+                 new_parent_id=new_parent_id)
     return moved

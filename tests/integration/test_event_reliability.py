@@ -66,8 +66,7 @@ def test_the_same_event_delivered_twice_is_applied_once(start_services, uow_fact
     event = envelope("orgtree", "org_registered", org_payload(500, "重复投递单位"))
     publish(amqp_uri, "orgtree", event)
     publish(amqp_uri, "orgtree", event)
-    renamed = envelope("orgtree", "org_updated", {"org_id": 500, "name": "改名之后",
-                                                  "status": "approved", "review_members": False})
+    renamed = envelope("orgtree", "org_updated", org_payload(500, "改名之后"), version=2)
     publish(amqp_uri, "orgtree", renamed)
     publish(amqp_uri, "orgtree", event)  # a late redelivery must not undo the rename
     eventually(lambda: count(uow_factory, "identity", identity_inbox) == 2, timeout=15)

@@ -100,35 +100,60 @@ def test_concurrent_deliveries_of_one_event_apply_it_once(postgres_url):
     assert activated == 1 and applied == 1
 
 
-def test_two_relays_on_one_outbox_publish_each_event_once(postgres_url, amqp_uri):
+def test_two_relays_on_one_outbox_publish_each_event_once_in_each_aggregates_order(
+        postgres_url, amqp_uri):
+    """Two relay replicas on one outbox: every event is published once, positions are
+    1..n without gaps, and each org's events reach the broker in version order."""
     url = postgres_url("orgtree")
     factory = UnitOfWorkFactory("orgtree", orgtree_models.outbox, orgtree_models.inbox, url=url)
-    total = 400
+    orgs, renames = 40, 9
     with factory() as uow:
-        for i in range(total):
-            tree.add_org(uow, f"单位{i}", "employer")
+        ids = [tree.add_org(uow, f"单位{i}", "employer") for i in range(orgs)]
         uow.commit()
-    queue = Queue("count-org-registered", exchange=event_exchange("orgtree"),
-                  routing_key="org_registered", durable=False, auto_delete=False)
+    for round_ in range(renames):
+        with factory() as uow:
+            for org_id in ids:
+                uow.session.execute(sa.update(orgtree_models.org_units)
+                                    .where(orgtree_models.org_units.c.id == org_id)
+                                    .values(name=f"单位{org_id}第{round_}次改名"))
+                tree.announce_org(uow, org_id, "org_updated")
+            uow.commit()
+    total = orgs * (renames + 1)
+    queue = Queue("all-org-events", exchange=event_exchange("orgtree"), routing_key="#",
+                  durable=False, auto_delete=False)
     with Connection(amqp_uri) as conn:
         queue.bind(conn.default_channel).declare()
     relays = [OutboxRelay(factory.engine, orgtree_models.outbox, "orgtree", amqp_uri, Clock(),
                           batch_size=25) for _ in range(2)]
 
+    def unpublished():
+        with factory() as uow:
+            return uow.session.execute(sa.select(sa.func.count()).select_from(
+                orgtree_models.outbox).where(orgtree_models.outbox.c.position.is_(None))).scalar()
+
     def drain(relay):
         sent = 0
-        while True:
-            n = relay.publish_pending()
-            sent += n
-            if n == 0:
-                return sent
+        while unpublished():
+            sent += relay.publish_pending()
             eventlet.sleep(0)
+        return sent
     pool = eventlet.GreenPool(2)
-    sent = list(pool.imap(drain, relays))
-    assert sum(sent) == total and all(s > 0 for s in sent), sent
+    assert sum(pool.imap(drain, relays)) == total
+    with factory() as uow:
+        positions = uow.session.execute(sa.select(orgtree_models.outbox.c.position)
+                                        .order_by(orgtree_models.outbox.c.position)).scalars()
+        assert list(positions) == list(range(1, total + 1))
+    seen = {}
     with Connection(amqp_uri) as conn:
-        _, messages, _ = queue.bind(conn.default_channel).queue_declare(passive=True)
-    assert messages == total
+        bound = queue.bind(conn.default_channel)
+        for _ in range(total):
+            message = bound.get(no_ack=True)
+            assert message is not None, "fewer messages than events"
+            aggregate = message.payload["aggregate"]
+            assert aggregate["version"] == seen.get(aggregate["id"], 0) + 1, aggregate
+            seen[aggregate["id"]] = aggregate["version"]
+        assert bound.get(no_ack=True) is None, "an event was published twice"
+    assert set(seen.values()) == {renames + 1}
 
 
 def test_two_admins_approving_at_once_decide_once(postgres_url):

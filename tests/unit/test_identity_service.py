@@ -281,8 +281,9 @@ def test_duplicate_event_is_applied_once(identity, db):
 
 
 def test_org_move_rewrites_the_subtree_paths(identity, db):
-    identity.on_org_moved(envelope("orgtree", "org_moved", {
-        "org_id": 1, "old_path": "/1/", "new_path": "/9/1/"}))
+    identity.on_org_moved(envelope("orgtree", "org_moved", org_payload(
+        1, parent_id=9, path="/9/1/") | {"old_path": "/1/", "new_path": "/9/1/",
+                                         "new_parent_id": 9}, version=2))
     with db() as uow:
         paths = dict(uow.session.execute(select(models.orgs.c.id, models.orgs.c.path)).all())
     assert paths == {1: "/9/1/", 3: "/9/1/3/", 7: "/9/1/7/", 9: "/9/"}

@@ -143,8 +143,9 @@ def test_internal_departments(orgtree, orgs, db):
         orgtree.change_department(boss, orgs["reviewing"], name="改单位名")  # not a department
     changed = orgtree.change_department(boss, dept["id"], status="disabled")
     assert changed["status"] == "disabled"
-    assert events(db, "org_updated")[-1] == {"org_id": dept["id"], "name": "技术部",
-                                             "status": "disabled", "review_members": True}
+    assert events(db, "org_updated")[-1] == {
+        "org_id": dept["id"], "name": "技术部", "status": "disabled", "review_members": True,
+        "parent_id": orgs["reviewing"], "path": dept["path"], "type": "internal_dept"}
 
 
 def test_identity_admin_actions_join_the_audit_log(orgtree, orgs):
