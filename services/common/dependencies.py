@@ -97,8 +97,8 @@ class UnitOfWorkFactory:
         return UnitOfWork(p.sessions, p.producer, p.outbox, p.inbox, p.clock,
                           on_events=p.relay.notify)
 
-    def replay_events(self, after_id, limit):
-        return replay_events(self.engine, self.provider.outbox, after_id, limit)
+    def replay_events(self, after_position, limit):
+        return replay_events(self.engine, self.provider.outbox, after_position, limit)
 
 
 def idempotent(method):

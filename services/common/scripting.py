@@ -19,5 +19,5 @@ class UnitOfWorkFactory:
     def __call__(self):
         return UnitOfWork(self.sessions, self.service, self.outbox, self.inbox, self.clock)
 
-    def replay_events(self, after_id, limit):
-        return replay_events(self.engine, self.outbox, after_id, limit)
+    def replay_events(self, after_position, limit):
+        return replay_events(self.engine, self.outbox, after_position, limit)

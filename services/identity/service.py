@@ -86,8 +86,8 @@ class IdentityService:
         return self.issuer.public_keys()
 
     @rpc
-    def replay_events(self, after_id=0, limit=100):
-        return self.db.replay_events(after_id, limit)
+    def replay_events(self, after_position=0, limit=100):
+        return self.db.replay_events(after_position, limit)
 
     @rpc
     def vocabularies(self):

@@ -28,8 +28,8 @@ class OrgTreeService:
         return "pong"
 
     @rpc
-    def replay_events(self, after_id=0, limit=100):
-        return self.db.replay_events(after_id, limit)
+    def replay_events(self, after_position=0, limit=100):
+        return self.db.replay_events(after_position, limit)
 
     @rpc(expected_exceptions=expected)
     def picker(self, parent_id=None, q=None):

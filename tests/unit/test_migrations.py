@@ -51,3 +51,23 @@ def test_parent_changes_filed_before_0006_get_their_parent_columns(tmp_path):
     with engine.connect() as conn:
         row = conn.execute(sa.text("SELECT old_parent_id, new_parent_id FROM org_changes")).one()
     assert tuple(row) == (2, 3)
+
+
+@pytest.mark.parametrize("service,before", [("identity", "0005"), ("orgtree", "0006")])
+def test_events_written_before_versioning_keep_their_replay_order(tmp_path, service, before):
+    url = f"sqlite:///{tmp_path / 'db.sqlite'}"
+    upgrade(service, url, revision=before)
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        for n, published in ((1, True), (2, False), (3, True)):
+            conn.execute(sa.text(
+                "INSERT INTO outbox (id, event_id, event_type, occurred_at, envelope, "
+                "published_at) VALUES (:id, :eid, 'org_registered', '2026-01-01', '{}', "
+                ":published)"), {"id": n, "eid": f"e{n}",
+                                 "published": "2026-01-01" if published else None})
+    upgrade(service, url)
+    with engine.connect() as conn:
+        rows = conn.execute(sa.text("SELECT id, position, aggregate_version FROM outbox "
+                                    "ORDER BY id")).all()
+    # Published rows replay in their old order; the unpublished one waits for the relay.
+    assert [tuple(r) for r in rows] == [(1, 1, 0), (2, None, 0), (3, 2, 0)]
