@@ -147,8 +147,8 @@ class JobQueue:
         gave_up = {k.name: k.gave_up for k in kinds}
         for _ in range(10):  # each pass either claims, fails one job for good, or stops
             now = uow.clock.now()
-            query = (select(t.c.id, t.c.kind, t.c.attempts).where(t.c.kind.in_(list(gave_up)),
-                                                          self._claimable(now))
+            query = (select(t.c.id, t.c.kind, t.c.attempts)
+                     .where(t.c.kind.in_(list(gave_up)), self._claimable(now))
                      .order_by(t.c.id).limit(1))
             if job_id is not None:
                 query = query.where(t.c.id == job_id)
