@@ -204,8 +204,8 @@ def _call(fn, *args):
 
 
 def run(ctx, storage, offload):
-    """The job: read and check the whole file (cheap to repeat, and the same every time),
-    then create the good rows batch by batch from the cursor on, then the report."""
+    """The job: read and check the whole file (cheap to repeat), then create the good
+    rows in batches after the cursor (the last row number done), then the report."""
     job = ctx.job
     try:
         with storage.open(job.params["upload_key"]) as fh:
@@ -217,18 +217,20 @@ def run(ctx, storage, offload):
     except DomainError as exc:  # the file itself is refused: nothing imported
         raise job_queue.JobFailed(exc.detail) from exc
     good, invalid = offload(check_rows, rows, job.org_id)
-    batches = [good[start:start + BATCH] for start in range(0, len(good), BATCH)]
-    cursor = job.checkpoint or {"batches_done": 0, "imported": 0, "clashes": []}
-
-    def settled(batches_done):
-        return len(invalid) + sum(len(b) for b in batches[:batches_done])
-    ctx.beat(done=settled(cursor["batches_done"]), total=len(rows))
-    for index in range(cursor["batches_done"], len(batches)):
+    cursor = job.checkpoint or {"last_row": 0, "imported": 0, "clashes": []}
+    # By row number, not batch index: a row judged differently on a re-run (the date
+    # moved on) cannot shift rows into batches already done.
+    todo = [g for g in good if g[0] > cursor["last_row"]]
+    settled = len(rows) - len(todo)
+    ctx.beat(done=settled, total=len(rows))
+    for start in range(0, len(todo), BATCH):
+        batch = todo[start:start + BATCH]
         with ctx.db() as uow:
-            created, clashes = create_batch(uow, batches[index], job.requested_by)
-            cursor = {"batches_done": index + 1, "imported": cursor["imported"] + created,
+            created, clashes = create_batch(uow, batch, job.requested_by)
+            settled += len(batch)
+            cursor = {"last_row": batch[-1][0], "imported": cursor["imported"] + created,
                       "clashes": cursor["clashes"] + [[n, reason] for n, _, reason in clashes]}
-            ctx.step(uow, cursor, done=settled(index + 1), total=len(rows))
+            ctx.step(uow, cursor, done=settled, total=len(rows))
             uow.commit()
     values = dict(rows)
     failed = invalid + [(n, values[n], reason) for n, reason in cursor["clashes"]]
