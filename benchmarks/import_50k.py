@@ -57,6 +57,7 @@ def main(rows=50_000):
         with factory() as uow:
             created, clashes = learner_import.create_batch(
                 uow, good[start:start + learner_import.BATCH], added_by=1)
+            uow.commit()
         imported += created
         failed.extend(clashes)
     t3 = time.perf_counter()

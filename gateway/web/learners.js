@@ -173,6 +173,10 @@ function importCard() {
         await new Promise((r) => { setTimeout(r, 1000); });
         // eslint-disable-next-line no-await-in-loop
         status = await endpoints.importStatus(job.import_id);
+        const { done, total } = status.progress || {};
+        if (status.status === "running" && total) {
+          say(messages, "info", `正在导入：已处理 ${done} / ${total} 行…`);
+        }
       } while (status.status === "queued" || status.status === "running");
       if (status.status === "failed") {
         say(messages, "error", `导入失败：${status.error}`);

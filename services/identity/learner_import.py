@@ -1,6 +1,8 @@
 """批量导入: learners from the template, checked row by row; the good rows are created
 in one transaction per batch, the bad ones go to a failure report (失败信息) with the reason
-per row. Runs as a job (the request only queues it), since 50,000 rows outlive an RPC."""
+per row. Runs as a job (services/common/jobs.py; the request only queues it), since 50,000
+rows outlive an RPC. Each batch commits with the job's cursor, so a run after a crash
+starts at the first batch not yet done and creates nobody twice."""
 import io
 import uuid
 
@@ -8,8 +10,10 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.worksheet.datavalidation import DataValidation
-from sqlalchemy import insert, select, update
+from sqlalchemy import insert, select
 
+from services.common import jobs as job_queue
+from services.common.clock import as_utc
 from services.common.errors import DomainError, NotFound
 
 from . import audit_trail
@@ -17,9 +21,11 @@ from .accounts import registrable_org
 from .domain import import_sheet, passwords, permissions
 from .domain.masking import mask_id_number
 from .domain.registration import check_admin_added
-from .models import accounts, learner_imports, orgs, people
+from .models import accounts, jobs, orgs, people
 
+KIND = "learner_import"
 BATCH = 1000
+GAVE_UP = "导入多次中断，未能完成，请重新导入"
 
 
 def template_bytes():
@@ -104,7 +110,8 @@ def check_rows(rows, org_id):
 
 
 def create_batch(uow, batch, added_by):
-    """One transaction: drop rows that clash with existing people, create the rest."""
+    """Drop rows that clash with existing people, create the rest, in the caller's unit
+    of work (which commits it with the job's cursor)."""
     names = [c["username"] for _, _, c in batch]
     numbers = [c["id_number"] for _, _, c in batch]
     taken_names = set(uow.session.execute(
@@ -139,7 +146,6 @@ def create_batch(uow, batch, added_by):
         "id_number_masked": mask_id_number(c["id_number"]), "gender": c["gender"],
         "birth_date": c["birth_date"], "title_level": c.get("title_level"),
         "registered_at": now, "added_by": added_by} for c in fresh])
-    uow.commit()
     return len(fresh), failed
 
 
@@ -166,10 +172,11 @@ def _safe(value):
 
 
 def queue(uow, actor, org_id, upload_key, filename):
-    job_id = uow.session.execute(insert(learner_imports).values(
-        org_id=org_id, requested_by=int(actor["user_id"]), upload_key=upload_key,
-        filename=(filename or "")[:200], status="queued", created_at=uow.clock.now())
-    ).inserted_primary_key[0]
+    job_id = job_queue.enqueue(uow, jobs, KIND, org_id=org_id,
+                               requested_by=int(actor["user_id"]),
+                               params={"upload_key": upload_key,
+                                       "filename": (filename or "")[:200],
+                                       "report_key": report_key()})
     uow.add_event("learner_import_requested", {"import_id": job_id, "org_id": org_id,
                                                 "requested_by": int(actor["user_id"])})
     audit_trail.record(uow, actor, "learners_import_queued", "learner_import", job_id, None,
@@ -187,40 +194,72 @@ def check_request(uow, actor, org_id):
                        fields={"org_id": ["不在您的管辖范围内"]})
 
 
-def claim(uow, job_id):
-    """Mark a queued job running and return it; None if it ran already (redelivery)."""
-    claimed = uow.session.execute(update(learner_imports).where(
-        learner_imports.c.id == job_id, learner_imports.c.status == "queued"
-    ).values(status="running")).rowcount
-    uow.commit()
-    if not claimed:
-        return None
-    return dict(uow.session.execute(select(learner_imports).where(
-        learner_imports.c.id == job_id)).mappings().first())
+def job_kind(storage, offload=None):
+    """The import as a kind of job; `offload` runs CPU work off the event loop."""
+    return job_queue.JobKind(KIND, lambda ctx: run(ctx, storage, offload or _call), GAVE_UP)
 
 
-def finish(uow, job_id, status, **values):
-    uow.session.execute(update(learner_imports).where(learner_imports.c.id == job_id)
-                        .values(status=status, finished_at=uow.clock.now(), **values))
-    uow.commit()
+def _call(fn, *args):
+    return fn(*args)
+
+
+def run(ctx, storage, offload):
+    """The job: read and check the whole file (cheap to repeat), then create the good
+    rows in batches after the cursor (the last row number done), then the report."""
+    job = ctx.job
+    try:
+        with storage.open(job.params["upload_key"]) as fh:
+            data = fh.read()
+    except FileNotFoundError as exc:
+        raise job_queue.JobFailed("上传的文件已不存在，请重新上传后导入") from exc
+    try:
+        rows = offload(read_rows, data)
+    except DomainError as exc:  # the file itself is refused: nothing imported
+        raise job_queue.JobFailed(exc.detail) from exc
+    good, invalid = offload(check_rows, rows, job.org_id)
+    cursor = job.checkpoint or {"last_row": 0, "imported": 0, "clashes": []}
+    # By row number, not batch index: a row judged differently on a re-run (the date
+    # moved on) cannot shift rows into batches already done.
+    todo = [g for g in good if g[0] > cursor["last_row"]]
+    settled = len(rows) - len(todo)
+    ctx.beat(done=settled, total=len(rows))
+    for start in range(0, len(todo), BATCH):
+        batch = todo[start:start + BATCH]
+        with ctx.db() as uow:
+            created, clashes = create_batch(uow, batch, job.requested_by)
+            settled += len(batch)
+            cursor = {"last_row": batch[-1][0], "imported": cursor["imported"] + created,
+                      "clashes": cursor["clashes"] + [[n, reason] for n, _, reason in clashes]}
+            ctx.step(uow, cursor, done=settled, total=len(rows))
+            uow.commit()
+    values = dict(rows)
+    failed = invalid + [(n, values[n], reason) for n, reason in cursor["clashes"]]
+    report = None
+    if failed:
+        report = job.params["report_key"]
+        storage.put(report, offload(failure_report, failed))  # same key on a re-run
+    return job_queue.Outcome(result={"total_rows": len(rows), "imported": cursor["imported"],
+                                     "failed": len(failed)}, result_key=report)
 
 
 def job_for(uow, actor, job_id):
     scope = permissions.require_module(actor, "batch_import")
     row = uow.session.execute(
-        select(learner_imports, orgs.c.path, orgs.c.name.label("org_name"))
-        .select_from(learner_imports.join(orgs, orgs.c.id == learner_imports.c.org_id))
-        .where(learner_imports.c.id == job_id)).mappings().first()
+        select(jobs, orgs.c.path, orgs.c.name.label("org_name"))
+        .select_from(jobs.join(orgs, orgs.c.id == jobs.c.org_id))
+        .where(jobs.c.id == job_id, jobs.c.kind == KIND)).mappings().first()
     if row is None or (scope is not None and not permissions.in_jurisdiction(scope, row["path"])):
         raise NotFound("import_not_found", "没有该导入任务")
+    result = row["result"] or {}
     return {"import_id": row["id"], "org_id": row["org_id"], "org_name": row["org_name"],
-            "filename": row["filename"], "status": row["status"],
-            "total_rows": row["total_rows"], "imported": row["imported"],
-            "failed": row["failed"], "error": row["error"], "report_key": row["report_key"],
-            "created_at": row["created_at"].isoformat(),
-            "finished_at": row["finished_at"].isoformat() if row["finished_at"] else None}
+            "filename": row["params"].get("filename"), "status": row["status"],
+            "total_rows": result.get("total_rows"), "imported": result.get("imported"),
+            "failed": result.get("failed"), "error": row["error"],
+            "report_key": row["result_key"], "progress": job_queue.progress(row),
+            "created_at": as_utc(row["created_at"]).isoformat(),
+            "started_at": as_utc(row["started_at"]).isoformat() if row["started_at"] else None,
+            "finished_at": as_utc(row["finished_at"]).isoformat() if row["finished_at"] else None}
 
 
 def report_key():
     return f"exports/identity/import-failures-{uuid.uuid4().hex}.xlsx"
-

@@ -3,6 +3,7 @@ from sqlalchemy import (JSON, BigInteger, Boolean, Column, Date, DateTime, Forei
                         Integer, String, Table, Text, UniqueConstraint)
 
 from services.common.db import BigId, inbox_table, outbox_table, service_metadata
+from services.common.jobs import jobs_table
 
 metadata = service_metadata()
 
@@ -129,23 +130,8 @@ login_audit = Table(
     Column("user_agent", Text),
 )
 
-# 批量导入 jobs: queued by the request, run by identity's own event handler.
-learner_imports = Table(
-    "learner_imports", metadata,
-    Column("id", BigId, primary_key=True, autoincrement=True),
-    Column("org_id", Integer, nullable=False),
-    Column("requested_by", BigId, nullable=False, index=True),
-    Column("upload_key", String(200), nullable=False),
-    Column("filename", String(200)),
-    Column("status", String(20), nullable=False),  # queued | running | done | failed
-    Column("total_rows", Integer),
-    Column("imported", Integer),
-    Column("failed", Integer),
-    Column("report_key", String(200)),
-    Column("error", Text),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("finished_at", DateTime(timezone=True)),
-)
+# Long work (批量导入 now) on the common job mechanism (services/common/jobs.py).
+jobs = jobs_table(metadata)
 
 # 人员信息变更: name and document changes a person asks for, reviewed by their org's
 # admins (the fields are identity's PII, so the review lives here, not in orgtree).

@@ -5,10 +5,12 @@ from datetime import timedelta
 from eventlet import tpool
 from nameko.extensions import DependencyProvider
 from nameko.rpc import RpcProxy, rpc
+from nameko.timer import timer
 
 from services.common.dependencies import Database, Heartbeat, event_handler, idempotent
 from services.common.errors import DomainError, InvalidInput
 from services.common.events import read_envelope
+from services.common.jobs import JobQueue, sweep_seconds
 from services.common.runtime import prepare_service_process
 from services.common.settings import env, flag
 from services.common.storage import FileStorage
@@ -17,7 +19,7 @@ from . import (accounts, admins, audit_trail, authentication, captcha_store, dir
                learner_export, learner_import, org_applicants, org_copy, person_changes,
                subordinate_admins)
 from .domain import import_sheet, passwords, permissions, vocab
-from .models import inbox, outbox
+from .models import inbox, jobs, outbox
 from .tokens import ACCESS_TTL, TokenIssuer
 
 prepare_service_process()
@@ -47,6 +49,7 @@ HASHER = OffloadedHasher(passwords.Hasher(
     memory_cost=int(env("IDENTITY_ARGON2_MEMORY_KIB", str(19 * 1024))),
     parallelism=int(env("IDENTITY_ARGON2_PARALLELISM", "1"))))
 ISSUER = TokenIssuer()
+JOBS = JobQueue.from_env(jobs)
 
 
 class CaptchaPolicy(DependencyProvider):
@@ -289,7 +292,7 @@ class IdentityService:
     @rpc(expected_exceptions=expected)
     def start_import(self, actor, org_id, upload_key, filename=None):
         """Checks who asks, where, and that the upload is an .xlsx at all; the rows are
-        read by the job (on_learner_import_requested), as 50,000 outlive an RPC."""
+        read by the job (learner_import.run), as 50,000 outlive an RPC."""
         with self.db() as uow:
             learner_import.check_request(uow, actor, int(org_id))
         if not upload_key.startswith("uploads/") or not self.storage.exists(upload_key):
@@ -312,40 +315,22 @@ class IdentityService:
         job.pop("report_key", None)
         return job
 
+    # --- jobs (services/common/jobs.py) -----------------------------------
+
+    def _job_kinds(self):
+        return [learner_import.job_kind(self.storage, offload=tpool.execute)]
+
     @event_handler("identity", "learner_import_requested")
     def on_learner_import_requested(self, body):
-        """Idempotent by the job's status: only a queued job is run, once."""
-        job_id = read_envelope(body)["payload"]["import_id"]
-        with self.db() as uow:
-            job = learner_import.claim(uow, job_id)
-        if job is None:
-            return
-        try:
-            with self.storage.open(job["upload_key"]) as fh:
-                data = fh.read()
-            rows = tpool.execute(learner_import.read_rows, data)
-            good, failed = tpool.execute(learner_import.check_rows, rows, job["org_id"])
-            imported = 0
-            for start in range(0, len(good), learner_import.BATCH):
-                with self.db() as uow:
-                    created, clashes = learner_import.create_batch(
-                        uow, good[start:start + learner_import.BATCH], job["requested_by"])
-                imported += created
-                failed.extend(clashes)
-            report = None
-            if failed:
-                report = learner_import.report_key()
-                self.storage.put(report, tpool.execute(learner_import.failure_report, failed))
-            with self.db() as uow:
-                learner_import.finish(uow, job_id, "done", total_rows=len(rows),
-                                      imported=imported, failed=len(failed), report_key=report)
-        except DomainError as exc:  # the file itself is refused: nothing imported
-            with self.db() as uow:
-                learner_import.finish(uow, job_id, "failed", error=exc.detail)
-        except Exception:
-            with self.db() as uow:
-                learner_import.finish(uow, job_id, "failed", error="系统错误，导入未完成，请重新导入")
-            raise
+        """Starts the new job at once. Safe to deliver twice: only a claimable job runs,
+        and a job that is running elsewhere is left to its lease."""
+        JOBS.run(self.db, self._job_kinds(), job_id=read_envelope(body)["payload"]["import_id"])
+
+    @timer(interval=sweep_seconds())
+    def run_due_jobs(self):
+        """Runs jobs whose worker died (lease run out), whose retry is due, or whose
+        starting event was lost."""
+        JOBS.run_due(self.db, self._job_kinds())
 
     @rpc(expected_exceptions=expected)
     def add_learner(self, actor, data):

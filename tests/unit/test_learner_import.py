@@ -171,3 +171,49 @@ def test_import_needs_the_module_and_an_org_of_the_jurisdiction(identity):
     with pytest.raises(Forbidden):
         identity.start_import(ADMIN | {"modules": ["learner_management"]}, HOSPITAL,
                               "uploads/x.xlsx")
+
+
+class Crash(BaseException):
+    """The process dying: not an error the job could handle."""
+
+
+def test_an_import_killed_mid_way_is_finished_by_the_sweep_creating_nobody_twice(
+        identity, clock, monkeypatch):
+    from services.identity import learner_import
+    monkeypatch.setattr(learner_import, "BATCH", 2)
+    real_create = learner_import.create_batch
+    batches = []
+
+    def dies_in_the_third_batch(uow, batch, added_by):
+        batches.append(len(batch))
+        created = real_create(uow, batch, added_by)
+        if len(batches) == 3:
+            raise Crash()  # after the batch's writes, before its commit
+        return created
+    taken = citizen_id(male=False)
+    run_import(identity, xlsx([row("先来", taken)]))
+    monkeypatch.setattr(learner_import, "create_batch", dies_in_the_third_batch)
+    rows = [row(f"学员{c}") for c in "甲乙丙丁戊己庚"] + [row("已注册", taken), row("", citizen_id())]
+    with pytest.raises(Crash):
+        run_import(identity, xlsx(rows))
+    status = identity.import_status(ADMIN, 2)
+    assert status["status"] == "running" and status["progress"] == {"done": 5, "total": 9}
+    assert people_count(identity) == 1 + 4
+
+    monkeypatch.setattr(learner_import, "create_batch", real_create)
+    identity.run_due_jobs()  # the lease has not run out: nothing to take over yet
+    assert identity.import_status(ADMIN, 2)["status"] == "running"
+    clock.advance(minutes=5)
+    identity.run_due_jobs()
+    status = identity.import_status(ADMIN, 2)
+    assert status["status"] == "done" and status["progress"] == {"done": 9, "total": 9}
+    assert (status["total_rows"], status["imported"], status["failed"]) == (9, 7, 2)
+    assert people_count(identity) == 1 + 7
+    key = status["failure_report"]["download_url"].split("/api/v1/files/")[1].split("?")[0]
+    with identity.storage.open(key) as fh:
+        report = list(load_workbook(io.BytesIO(fh.read())).active.values)
+    assert {r[0]: r[-1] for r in report[1:]} == {9: "用户名已被注册", 10: "姓名为必填项"}
+    with identity.db() as uow:
+        events = uow.session.execute(select(func.count()).select_from(models.outbox).where(
+            models.outbox.c.event_type == "user_registered")).scalar()
+    assert events == 1 + 7

@@ -1,4 +1,6 @@
 """Each service's Alembic migrations build exactly the schema its models describe."""
+import json
+
 import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
@@ -71,3 +73,45 @@ def test_events_written_before_versioning_keep_their_replay_order(tmp_path, serv
                                     "ORDER BY id")).all()
     # Published rows replay in their old order; the unpublished one waits for the relay.
     assert [tuple(r) for r in rows] == [(1, 1, 0), (2, None, 0), (3, 2, 0)]
+
+
+def test_learner_imports_before_0008_become_jobs_keeping_their_import_ids(tmp_path):
+    from alembic import command
+
+    from services.common.migrations import alembic_config
+    url = f"sqlite:///{tmp_path / 'db.sqlite'}"
+    upgrade("identity", url, revision="0005")
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        for job_id, status, counts in ((3, "done", (10, 9, 1)), (5, "queued", (None,) * 3),
+                                       (6, "running", (None,) * 3)):
+            conn.execute(sa.text(
+                "INSERT INTO learner_imports (id, org_id, requested_by, upload_key, filename, "
+                "status, total_rows, imported, failed, report_key, created_at) VALUES (:id, 4, "
+                "7, :upload, '学员.xlsx', :status, :total, :imported, :failed, :report, "
+                "'2026-01-01 00:00:00')"),
+                {"id": job_id, "upload": f"uploads/{job_id}.xlsx", "status": status,
+                 "total": counts[0], "imported": counts[1], "failed": counts[2],
+                 "report": "exports/identity/r3.xlsx" if status == "done" else None})
+    upgrade("identity", url)
+    with engine.connect() as conn:
+        rows = {r.id: r for r in conn.execute(sa.text(
+            "SELECT id, kind, status, org_id, requested_by, params, result, result_key, error "
+            "FROM jobs ORDER BY id")).all()}
+        assert not sa.inspect(conn).has_table("learner_imports")
+    assert set(rows) == {3, 5, 6} and {r.kind for r in rows.values()} == {"learner_import"}
+    done, queued, interrupted = rows[3], rows[5], rows[6]
+    assert (done.status, done.result_key, done.org_id, done.requested_by) == (
+        "done", "exports/identity/r3.xlsx", 4, 7)
+    assert json.loads(done.result) == {"total_rows": 10, "imported": 9, "failed": 1}
+    params = json.loads(queued.params)
+    assert queued.status == "queued" and params["upload_key"] == "uploads/5.xlsx"
+    assert params["filename"] == "学员.xlsx" and params["report_key"].startswith("exports/")
+    # the old code claimed before working: half done, no cursor, so not resumed blindly
+    assert interrupted.status == "failed" and "重新导入" in interrupted.error
+
+    command.downgrade(alembic_config("identity", url), "0005")
+    with engine.connect() as conn:
+        back = conn.execute(sa.text(
+            "SELECT id, status, imported FROM learner_imports ORDER BY id")).all()
+    assert [tuple(r) for r in back] == [(3, "done", 9), (5, "queued", None), (6, "failed", None)]

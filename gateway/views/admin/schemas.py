@@ -157,18 +157,25 @@ class FileLink(Schema):
     expires_at = fields.String()
 
 
+class JobProgress(Schema):
+    done = fields.Integer(metadata={"description": "已处理的行数（含失败行）"})
+    total = fields.Integer(allow_none=True, metadata={"description": "文件中的行数；读完文件前为空"})
+
+
 class ImportStatus(Schema):
     import_id = fields.Integer()
     org_id = fields.Integer()
     org_name = fields.String()
     filename = fields.String(allow_none=True)
     status = fields.String(metadata={"description": "queued / running / done / failed"})
+    progress = fields.Nested(JobProgress, metadata={"description": "导入进度，轮询查看"})
     total_rows = fields.Integer(allow_none=True)
     imported = fields.Integer(allow_none=True)
     failed = fields.Integer(allow_none=True)
     error = fields.String(allow_none=True)
     failure_report = fields.Nested(FileLink, allow_none=True)
     created_at = fields.String()
+    started_at = fields.String(allow_none=True)
     finished_at = fields.String(allow_none=True)
 
 
