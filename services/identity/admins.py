@@ -22,17 +22,14 @@ class RoleBody(Schema):
 
 
 def _org_of(uow, actor, org_id=None):
-    """The org whose roles and admins the actor manages: their own (the operator names one).
-    Super status is read from the live grant, not the token: a super admin who handed the
-    role on must not keep it for the rest of the token's life."""
+    """The org whose roles and admins the actor manages: their own (the operator names one),
+    as the live grant says."""
     permissions.require_super_admin(actor)
     if actor.get("role") == "operator":
         if org_id is None:
             raise InvalidInput("org_required", "请指定单位", fields={"org_id": ["请指定单位"]})
         return int(org_id)
-    live = uow.session.execute(select(admin_grants.c.org_id).where(
-        admin_grants.c.id == actor.get("grant_id"), admin_grants.c.user_id == actor["user_id"],
-        admin_grants.c.status == "active", admin_grants.c.is_super.is_(True))).scalar()
+    live = governance.live_super_org(uow, actor)
     if live is None:
         raise Forbidden("super_admin_required", "仅超级管理员可以管理管理员和角色")
     return int(live)

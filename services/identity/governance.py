@@ -34,3 +34,14 @@ def person_in(uow, user_id, path):
 
 def org_path(uow, org_id):
     return uow.session.execute(select(orgs.c.path).where(orgs.c.id == org_id)).scalar()
+
+
+def live_super_org(uow, actor):
+    """The org an admin is super admin of, read from the live grant, not the token: a
+    super admin who handed the role on must not keep it for the rest of the token's life.
+    None if they are not (or no longer) one."""
+    if actor.get("role") != "admin":
+        return None
+    return uow.session.execute(select(admin_grants.c.org_id).where(
+        admin_grants.c.id == actor.get("grant_id"), admin_grants.c.user_id == actor["user_id"],
+        admin_grants.c.status == "active", admin_grants.c.is_super.is_(True))).scalar()

@@ -125,7 +125,7 @@ def grant_admin(uow_factory, org_id, modules=("learner_management",), is_super=T
         if person_org is not None:
             number = citizen_id()
             uow.session.execute(sa.insert(people).values(
-                user_id=user_id, org_id=person_org, real_name=f"管理员{username[-4:]}",
+                user_id=user_id, org_id=person_org, real_name=f"管理员{username}",
                 mobile="13900000000", id_type="id_card", id_number=number,
                 birth_date=ric.get_birth_date(number), gender="male", registered_at=now))
         role_id = uow.session.execute(sa.insert(roles).values(
@@ -147,16 +147,16 @@ def upload_scan(client, data=None, name="scan.png"):
 
 
 def operator_account(uow_factory, username="operator"):
-    """The platform's operator account, as identity's seed creates it. Returns
-    (username, password)."""
+    """The platform's operator account (password Operator@2026), as identity's seed
+    creates it. Returns its user id."""
     from services.identity.domain.passwords import Hasher
     from services.identity.models import accounts
     hasher = Hasher(time_cost=1, memory_cost=1024)
     with uow_factory("identity")() as uow:
         now = uow.clock.now()
-        uow.session.execute(sa.insert(accounts).values(
+        user_id = uow.session.execute(sa.insert(accounts).values(
             username=username, password_hash=hasher.hash("Operator@2026"), status="active",
             is_learner=False, is_operator=True, must_change_password=False, failed_logins=0,
-            created_at=now, updated_at=now))
+            created_at=now, updated_at=now)).inserted_primary_key[0]
         uow.commit()
-    return username, "Operator@2026"
+    return user_id
