@@ -72,11 +72,11 @@ def test_a_lower_unit_cannot_take_over_the_super_admin_above(units):
     client, lower, upper = units["client"], units["lower"], units["upper"]
     added = add_by_login_name(client, lower, "upperboss")
     assert added.status_code == 201, added.json
-    assert added.json["status"] == "invited"
     grant_id = added.json["grant_id"]
     reset = client.post(f"/api/v1/admin/admins/{grant_id}/password-reset", headers=lower)
     assert reset.status_code == 403, reset.json
     assert reset.json["code"] == "account_not_governed"
+    assert added.json["status"] == "invited"
     for action in (client.post(f"/api/v1/admin/admins/{grant_id}/status", headers=lower,
                                json={"status": "disabled"}),
                    client.post(f"/api/v1/admin/admins/{grant_id}/super", headers=lower)):
@@ -219,11 +219,11 @@ def test_learner_password_reset_reaches_only_governed_accounts(units):
     other_boss = signed_in(client, grant_admin(uow, orgs["other"], modules=list(MODULES),
                                                username="otherboss"))
     invitation = add_by_login_name(client, other_boss, elsewhere_login[0]).json
-    assert invitation["status"] == "invited"
     path = f"/api/v1/admin/learners/{elsewhere_id}/password-reset"
     # an invitation outside already counts: accepting it would hand the rights over
     refused = client.post(path, headers=manager)
     assert refused.status_code == 403 and refused.json["code"] == "account_not_governed"
+    assert invitation["status"] == "invited"
     assert login(client, *elsewhere_login, role="learner").status_code == 200
     assert client.post(f"/api/v1/admin/learners/{plain_id}/password-reset",
                        headers=manager).status_code == 200
