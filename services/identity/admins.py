@@ -150,8 +150,10 @@ def _admins_of(uow, org):
         .where(admin_grants.c.org_id == org,
                admin_grants.c.status.in_(permissions.LIVE_GRANT_STATUSES))
         .order_by(admin_grants.c.is_super.desc(), admin_grants.c.id)).mappings().all()
+    # A unit an invitee has not joined learns nothing of their ID number.
     return [{"grant_id": r["id"], "user_id": r["user_id"], "username": r["username"],
-             "real_name": r["real_name"], "id_number_masked": mask_id_number(r["id_number"]),
+             "real_name": r["real_name"],
+             "id_number_masked": "" if r["status"] == "invited" else mask_id_number(r["id_number"]),
              "role_name": r["role_name"], "is_super": r["is_super"], "status": r["status"],
              "granted_at": r["granted_at"].isoformat()} for r in rows]
 

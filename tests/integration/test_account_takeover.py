@@ -119,6 +119,7 @@ def test_an_invitation_grants_nothing_until_accepted(units):
         headers=upper).json["items"] if a["status"] == "active"] == ["lowerboss"]
     again = add_by_login_name(client, lower, "upperboss")
     assert again.status_code == 409 and again.json["code"] == "already_invited"
+    assert added["id_number_masked"] == ""  # the unit learns nothing of the invitee's ID
 
     invitations = client.get("/api/v1/me/admin-invitations", headers=upper).json["items"]
     assert [(i["grant_id"], i["org_name"], i["invited_by_name"]) for i in invitations] == [
