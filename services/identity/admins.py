@@ -1,7 +1,7 @@
 """Roles and an org's admins (Henan guide: 角色管理, 管理员管理). Only the org's super admin
 manages them, and only for that org. A super admin resets, disables, enables or promotes
 only admins whose account they govern (governance.py); an account from outside the unit is
-invited, not made an admin, and its person accepts or declines (invitations.py)."""
+invited, not made an admin, and its person accepts or declines (admin_invitations.py)."""
 from sqlalchemy import func, insert, select, update
 from stdnum.cn import ric
 
