@@ -12,7 +12,7 @@ from services.common.errors import DomainError
 from services.common.settings import env
 
 from . import files, health
-from .auth import EndedGrants, PublicKeys
+from .auth import GrantChanges, PublicKeys
 from .problems import field_errors_from_webargs, from_domain_error, problem
 from .rpc import RpcPool, ServiceUnavailable
 from .views.admin.resources import blp as admin_blp
@@ -65,7 +65,7 @@ def create_app(rpc_pool=None):
     pool = rpc_pool or RpcPool()
     app.extensions["rpc"] = pool
     app.extensions["public_keys"] = PublicKeys(pool)
-    app.extensions["ended_grants"] = EndedGrants(
+    app.extensions["grant_changes"] = GrantChanges(
         pool, max_age=float(env("GATEWAY_GRANT_CHECK_SECONDS", "5")))
 
     api = ProblemApi(app, spec_kwargs={"components": {"securitySchemes": {

@@ -45,29 +45,44 @@ class PublicKeys:
         return key
 
 
-class EndedGrants:
-    """Admin grants disabled or removed within an access token's lifetime, from identity,
-    refreshed at most every `max_age` seconds: an admin whose rights end is refused at
-    once, not when their token expires. If identity cannot be asked, the last list stays
-    (and the failure is logged) rather than every admin request failing."""
+class GrantChanges:
+    """What changed in admin grants within an access token's lifetime, from identity,
+    refreshed at most every `max_age` seconds: grants disabled or removed, and grants whose
+    role's modules changed (with the modules' version now). An admin whose rights end or
+    change is refused at once, not when their token expires. If identity cannot be asked,
+    the last answer stays (and the failure is logged) rather than every admin request
+    failing."""
 
     def __init__(self, rpc, max_age=5.0):
         self._rpc = rpc
         self._max_age = max_age
-        self._ids = frozenset()
+        self._ended = frozenset()
+        self._versions = {}
         self._fetched_at = None
         self._lock = threading.Lock()
 
-    def __contains__(self, grant_id):
+    def _fresh(self):
         if self._fetched_at is None or time.monotonic() - self._fetched_at > self._max_age:
             with self._lock:
                 if self._fetched_at is None or time.monotonic() - self._fetched_at > self._max_age:
                     try:
-                        self._ids = frozenset(self._rpc.identity.ended_grants())
+                        changes = self._rpc.identity.grant_changes()
+                        self._ended = frozenset(changes["ended"])
+                        self._versions = {grant: version for grant, version in changes["changed"]}
                     except Exception:  # noqa: BLE001 — availability over a 5-second window
-                        log.exception("could not refresh the ended admin grants")
+                        log.exception("could not refresh the admin grant changes")
                     self._fetched_at = time.monotonic()
-        return grant_id in self._ids
+
+    def check(self, claims):
+        """Raises Unauthenticated when an admin token no longer states its grant."""
+        self._fresh()
+        grant_id = claims.get("grant_id")
+        if grant_id in self._ended:
+            raise Unauthenticated("admin_grant_ended", "您的管理员权限已被停用或删除，请重新登录")
+        version = self._versions.get(grant_id)
+        if version is not None and claims.get("mv", 0) != version:
+            # The client refreshes (as for an expired token) and gets the new modules.
+            raise Unauthenticated("admin_role_changed", "您的角色权限已调整，请刷新登录凭证后重试")
 
 
 class VerifiedTokens:
@@ -146,9 +161,8 @@ def login_required(*roles):
                 raise Forbidden("password_change_required", "密码已被重置，请先修改密码")
             if roles and claims.get("role") not in roles:
                 raise Forbidden("role_forbidden", "当前登录角色无权进行此操作")
-            if claims.get("role") == "admin" and \
-                    claims.get("grant_id") in current_app.extensions["ended_grants"]:
-                raise Unauthenticated("admin_grant_ended", "您的管理员权限已被停用或删除，请重新登录")
+            if claims.get("role") == "admin":
+                current_app.extensions["grant_changes"].check(claims)
             g.claims = claims
             g.actor = actor_from_claims(claims)
             return view(*args, **kwargs)

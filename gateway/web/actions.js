@@ -3,13 +3,16 @@
 import { ApiError } from "./api.js";
 import { busy, say } from "./dom.js";
 
-/** actionRunner(messages, reload) → act(button, busyLabel, action, doneText) → true on success */
+/**
+ * actionRunner(messages, reload) → act(button, busyLabel, action, done) → true on success;
+ * `done` is the success text, or a function of the action's answer giving it.
+ */
 export function actionRunner(messages, reload) {
   return async (button, label, action, done) => {
     say(messages);
     try {
-      await busy(button, label, action);
-      say(messages, "success", done);
+      const result = await busy(button, label, action);
+      say(messages, "success", typeof done === "function" ? done(result) : done);
       await reload();
       return true;
     } catch (err) {

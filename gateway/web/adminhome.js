@@ -1,6 +1,7 @@
 // 管理首页: the admin's functions grouped as the Henan guide lists them. A link shows for
 // every function; the services decide what the admin's role may use (403 explains).
 import { h } from "./dom.js";
+import { invitationsCard } from "./invitations.js";
 
 const GROUPS = [
   ["审核账户", [
@@ -25,7 +26,7 @@ const GROUPS = [
 
 export function adminHomeView(main, ctx) {
   const s = ctx.session;
-  main.append(h("section", { class: "card card-wide" },
+  main.append(invitationsCard(), h("section", { class: "card card-wide" },
     h("p", { class: "eyebrow" }, s?.user?.role === "operator" ? "平台运营" : "管理员"),
     h("h1", { tabindex: "-1" }, "管理首页"),
     ...GROUPS.map(([title, links]) => h("section", { class: "menu-group" },

@@ -1,6 +1,7 @@
 // The API client: same-origin JSON calls, problem+json errors, and the login session kept in
-// sessionStorage (access + refresh token). A call answered 401 token_expired refreshes the
-// access token once (POST /api/v1/auth/refresh) and is retried.
+// sessionStorage (access + refresh token). A call answered 401 token_expired (or
+// admin_role_changed) refreshes the access token once (POST /api/v1/auth/refresh) and is
+// retried.
 
 const KEY = "cpe.session";
 const API = "/api/v1";
@@ -105,6 +106,9 @@ async function send(method, path, body, accessToken) {
 }
 
 let refreshing = null;
+// Answers a refresh cures: an expired token, and an admin token stating the modules of a
+// role that has changed since (the refreshed token states the new ones).
+const REFRESHABLE = ["token_expired", "admin_role_changed"];
 
 /** Exchange the refresh token for new tokens; concurrent callers share one request. */
 export function refreshSession() {
@@ -128,7 +132,8 @@ export function refreshSession() {
 
 /**
  * api("GET", "/me/profile", {auth: true}) → parsed JSON (null for 204).
- * Throws ApiError. With auth, a 401 token_expired is refreshed and retried once.
+ * Throws ApiError. With auth, a 401 token_expired (or admin_role_changed) is refreshed and
+ * retried once.
  */
 export async function api(method, path, { body, auth = false } = {}) {
   if (!auth) return send(method, path, body);
@@ -140,7 +145,7 @@ export async function api(method, path, { body, auth = false } = {}) {
   try {
     return await send(method, path, body, s.access_token);
   } catch (err) {
-    if (err.status === 401 && err.code === "token_expired") {
+    if (err.status === 401 && REFRESHABLE.includes(err.code)) {
       // Another call may have refreshed already: retry with the newer token if so.
       const current = session.get();
       const fresh = current && current.access_token !== s.access_token
@@ -216,6 +221,11 @@ export const endpoints = {
     { body, auth: true }),
   submitInfoChange: (changes) => api("POST", "/me/info-changes", { body: changes, auth: true }),
   myInfoChanges: () => api("GET", "/me/info-changes", { auth: true }),
+  adminInvitations: () => api("GET", "/me/admin-invitations", { auth: true }),
+  acceptAdminInvitation: (id) => api("POST",
+    `/me/admin-invitations/${encodeURIComponent(id)}/accept`, { auth: true }),
+  declineAdminInvitation: (id) => api("POST",
+    `/me/admin-invitations/${encodeURIComponent(id)}/decline`, { auth: true }),
   withdrawInfoChange: (id) => api("POST", `/me/info-changes/${encodeURIComponent(id)}/withdrawal`,
     { auth: true }),
   learners: (query) => api("GET", `/admin/learners?${new URLSearchParams(query)}`, { auth: true }),

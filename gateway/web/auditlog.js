@@ -17,6 +17,8 @@ const ACTIONS = {
   role_changed: "修改角色", role_deleted: "删除角色", admin_added: "新增管理员",
   admin_disabled: "禁用管理员", admin_active: "启用管理员", admin_revoked: "删除管理员",
   super_admin_set: "设置超级管理员", subordinate_admin_removed: "删除下级单位管理员",
+  admin_invited: "邀请管理员", admin_invitation_withdrawn: "撤回管理员邀请",
+  admin_invitation_accepted: "接受管理员邀请", admin_invitation_declined: "拒绝管理员邀请",
 };
 const brief = (value) => (value == null ? "—" : Object.entries(value)
   .map(([k, v]) => `${k}: ${typeof v === "object" && v !== null ? JSON.stringify(v) : v}`)

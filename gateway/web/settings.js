@@ -2,6 +2,7 @@
 import { ApiError, endpoints, session } from "./api.js";
 import { alertBox, busy, clearErrors, field, focusFirstError, h, readField, say, setField,
   showErrors, today } from "./dom.js";
+import { invitationsCard } from "./invitations.js";
 import { PASSWORD_HINT, passwordProblem, strengthMeter } from "./password.js";
 
 const EDITABLE = ["mobile", "email", "ethnicity", "title_status", "title_level",
@@ -38,6 +39,7 @@ export function shell(main, active, title) {
 // ---- 个人资料 ---------------------------------------------------------------------------
 
 export async function profileView(main, ctx) {
+  main.append(invitationsCard());
   const { messages, body } = shell(main, "/settings/profile", "个人资料");
   if (ctx.flashMessage) say(messages, ctx.flashMessage.kind, ctx.flashMessage.text);
   body.append(h("p", { class: "loading" }, "正在加载…"));

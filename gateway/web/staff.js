@@ -1,10 +1,13 @@
 // 角色管理 / 管理单位管理员 (Henan guide), for the unit's super admin: roles are named sets
 // of permission modules; admins are added in the guide's ways (an existing user, or a new
 // one logging in with the ID number), disabled, removed, given super status (the old super
-// admin stops being one) or have their password reset.
+// admin stops being one) or have their password reset. An existing user from outside the
+// unit is invited (待接受) until they accept; the invitation can be withdrawn.
 import { ApiError, endpoints } from "./api.js";
 import { actionRunner } from "./actions.js";
 import { clear, field, h, readField, say } from "./dom.js";
+
+const STATUS_LABELS = { active: "启用", disabled: "禁用", invited: "待接受" };
 
 export async function staffView(main) {
   const messages = h("div", { class: "messages", tabindex: "-1" });
@@ -85,7 +88,9 @@ export async function staffView(main) {
         real_name: readField(adminForm, "new_real_name"), mobile: readField(adminForm, "new_mobile") } }
       : { role_id: roleId, login_name: name };
     act(adminForm.querySelector("button[type=submit]"), "正在添加…",
-      () => endpoints.addAdmin(body), "已新增管理员。").then((ok) => ok && adminForm.reset());
+      () => endpoints.addAdmin(body), (added) => (added.status === "invited"
+        ? "该用户不属于本单位，已向其发出邀请：对方登录后接受邀请，才成为本单位管理员。"
+        : "已新增管理员。")).then((ok) => ok && adminForm.reset());
   });
 
   async function loadAdmins() {
@@ -104,7 +109,10 @@ export async function staffView(main) {
         return b;
       };
       const actions = h("td", {});
-      if (!a.is_super) {
+      if (a.status === "invited") {
+        actions.append(button("撤回邀请", "正在撤回…", () => endpoints.removeAdmin(a.grant_id),
+          `已撤回对“${who}”的邀请。`));
+      } else if (!a.is_super) {
         actions.append(
           a.status === "active"
             ? button("禁用", "正在禁用…", () => endpoints.setAdminStatus(a.grant_id, "disabled"),
@@ -121,7 +129,7 @@ export async function staffView(main) {
       return h("tr", {}, h("td", {}, who, a.is_super
         ? h("span", { class: "badge" }, "超级管理员") : null),
       h("td", {}, a.id_number_masked || ""), h("td", {}, a.role_name),
-      h("td", {}, a.status === "active" ? "启用" : "禁用"), actions);
+      h("td", {}, STATUS_LABELS[a.status] || a.status), actions);
     }))));
   }
 

@@ -81,7 +81,8 @@ export async function subordinatesView(main) {
           say(messages, "error", err.detail);
         }
       });
-      return h("li", {}, `${a.real_name || a.username}（${a.role_name}${a.is_super ? "，超级管理员" : ""}）`,
+      const note = a.is_super ? "，超级管理员" : a.status === "invited" ? "，待接受邀请" : "";
+      return h("li", {}, `${a.real_name || a.username}（${a.role_name}${note}）`,
         " ", remove);
     })));
   }

@@ -6,7 +6,7 @@ from sqlalchemy.exc import IntegrityError
 from services.common.errors import Conflict, InvalidInput, Locked, NotFound
 from services.common.events import aggregate_version, is_newer
 
-from . import audit_trail
+from . import audit_trail, governance
 from .authentication import count_wrong_password
 from .domain import profile as profile_rules
 from .domain import id_documents, lockout, passwords, permissions
@@ -284,7 +284,9 @@ def store_password(uow, user_id, password_hash, must_change):
 
 def target_for_reset(uow, actor, user_id):
     """The learner an admin may reset: inside the admin's jurisdiction, or NotFound
-    (an admin learns nothing about people outside it)."""
+    (an admin learns nothing about people outside it); and only an account the admin
+    governs: a person who is an admin outside the jurisdiction is reset by nobody here,
+    and an admin of the admin's own unit only by its super admin."""
     scope = permissions.require_module(actor, "learner_management")
     row = uow.session.execute(
         select(people.c.user_id, people.c.id_number, orgs.c.path)
@@ -292,4 +294,7 @@ def target_for_reset(uow, actor, user_id):
         .where(people.c.user_id == user_id)).first()
     if row is None or (scope is not None and not permissions.in_jurisdiction(scope, row.path)):
         raise NotFound("learner_not_found", "在您的管辖范围内未找到该人员")
+    governance.require_governed(
+        uow, scope, row.user_id,
+        own_org_grants=governance.live_super_org(uow, actor) is not None)
     return row

@@ -1,16 +1,19 @@
 """Roles and an org's admins (Henan guide: 角色管理, 管理员管理). Only the org's super admin
-manages them, and only for that org."""
+manages them, and only for that org. A super admin resets, disables, enables or promotes
+only admins whose account they govern (governance.py); an account from outside the unit is
+invited, not made an admin, and its person accepts or declines (admin_invitations.py)."""
 from sqlalchemy import func, insert, select, update
 from stdnum.cn import ric
 
 from services.common.errors import Conflict, Forbidden, InvalidInput, NotFound
 from services.common.schema import Schema, fields, length, load, one_of
 
-from . import audit_trail
+from . import audit_trail, governance
 from .domain import id_documents, passwords, permissions
 from .domain.masking import mask_id_number
 from .domain.registration import MOBILE_RULE, REAL_NAME_RULE
 from .models import accounts, admin_grants, people, roles
+from .tokens import modules_version
 
 
 class RoleBody(Schema):
@@ -19,20 +22,22 @@ class RoleBody(Schema):
 
 
 def _org_of(uow, actor, org_id=None):
-    """The org whose roles and admins the actor manages: their own (the operator names one).
-    Super status is read from the live grant, not the token: a super admin who handed the
-    role on must not keep it for the rest of the token's life."""
+    """The org whose roles and admins the actor manages: their own (the operator names one),
+    as the live grant says."""
     permissions.require_super_admin(actor)
     if actor.get("role") == "operator":
         if org_id is None:
             raise InvalidInput("org_required", "请指定单位", fields={"org_id": ["请指定单位"]})
         return int(org_id)
-    live = uow.session.execute(select(admin_grants.c.org_id).where(
-        admin_grants.c.id == actor.get("grant_id"), admin_grants.c.user_id == actor["user_id"],
-        admin_grants.c.status == "active", admin_grants.c.is_super.is_(True))).scalar()
+    live = governance.live_super_org(uow, actor)
     if live is None:
         raise Forbidden("super_admin_required", "仅超级管理员可以管理管理员和角色")
     return int(live)
+
+
+def _scope(uow, actor, org):
+    """The jurisdiction a super admin acts in: their unit's subtree (the operator's: all)."""
+    return None if actor.get("role") == "operator" else governance.org_path(uow, org)
 
 
 def list_roles(uow, actor, org_id=None):
@@ -69,7 +74,11 @@ def update_role(uow, actor, role_id, data, org_id=None):
         _ensure_role_name_free(uow, org, body["name"])
     values = {k: (sorted(set(v)) if k == "modules" else v) for k, v in body.items()}
     if values:
-        uow.session.execute(update(roles).where(roles.c.id == role_id).values(**values))
+        changes = dict(values)
+        if values.get("modules", current["modules"]) != current["modules"]:
+            # Tokens stating the old modules stop being honoured (the gateway's grant check).
+            changes["modules_changed_at"] = uow.clock.now()
+        uow.session.execute(update(roles).where(roles.c.id == role_id).values(**changes))
         audit_trail.record(uow, actor, "role_changed", "role", role_id,
                            {k: current[k] for k in values}, values)
         uow.commit()
@@ -79,7 +88,8 @@ def update_role(uow, actor, role_id, data, org_id=None):
 def delete_role(uow, actor, role_id, org_id=None):
     current = _role_by_id(uow, actor, role_id, org_id)
     in_use = uow.session.execute(select(func.count()).select_from(admin_grants).where(
-        admin_grants.c.role_id == role_id, admin_grants.c.status != "revoked")).scalar()
+        admin_grants.c.role_id == role_id,
+        admin_grants.c.status.in_(permissions.LIVE_GRANT_STATUSES))).scalar()
     if in_use:
         raise Conflict("role_in_use", "该角色仍有管理员在使用，请先调整这些管理员的角色")
     uow.session.execute(roles.delete().where(roles.c.id == role_id))
@@ -116,7 +126,9 @@ class NewAdminPerson(Schema):
 class AddAdminBody(Schema):
     """The guide's three ways to add an admin: an existing user (username or ID number),
     one of the org's people (user_id), or a brand-new user (new_person), who logs in with
-    their ID number and its last six characters and must then choose a password."""
+    their ID number and its last six characters and must then choose a password. An
+    existing user from outside the unit's subtree is invited: until they accept, the grant
+    gives nothing."""
     login_name = fields.String(load_default=None, validate=length(max=64))
     user_id = fields.Integer(load_default=None)
     new_person = fields.Nested(NewAdminPerson, load_default=None)
@@ -135,10 +147,13 @@ def _admins_of(uow, org):
         .select_from(admin_grants.join(accounts, accounts.c.id == admin_grants.c.user_id)
                      .join(roles, roles.c.id == admin_grants.c.role_id)
                      .outerjoin(people, people.c.user_id == admin_grants.c.user_id))
-        .where(admin_grants.c.org_id == org, admin_grants.c.status != "revoked")
+        .where(admin_grants.c.org_id == org,
+               admin_grants.c.status.in_(permissions.LIVE_GRANT_STATUSES))
         .order_by(admin_grants.c.is_super.desc(), admin_grants.c.id)).mappings().all()
+    # A unit an invitee has not joined learns nothing of their ID number.
     return [{"grant_id": r["id"], "user_id": r["user_id"], "username": r["username"],
-             "real_name": r["real_name"], "id_number_masked": mask_id_number(r["id_number"]),
+             "real_name": r["real_name"],
+             "id_number_masked": "" if r["status"] == "invited" else mask_id_number(r["id_number"]),
              "role_name": r["role_name"], "is_super": r["is_super"], "status": r["status"],
              "granted_at": r["granted_at"].isoformat()} for r in rows]
 
@@ -147,6 +162,7 @@ def add_admin(uow, actor, data, org_id=None):
     org = _org_of(uow, actor, org_id)
     body = load(AddAdminBody(), data)
     role = _role_by_id(uow, actor, body["role_id"], org_id)
+    invited = False
     if body["user_id"] is not None:
         user_id = uow.session.execute(select(people.c.user_id).where(
             people.c.user_id == body["user_id"], people.c.org_id == org)).scalar()
@@ -155,31 +171,42 @@ def add_admin(uow, actor, data, org_id=None):
                            fields={"user_id": ["本单位没有该人员"]})
     elif body["login_name"]:
         name = body["login_name"].strip()
-        user_id = uow.session.execute(
-            select(accounts.c.id).select_from(
+        found = uow.session.execute(
+            select(accounts.c.id, accounts.c.is_operator).select_from(
                 accounts.outerjoin(people, people.c.user_id == accounts.c.id))
             .where((accounts.c.username == name.lower())
-                   | (people.c.id_number == id_documents.normalise(name)))).scalar()
-        if user_id is None:
+                   | (people.c.id_number == id_documents.normalise(name)))).first()
+        if found is None:
             raise NotFound("account_not_found", "系统中没有该用户，请先注册",
                            fields={"login_name": ["系统中没有该用户"]})
+        if found.is_operator:
+            raise Forbidden("operator_account_protected", "平台运营账号不能设为单位管理员",
+                            fields={"login_name": ["平台运营账号不能设为单位管理员"]})
+        user_id = found.id
+        # Someone of the unit is added at once; anyone else decides for themselves.
+        invited = not governance.person_in(uow, user_id, governance.org_path(uow, org))
     elif body["new_person"]:
         user_id = _new_admin_person(uow, org, body["new_person"])
     else:
         raise InvalidInput("admin_person_required", "请指定用户名、证件号码、本单位人员或新用户信息",
                            fields={"login_name": ["请指定用户名或证件号码"]})
-    if uow.session.execute(select(admin_grants.c.id).where(
-            admin_grants.c.user_id == user_id, admin_grants.c.org_id == org,
-            admin_grants.c.status != "revoked")).first():
+    existing = uow.session.execute(select(admin_grants.c.status).where(
+        admin_grants.c.user_id == user_id, admin_grants.c.org_id == org,
+        admin_grants.c.status.in_(permissions.LIVE_GRANT_STATUSES))).scalar()
+    if existing == "invited":
+        raise Conflict("already_invited", "已邀请该用户担任本单位管理员，正等待其接受")
+    if existing:
         raise Conflict("already_admin", "该用户已是本单位管理员")
     grant_id = uow.session.execute(insert(admin_grants).values(
-        user_id=user_id, org_id=org, role_id=role["id"], is_super=False, status="active",
-        granted_at=uow.clock.now())).inserted_primary_key[0]
-    uow.add_event("admin_granted", {"grant_id": grant_id, "user_id": user_id, "org_id": org,
-                                    "role_name": role["name"], "modules": role["modules"],
-                                    "is_super": False})
-    audit_trail.record(uow, actor, "admin_added", "admin_grant", grant_id, None,
-                       {"user_id": user_id, "role": role["name"]})
+        user_id=user_id, org_id=org, role_id=role["id"], is_super=False,
+        status="invited" if invited else "active", granted_at=uow.clock.now(),
+        invited_by=int(actor["user_id"]) if invited else None)).inserted_primary_key[0]
+    if not invited:
+        uow.add_event("admin_granted", {"grant_id": grant_id, "user_id": user_id,
+                                        "org_id": org, "role_name": role["name"],
+                                        "modules": role["modules"], "is_super": False})
+    audit_trail.record(uow, actor, "admin_invited" if invited else "admin_added",
+                       "admin_grant", grant_id, None, {"user_id": user_id, "role": role["name"]})
     uow.commit()
     return _grant(uow, org, grant_id)
 
@@ -192,19 +219,27 @@ def _grant(uow, org, grant_id):
 
 
 def set_admin_status(uow, actor, grant_id, status, org_id=None):
-    """disable / enable / revoke (删除管理权限); a revoked grant is gone for good."""
+    """disable / enable / revoke (删除管理权限); a revoked grant is gone for good.
+    Revoking ends only what this unit gave, so it reaches every admin of the unit (and
+    withdraws an invitation); disabling and enabling reach only governed accounts."""
     org = _org_of(uow, actor, org_id)
     grant = _grant(uow, org, grant_id)
     if grant["user_id"] == int(actor["user_id"]):
         raise Conflict("cannot_change_self", "不能停用或删除自己的管理员权限")
     if grant["is_super"]:
         raise Conflict("super_admin_protected", "请先将其他管理员设为超级管理员")
+    if status != "revoked":
+        if grant["status"] == "invited":
+            raise Conflict("invitation_pending", "该用户尚未接受邀请，只能撤回邀请")
+        governance.require_governed(uow, _scope(uow, actor, org), grant["user_id"])
     uow.session.execute(update(admin_grants).where(admin_grants.c.id == grant_id).values(
         status=status, ended_at=None if status == "active" else uow.clock.now()))
-    if status == "revoked":
+    withdrawn = status == "revoked" and grant["status"] == "invited"
+    if status == "revoked" and not withdrawn:
         uow.add_event("admin_revoked", {"grant_id": grant_id, "user_id": grant["user_id"],
                                         "org_id": grant["org_id"]})
-    audit_trail.record(uow, actor, f"admin_{status}", "admin_grant", grant_id,
+    audit_trail.record(uow, actor, "admin_invitation_withdrawn" if withdrawn
+                       else f"admin_{status}", "admin_grant", grant_id,
                        {"status": grant["status"]}, {"status": status})
     uow.commit()
     return None if status == "revoked" else _grant(uow, org, grant_id)
@@ -216,6 +251,7 @@ def make_super(uow, actor, grant_id, org_id=None):
     grant = _grant(uow, org, grant_id)
     if grant["status"] != "active":
         raise Conflict("admin_not_active", "只能将启用中的管理员设为超级管理员")
+    governance.require_governed(uow, _scope(uow, actor, org), grant["user_id"])
     uow.session.execute(update(admin_grants).where(
         admin_grants.c.org_id == grant["org_id"], admin_grants.c.is_super.is_(True))
         .values(is_super=False))
@@ -228,8 +264,11 @@ def make_super(uow, actor, grant_id, org_id=None):
 
 
 def reset_target(uow, actor, grant_id, org_id=None):
-    """The admin whose password a super admin resets (to the ID number's last six)."""
-    grant = _grant(uow, _org_of(uow, actor, org_id), grant_id)
+    """The admin whose password a super admin resets (to the ID number's last six):
+    only an account the super admin governs, as a reset hands over the account."""
+    org = _org_of(uow, actor, org_id)
+    grant = _grant(uow, org, grant_id)
+    governance.require_governed(uow, _scope(uow, actor, org), grant["user_id"])
     id_number = uow.session.execute(select(people.c.id_number).where(
         people.c.user_id == grant["user_id"])).scalar()
     if not id_number:
@@ -257,9 +296,17 @@ def _new_admin_person(uow, org, person):
     return user_id
 
 
-def ended_grants(uow, within):
-    """Grants that stopped being active within `within` (an access token's lifetime):
-    tokens naming them must no longer be honoured."""
+def grant_changes(uow, within):
+    """For the gateway's check of admin tokens, over `within` (an access token's
+    lifetime): grants that stopped being active, and active grants whose role's modules
+    changed, with the modules' version now. A token naming an ended grant, or stating an
+    older version of its modules, is no longer honoured."""
     since = uow.clock.now() - within
-    return list(uow.session.execute(select(admin_grants.c.id).where(
-        admin_grants.c.status != "active", admin_grants.c.ended_at >= since)).scalars())
+    ended = uow.session.execute(select(admin_grants.c.id).where(
+        admin_grants.c.status != "active", admin_grants.c.ended_at >= since)).scalars()
+    changed = uow.session.execute(
+        select(admin_grants.c.id, roles.c.modules_changed_at)
+        .select_from(admin_grants.join(roles, roles.c.id == admin_grants.c.role_id))
+        .where(admin_grants.c.status == "active", roles.c.modules_changed_at >= since))
+    return {"ended": list(ended),
+            "changed": [[grant_id, modules_version(at)] for grant_id, at in changed]}

@@ -11,7 +11,8 @@ from .domain import id_documents, lockout, passwords, permissions
 from .domain.login_failures import (DISABLED, LOCKED, NO_ACCOUNT, PENDING, REJECTED,
                                     WRONG_PASSWORD, WRONG_ROLE)
 from .models import accounts, admin_grants, login_audit, orgs, people, refresh_tokens, roles
-from .tokens import ACCESS_TTL, REFRESH_TTL, hash_refresh_token, new_refresh_token
+from .tokens import (ACCESS_TTL, REFRESH_TTL, hash_refresh_token, modules_version,
+                     new_refresh_token)
 
 BEIJING = timezone(timedelta(hours=8))
 
@@ -112,7 +113,8 @@ def record_wrong_password(uow, account, login_name, role, client):
 
 def _grant_query():
     return (select(admin_grants.c.id, admin_grants.c.org_id, admin_grants.c.is_super,
-                   roles.c.name.label("role_name"), roles.c.modules, orgs.c.path,
+                   roles.c.name.label("role_name"), roles.c.modules,
+                   roles.c.modules_changed_at, orgs.c.path,
                    orgs.c.name.label("org_name"))
             .select_from(admin_grants.join(roles, roles.c.id == admin_grants.c.role_id)
                          .outerjoin(orgs, orgs.c.id == admin_grants.c.org_id))
@@ -178,7 +180,8 @@ def claims_for(uow, account, role, grant):
               "modules": modules, "mcp": bool(account["must_change_password"])}
     if grant is not None:
         claims.update(grant_id=grant["id"], super=bool(grant["is_super"]),
-                      role_name=grant["role_name"])
+                      role_name=grant["role_name"],
+                      mv=modules_version(grant["modules_changed_at"]))
     return claims
 
 

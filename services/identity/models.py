@@ -82,6 +82,9 @@ roles = Table(
     Column("org_id", Integer),
     Column("name", String(50), nullable=False),
     Column("modules", JSON, nullable=False),
+    # When the modules last changed: tokens stating the old modules are refused from then
+    # on (the gateway's grant check, like an ended grant).
+    Column("modules_changed_at", DateTime(timezone=True), index=True),
     UniqueConstraint("org_id", "name", name="uq_roles_org_name"),
 )
 
@@ -92,8 +95,12 @@ admin_grants = Table(
     Column("org_id", Integer, nullable=False, index=True),
     Column("role_id", BigId, ForeignKey("roles.id"), nullable=False),
     Column("is_super", Boolean, nullable=False, default=False),
-    Column("status", String(20), nullable=False),  # active | disabled | revoked
+    # invited -> active | declined | revoked; active <-> disabled; active -> revoked.
+    # An invitation (an account from outside the unit, added by login name) grants nothing
+    # until its person accepts it.
+    Column("status", String(20), nullable=False),
     Column("granted_at", DateTime(timezone=True), nullable=False),
+    Column("invited_by", BigId),
     # When it last stopped being active: the gateway refuses tokens of grants ended
     # within an access token's lifetime.
     Column("ended_at", DateTime(timezone=True), index=True),

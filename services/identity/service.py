@@ -15,9 +15,9 @@ from services.common.runtime import prepare_service_process
 from services.common.settings import env, flag
 from services.common.storage import FileStorage
 
-from . import (accounts, admins, audit_trail, authentication, captcha_store, directory,
-               learner_export, learner_import, org_applicants, org_copy, person_changes,
-               subordinate_admins)
+from . import (accounts, admin_invitations, admins, audit_trail, authentication,
+               captcha_store, directory, learner_export, learner_import, org_applicants,
+               org_copy, person_changes, subordinate_admins)
 from .domain import import_sheet, passwords, permissions, vocab
 from .models import inbox, jobs, outbox
 from .tokens import ACCESS_TTL, TokenIssuer
@@ -182,10 +182,28 @@ class IdentityService:
             return accounts.update_profile(uow, int(actor["user_id"]), changes)
 
     @rpc
-    def ended_grants(self):
-        """For the gateway: admin grants ended within an access token's lifetime."""
+    def grant_changes(self):
+        """For the gateway: admin grants ended, or whose role's modules changed, within an
+        access token's lifetime."""
         with self.db() as uow:
-            return admins.ended_grants(uow, ACCESS_TTL + timedelta(minutes=1))
+            return admins.grant_changes(uow, ACCESS_TTL + timedelta(minutes=1))
+
+    # --- invitations to be an admin (for the invited person) ----------------------
+
+    @rpc(expected_exceptions=expected)
+    def my_admin_invitations(self, actor):
+        with self.db() as uow:
+            return admin_invitations.mine(uow, actor)
+
+    @rpc(expected_exceptions=expected)
+    def accept_admin_invitation(self, actor, grant_id):
+        with self.db() as uow:
+            return admin_invitations.accept(uow, actor, int(grant_id))
+
+    @rpc(expected_exceptions=expected)
+    def decline_admin_invitation(self, actor, grant_id):
+        with self.db() as uow:
+            return admin_invitations.decline(uow, actor, int(grant_id))
 
     # --- 管理下级单位 / 管理施教机构: their admins ---------------------------------
 

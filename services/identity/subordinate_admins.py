@@ -1,7 +1,9 @@
 """管理下级单位 / 管理施教机构 (Henan guide): an admin sees the admins of the units below their
 own and can remove one's rights — the removed admin can no longer log in for that unit
 (login and token refresh both need an active grant). Identity answers from its own copy
-of the tree, so jurisdiction is checked where the grants live."""
+of the tree, so jurisdiction is checked where the grants live. Removing ends only rights
+given inside the remover's jurisdiction, so it reaches every admin of a unit below (an
+outsider who accepted an invitation too); it changes nothing else of the account."""
 from sqlalchemy import select, update
 
 from services.common.errors import Conflict, NotFound
@@ -33,7 +35,7 @@ def remove(uow, actor, org_id, grant_id):
     unit = _unit_below(uow, actor, org_id)
     grant = uow.session.execute(select(admin_grants).where(
         admin_grants.c.id == grant_id, admin_grants.c.org_id == unit["id"],
-        admin_grants.c.status != "revoked")).mappings().first()
+        admin_grants.c.status.in_(permissions.LIVE_GRANT_STATUSES))).mappings().first()
     if grant is None:
         raise NotFound("admin_not_found", "该单位没有该管理员")
     if grant["user_id"] == int(actor["user_id"]):
@@ -44,8 +46,9 @@ def remove(uow, actor, org_id, grant_id):
     uow.session.execute(update(refresh_tokens).where(
         refresh_tokens.c.grant_id == grant_id, refresh_tokens.c.revoked_at.is_(None)
     ).values(revoked_at=now))
-    uow.add_event("admin_revoked", {"grant_id": grant_id, "user_id": grant["user_id"],
-                                    "org_id": unit["id"]})
+    if grant["status"] != "invited":  # an invitation was never announced as a grant
+        uow.add_event("admin_revoked", {"grant_id": grant_id, "user_id": grant["user_id"],
+                                        "org_id": unit["id"]})
     audit_trail.record(uow, actor, "subordinate_admin_removed", "admin_grant", grant_id,
                        {"status": grant["status"], "is_super": grant["is_super"]},
                        {"status": "revoked"})

@@ -4,13 +4,14 @@ revocable (logout) and rotated on every use."""
 import hashlib
 import secrets
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import jwt
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from services.common.clock import as_utc
 from services.common.settings import env, var_dir
 
 ISSUER = "cpe-identity"
@@ -70,3 +71,15 @@ def new_refresh_token():
 
 def hash_refresh_token(token):
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+
+
+def modules_version(changed_at):
+    """An admin token's `mv` claim: when its role's modules last changed, in whole
+    microseconds (0: never). The gateway refuses a token whose version is no longer the
+    role's, so a role's change reaches tokens already issued."""
+    if changed_at is None:
+        return 0
+    return (as_utc(changed_at) - _EPOCH) // timedelta(microseconds=1)

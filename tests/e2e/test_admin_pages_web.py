@@ -1,6 +1,7 @@
 """The admin's everyday pages in a real browser: 学员管理 (search, export link, 调出),
 人员调动 (the receiving admin accepts), 本单位信息 (a name change goes to review and is
-withdrawn), 下级单位与施教机构 (a unit's admin is removed)."""
+withdrawn), 下级单位与施教机构 (a unit's admin is removed), 管理员与角色 (an outsider added by
+login name is invited and accepts after logging in)."""
 import re
 
 import pytest
@@ -163,5 +164,44 @@ def test_an_employer_admin_keeps_its_departments(live_gateway, run_in_browser):
         await row.get_by_role("button", name="停用").click()
         await expect(page.get_by_text("已停用“内科”。")).to_be_visible()
         await expect(page.get_by_role("row", name=re.compile("内科"))).to_contain_text("已停用")
+
+    run_in_browser(scenario)
+
+
+def test_an_outsider_added_by_login_name_is_invited_and_accepts(live_gateway, run_in_browser,
+                                                                tmp_path):
+    url, uow, orgs, client = (live_gateway["url"], live_gateway["uow"], live_gateway["orgs"],
+                              live_gateway["client"])
+    boss = grant_admin(uow, orgs["open"], modules=list(MODULES), username="openboss",
+                       person_org=orgs["open"])
+    outsider = registration(orgs["other"], real_name="韩梅")
+    assert client.post("/api/v1/auth/register", json=outsider).status_code == 201
+    eventually(lambda: account_status(uow, outsider["username"]) == "active")
+
+    async def scenario(page):
+        await log_in(page, uow, url, *boss, admin=True)
+        await page.get_by_role("link", name="管理员与角色").click()
+        await field(page, "用户名或身份证号码").fill(outsider["username"])
+        await field(page, "角色").select_option(label="角色openboss")
+        await page.get_by_role("button", name="新增管理员").click()
+        await expect(page.get_by_text(re.compile("已向其发出邀请"))).to_be_visible()
+        row = page.get_by_role("row", name=re.compile("韩梅"))
+        await expect(row).to_contain_text("待接受")
+        await expect(row.get_by_role("button", name="撤回邀请")).to_be_visible()
+        await expect(row.get_by_role("button", name="重置密码")).to_have_count(0)
+        await page.get_by_role("button", name="退出登录").click()
+
+        await log_in(page, uow, url, outsider["username"], outsider["password"])
+        invitation = page.get_by_role("region", name="管理员邀请")
+        await expect(invitation).to_contain_text("直接通过医院")
+        await page.screenshot(path=str(tmp_path / "invitation.png"), full_page=True)
+        await invitation.get_by_role("button", name="接受").click()
+        await expect(page.get_by_text(re.compile("您已接受邀请"))).to_be_visible()
+        await expect(invitation.get_by_role("button", name="接受")).to_have_count(0)
+        await page.get_by_role("button", name="退出登录").click()
+
+        await log_in(page, uow, url, *boss, admin=True)
+        await page.goto(url + "/#/admin/staff")
+        await expect(page.get_by_role("row", name=re.compile("韩梅"))).to_contain_text("启用")
 
     run_in_browser(scenario)

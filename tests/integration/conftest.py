@@ -6,6 +6,7 @@ import uuid
 
 import pytest
 import sqlalchemy as sa
+from stdnum.cn import ric
 
 from gateway.app import create_app
 from gateway.rpc import RpcPool
@@ -14,6 +15,7 @@ from services.common.migrations import upgrade
 from services.identity.service import IdentityService
 from services.orgtree import tree
 from services.orgtree.service import OrgTreeService
+from tests.builders import citizen_id
 from tests.conftest import eventually
 
 DEMO = {}
@@ -106,11 +108,12 @@ def postgres_url():
 
 
 def grant_admin(uow_factory, org_id, modules=("learner_management",), is_super=True,
-                username=None):
-    """An admin of `org_id` with a role of `modules`, created as identity's seed does.
+                username=None, person_org=None):
+    """An admin of `org_id` with a role of `modules`, created as identity's seed does;
+    with `person_org`, also their person record (as the demo admins have) in that org.
     Returns (username, password)."""
     from services.identity.domain.passwords import Hasher
-    from services.identity.models import accounts, admin_grants, roles
+    from services.identity.models import accounts, admin_grants, people, roles
     username = username or f"admin{org_id}"
     hasher = Hasher(time_cost=1, memory_cost=1024)
     with uow_factory("identity")() as uow:
@@ -119,6 +122,12 @@ def grant_admin(uow_factory, org_id, modules=("learner_management",), is_super=T
             username=username, password_hash=hasher.hash("Admin@2026"), status="active",
             is_learner=False, is_operator=False, must_change_password=False, failed_logins=0,
             created_at=now, updated_at=now)).inserted_primary_key[0]
+        if person_org is not None:
+            number = citizen_id()
+            uow.session.execute(sa.insert(people).values(
+                user_id=user_id, org_id=person_org, real_name=f"管理员{username}",
+                mobile="13900000000", id_type="id_card", id_number=number,
+                birth_date=ric.get_birth_date(number), gender="male", registered_at=now))
         role_id = uow.session.execute(sa.insert(roles).values(
             org_id=org_id, name=f"角色{username}", modules=list(modules))).inserted_primary_key[0]
         uow.session.execute(sa.insert(admin_grants).values(
@@ -135,3 +144,19 @@ def upload_scan(client, data=None, name="scan.png"):
     from tests.builders import png_scan
     return client.post("/api/v1/orgs/certificates", content_type="multipart/form-data",
                        data={"file": (io.BytesIO(data or png_scan()), name)})
+
+
+def operator_account(uow_factory, username="operator"):
+    """The platform's operator account (password Operator@2026), as identity's seed
+    creates it. Returns its user id."""
+    from services.identity.domain.passwords import Hasher
+    from services.identity.models import accounts
+    hasher = Hasher(time_cost=1, memory_cost=1024)
+    with uow_factory("identity")() as uow:
+        now = uow.clock.now()
+        user_id = uow.session.execute(sa.insert(accounts).values(
+            username=username, password_hash=hasher.hash("Operator@2026"), status="active",
+            is_learner=False, is_operator=True, must_change_password=False, failed_logins=0,
+            created_at=now, updated_at=now)).inserted_primary_key[0]
+        uow.commit()
+    return user_id

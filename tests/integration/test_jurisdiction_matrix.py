@@ -1,13 +1,15 @@
 """Jurisdiction is enforced by the services from the actor the gateway passes. For every
 admin route: an admin of a sibling subtree gets 403/404 and sees nothing; an admin without
 the module (or, for admin management, without super status) gets 403; the rightful admin
-succeeds."""
+succeeds. For every route that touches an account: only accounts the admin governs."""
 import pytest
+import sqlalchemy as sa
 
 from services.identity.domain.permissions import MODULES
+from services.identity.models import admin_grants
 from tests.builders import citizen_id, new_applicant, org_form, registration
 from tests.conftest import eventually
-from tests.integration.conftest import grant_admin, upload_scan
+from tests.integration.conftest import grant_admin, operator_account, upload_scan
 
 pytestmark = pytest.mark.integration
 
@@ -256,3 +258,157 @@ def test_the_rightful_admin_uses_every_route(world):
             call(world, "owner", "POST", path, {"status": "active"})
         if path.endswith("/super"):
             break  # the owner handed super status on; the next route needs it
+
+
+# --- account-level actions: whose account an admin may touch ----------------------------
+# The super admin of the unit `open` acts on the admins of `open`: the super admin of the
+# unit above (the bureau) and an admin of a sibling unit, both in through an accepted
+# invitation; the operator account (with a grant of `open` as the old code could give);
+# a person of `open` who is also an admin elsewhere; and the rightful admin, a person of
+# `open`. Resets, disabling, enabling and promoting reach the rightful admin only; revoking
+# (and removal from above) ends what the unit gave, so it reaches every admin of the unit.
+
+TARGETS = ("above", "sibling", "operator", "elsewhere", "rightful")  # rightful last: it
+# may be promoted, handing the super admin's role on
+NOT_GOVERNED = (403, "account_not_governed")
+OPERATOR = (403, "operator_account_protected")
+ACCOUNT_ROUTES = {
+    # route: expected (status, code or status of the grant) per target
+    "admin password reset": dict(above=NOT_GOVERNED, sibling=NOT_GOVERNED, operator=OPERATOR,
+                                 elsewhere=NOT_GOVERNED, rightful=(200, None)),
+    "admin disable": dict(above=NOT_GOVERNED, sibling=NOT_GOVERNED, operator=OPERATOR,
+                          elsewhere=NOT_GOVERNED, rightful=(200, "disabled")),
+    "admin enable": dict(above=NOT_GOVERNED, sibling=NOT_GOVERNED, operator=OPERATOR,
+                         elsewhere=NOT_GOVERNED, rightful=(200, "active")),
+    "make super admin": dict(above=NOT_GOVERNED, sibling=NOT_GOVERNED, operator=OPERATOR,
+                             elsewhere=NOT_GOVERNED, rightful=(200, "active")),
+    "admin revoke": dict(above=(204, None), sibling=(204, None), operator=(204, None),
+                         elsewhere=(204, None), rightful=(204, None)),
+    "add admin by login name": dict(above=(201, "invited"), sibling=(201, "invited"),
+                                    operator=OPERATOR, elsewhere=(201, "active"),
+                                    rightful=(201, "active")),
+    "learner password reset": dict(above=(404, "learner_not_found"),
+                                   sibling=(404, "learner_not_found"),
+                                   operator=(404, "learner_not_found"),
+                                   elsewhere=NOT_GOVERNED, rightful=(200, None)),
+    "subordinate admin removal": dict(above=(200, "revoked"), sibling=(200, "revoked"),
+                                      operator=(200, "revoked"), elsewhere=(200, "revoked"),
+                                      rightful=(200, "revoked")),
+}
+
+
+@pytest.fixture
+def accounts(platform):
+    client, uow, orgs = platform["client"], platform["uow"], platform["orgs"]
+    boss = login(client, *grant_admin(uow, orgs["open"], modules=list(MODULES),
+                                      username="openboss", person_org=orgs["open"]), "admin")
+    remover = login(client, *grant_admin(uow, orgs["bureau"], modules=["direct_accounts"],
+                                         is_super=False, username="remover"), "admin")
+    other_boss = login(client, *grant_admin(uow, orgs["other"], modules=list(MODULES),
+                                            username="otherboss"), "admin")
+    role_id = client.get("/api/v1/admin/roles", headers=boss).json[0]["id"]
+
+    def invite(headers, username):
+        other_role = client.get("/api/v1/admin/roles", headers=headers).json[0]["id"]
+        return client.post("/api/v1/admin/admins", headers=headers, json={
+            "login_name": username, "role_id": other_role}).json
+
+    def learner_of_open(name):
+        data = registration(orgs["open"], real_name=name)
+        user_id = client.post("/api/v1/auth/register", json=data).json["user_id"]
+        eventually(lambda: client.post("/api/v1/auth/login", json={
+            "username": data["username"], "password": data["password"]}).status_code == 200)
+        return user_id, data["username"], data["password"]
+
+    targets = {}
+    for name, org, username in (("above", "bureau", "aboveboss"),
+                                ("sibling", "reviewing", "siblingadmin")):
+        credentials = grant_admin(uow, orgs[org], modules=list(MODULES), username=username,
+                                  person_org=orgs[org])
+        invited = invite(boss, username)
+        assert invited["status"] == "invited"
+        assert client.post(f"/api/v1/me/admin-invitations/{invited['grant_id']}/accept",
+                           headers=login(client, *credentials, "admin")).status_code == 200
+        targets[name] = {"user_id": invited["user_id"], "grant_id": invited["grant_id"],
+                         "login": (*credentials, "admin")}
+
+    operator_id = operator_account(uow)
+    with uow("identity")() as work:
+        grant_id = work.session.execute(sa.insert(admin_grants).values(
+            user_id=operator_id, org_id=orgs["open"], role_id=role_id, is_super=False,
+            status="active", granted_at=work.clock.now())).inserted_primary_key[0]
+        work.commit()
+    targets["operator"] = {"user_id": operator_id, "grant_id": grant_id,
+                           "login": ("operator", "Operator@2026", "operator")}
+
+    user_id, username, password = learner_of_open("外单位管理员")
+    elsewhere = invite(other_boss, username)
+    assert client.post(f"/api/v1/me/admin-invitations/{elsewhere['grant_id']}/accept",
+                       headers=login(client, username, password, "learner")).status_code == 200
+    added = client.post("/api/v1/admin/admins", headers=boss, json={
+        "login_name": username, "role_id": role_id}).json
+    assert added["status"] == "active"  # a person of the unit: at once
+    targets["elsewhere"] = {"user_id": user_id, "grant_id": added["grant_id"],
+                            "login": (username, password, "learner")}
+
+    user_id, username, password = learner_of_open("本单位管理员")
+    added = client.post("/api/v1/admin/admins", headers=boss, json={
+        "user_id": user_id, "role_id": role_id}).json
+    targets["rightful"] = {"user_id": user_id, "grant_id": added["grant_id"],
+                           "login": (username, password, "learner")}
+    return {"client": client, "boss": boss, "remover": remover, "role_id": role_id,
+            "open_org": orgs["open"], "targets": targets}
+
+
+def act(world, route, target):
+    client, boss = world["client"], world["boss"]
+    grant = f"/api/v1/admin/admins/{target['grant_id']}"
+    if route == "admin password reset":
+        return client.post(f"{grant}/password-reset", headers=boss)
+    if route in ("admin disable", "admin enable"):
+        status = "disabled" if route == "admin disable" else "active"
+        return client.post(f"{grant}/status", headers=boss, json={"status": status})
+    if route == "make super admin":
+        return client.post(f"{grant}/super", headers=boss)
+    if route == "admin revoke":
+        return client.delete(grant, headers=boss)
+    if route == "add admin by login name":  # as if for the first time
+        assert client.delete(grant, headers=boss).status_code == 204
+        return client.post("/api/v1/admin/admins", headers=boss, json={
+            "login_name": target["login"][0], "role_id": world["role_id"]})
+    if route == "learner password reset":
+        return client.post(f"/api/v1/admin/learners/{target['user_id']}/password-reset",
+                           headers=boss)
+    assert route == "subordinate admin removal"
+    return client.delete(f"/api/v1/admin/subordinate-units/{world['open_org']}/admins/"
+                         f"{target['grant_id']}", headers=world["remover"])
+
+
+@pytest.mark.parametrize("route", ACCOUNT_ROUTES)
+def test_account_level_actions_reach_only_governed_accounts(accounts, route):
+    client = accounts["client"]
+    for name in TARGETS:
+        target = accounts["targets"][name]
+        status, detail = ACCOUNT_ROUTES[route][name]
+        response = act(accounts, route, target)
+        assert response.status_code == status, (route, name, response.json)
+        username, password, role = target["login"]
+        if status >= 400:
+            assert response.mimetype == "application/problem+json"
+            assert response.json["code"] == detail, (route, name, response.json)
+            # nothing changed: the password still works, the grant is as it was
+            relogin = client.post("/api/v1/auth/login", json={
+                "username": username, "password": password, "role": role})
+            assert relogin.status_code == 200, (route, name, relogin.json)
+            listed = {a["grant_id"]: a["status"] for a in
+                      client.get("/api/v1/admin/admins", headers=accounts["boss"]).json}
+            if route != "add admin by login name":
+                assert listed[target["grant_id"]] == "active", (route, name)
+        elif route == "add admin by login name":
+            assert response.json["status"] == detail, (route, name)
+        elif route == "subordinate admin removal":
+            assert response.json["status"] == detail
+        elif detail is not None:
+            assert response.json["status"] == detail
+        elif "password reset" in route:
+            assert response.json["must_change_password"] is True

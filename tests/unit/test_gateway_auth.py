@@ -2,10 +2,12 @@
 only until they expire."""
 from datetime import datetime, timedelta, timezone
 
+import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from gateway import auth
 from gateway.app import create_app
+from services.common.errors import Unauthenticated
 from services.identity.tokens import TokenIssuer
 
 ISSUER = TokenIssuer(Ed25519PrivateKey.generate())
@@ -48,3 +50,22 @@ def test_a_cached_token_stops_working_when_it_expires():
     auth._verified.put(token, dict(CLAIMS, exp=int((issued + timedelta(minutes=15)).timestamp())))
     response = get_me(c, token)
     assert response.status_code == 401 and response.json["code"] == "token_expired"
+
+
+class Changes:
+    class identity:  # noqa: N801 - stands for the RPC proxy's attribute
+        @staticmethod
+        def grant_changes():
+            return {"ended": [1], "changed": [[2, 5]]}
+
+
+def test_tokens_of_ended_or_changed_grants_are_refused():
+    changes = auth.GrantChanges(Changes())
+    for claims, code in (({"grant_id": 1, "mv": 0}, "admin_grant_ended"),
+                         ({"grant_id": 2, "mv": 4}, "admin_role_changed"),
+                         ({"grant_id": 2}, "admin_role_changed")):
+        with pytest.raises(Unauthenticated) as err:
+            changes.check(claims)
+        assert err.value.code == code
+    changes.check({"grant_id": 2, "mv": 5})  # issued after the change
+    changes.check({"grant_id": 3})

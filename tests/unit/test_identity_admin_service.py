@@ -8,7 +8,9 @@ from sqlalchemy import select, update
 
 from services.common.errors import Conflict, Forbidden, InvalidInput, NotFound
 from services.identity import models
+from services.identity.domain.permissions import require_governed
 from services.identity.service import IdentityService
+from services.identity.tokens import modules_version
 from tests.builders import envelope, org_payload, registration
 
 BUREAU, HOSPITAL, WARD, OTHER = 1, 3, 4, 9
@@ -264,3 +266,47 @@ def test_counts_are_exact_up_to_the_limit_then_say_more(identity, monkeypatch):
     monkeypatch.setattr(directory, "COUNT_LIMIT", 3)
     page = identity.search_learners(admin(BUREAU, "/1/"), {})
     assert (page["total"], page["total_exact"]) == (3, True)
+
+
+@pytest.mark.parametrize("scope,target,refusal", [
+    ("/1/3/", dict(is_operator=True, person_path=None, grant_paths=[]),
+     "operator_account_protected"),
+    (None, dict(is_operator=True, person_path=None, grant_paths=[]),
+     "operator_account_protected"),  # not even by the operator
+    ("/1/3/", dict(is_operator=False, person_path="/1/", grant_paths=["/1/"]),
+     "account_not_governed"),  # the unit above
+    ("/1/3/", dict(is_operator=False, person_path="/1/5/", grant_paths=["/1/3/"]),
+     "account_not_governed"),  # a sibling's person, though an admin here
+    ("/1/3/", dict(is_operator=False, person_path=None, grant_paths=["/1/3/"]),
+     "account_not_governed"),  # no person record: belongs nowhere
+    ("/1/3/", dict(is_operator=False, person_path="/1/3/", grant_paths=["/1/3/", "/9/"]),
+     "account_not_governed"),  # an admin elsewhere too
+    ("/1/3/", dict(is_operator=False, person_path="/1/3/", grant_paths=["/1/3/", None]),
+     "account_not_governed"),  # a grant of a unit identity does not know: elsewhere
+    ("/1/3/", dict(is_operator=False, person_path="/1/3/4/", grant_paths=["/1/3/"],
+                   own_org_grants=False), "account_not_governed"),
+    ("/1/3/", dict(is_operator=False, person_path="/1/3/4/", grant_paths=["/1/3/", "/1/3/4/"]),
+     None),
+    ("/1/3/", dict(is_operator=False, person_path="/1/3/4/", grant_paths=["/1/3/4/"],
+                   own_org_grants=False), None),
+    (None, dict(is_operator=False, person_path=None, grant_paths=["/9/"]), None),
+])
+def test_who_governs_an_account(scope, target, refusal):
+    if refusal is None:
+        require_governed(scope, **target)
+        return
+    with pytest.raises(Forbidden) as err:
+        require_governed(scope, **target)
+    assert err.value.code == refusal
+
+
+def test_a_role_change_is_listed_for_the_gateway_with_the_version_tokens_state(identity, db):
+    boss, boss_grant, role_id = seed_super_admin(identity, db, HOSPITAL, "/1/3/")
+    assert identity.grant_changes() == {"ended": [], "changed": []}
+    identity.update_role(boss, role_id, {"name": "改名"})  # the modules are the same
+    assert identity.grant_changes()["changed"] == []
+    identity.update_role(boss, role_id, {"modules": ["statistics"]})
+    with db() as uow:
+        changed_at = uow.session.execute(select(models.roles.c.modules_changed_at).where(
+            models.roles.c.id == role_id)).scalar()
+    assert identity.grant_changes()["changed"] == [[boss_grant, modules_version(changed_at)]]

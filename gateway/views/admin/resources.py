@@ -156,7 +156,7 @@ def admins():
 @blp.response(201, Admin)
 @login_required("admin")
 def add_admin(body):
-    """新增管理员（三种方式）：已是本系统用户（用户名或证件号码）、本单位人员，或新用户（身份证号登录，初始密码为后六位）"""
+    """新增管理员（三种方式）：已是本系统用户（用户名或证件号码；本单位以外的用户为邀请，状态 invited，对方接受后生效）、本单位人员，或新用户（身份证号登录，初始密码为后六位）"""
     return rpc_pool().identity.add_admin(g.actor, body)
 
 
@@ -173,7 +173,7 @@ def admin_status(body, grant_id):
 @blp.response(204)
 @login_required("admin")
 def remove_admin(grant_id):
-    """删除管理员权限（此后不能再以本单位管理员登录）"""
+    """删除管理员权限（此后不能再以本单位管理员登录）；对待接受的邀请即撤回邀请"""
     rpc_pool().identity.set_admin_status(g.actor, grant_id, "revoked")
 
 

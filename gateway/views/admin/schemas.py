@@ -81,7 +81,8 @@ class NewAdminPerson(Schema):
 
 class AddAdminBody(Schema):
     login_name = fields.String(load_default=None, validate=length(max=64),
-                               metadata={"description": "已是本系统用户：用户名或证件号码"})
+                               metadata={"description": "已是本系统用户：用户名或证件号码（本单位以外的用户"
+                                                         "收到邀请，接受后才成为管理员）"})
     user_id = fields.Integer(load_default=None, metadata={"description": "或：本单位人员"})
     new_person = fields.Nested(NewAdminPerson, load_default=None,
                                metadata={"description": "或：新用户"})
@@ -101,7 +102,9 @@ class Admin(Schema):
     id_number_masked = fields.String()
     role_name = fields.String()
     is_super = fields.Boolean()
-    status = fields.String()
+    status = fields.String(metadata={
+        "description": "active 启用 / disabled 禁用 / invited 待接受（本单位以外的已有用户，"
+                       "接受邀请前没有任何管理权限）"})
     granted_at = fields.String()
 
 

@@ -4,8 +4,8 @@ from flask_smorest import Blueprint
 from ...auth import login_required
 from ...rpc import rpc_pool
 from ..auth.schemas import Tokens
-from .schemas import (InfoChange, InfoChangeBody, InfoChangeList, Me, PasswordChange, Profile,
-                      ProfilePatch)
+from .schemas import (AdminInvitationAnswer, AdminInvitationList, InfoChange, InfoChangeBody,
+                      InfoChangeList, Me, PasswordChange, Profile, ProfilePatch)
 
 blp = Blueprint("me", __name__, url_prefix="/api/v1/me", description="当前登录人")
 
@@ -68,3 +68,29 @@ def my_info_changes():
 def withdraw_info_change(change_id):
     """撤销审核中的信息修改申请"""
     return rpc_pool().identity.withdraw_info_change(g.actor, change_id)
+
+
+@blp.route("/admin-invitations", methods=["GET"], endpoint="admin_invitations")
+@blp.response(200, AdminInvitationList)
+@login_required()
+def admin_invitations():
+    """邀请我担任管理员的单位（待接受）；接受前不具有任何管理权限"""
+    return rpc_pool().identity.my_admin_invitations(g.actor)
+
+
+@blp.route("/admin-invitations/<int:grant_id>/accept", methods=["POST"],
+           endpoint="accept_admin_invitation")
+@blp.response(200, AdminInvitationAnswer)
+@login_required()
+def accept_admin_invitation(grant_id):
+    """接受邀请：成为该单位的管理员（以管理员身份登录该单位后生效）"""
+    return rpc_pool().identity.accept_admin_invitation(g.actor, grant_id)
+
+
+@blp.route("/admin-invitations/<int:grant_id>/decline", methods=["POST"],
+           endpoint="decline_admin_invitation")
+@blp.response(200, AdminInvitationAnswer)
+@login_required()
+def decline_admin_invitation(grant_id):
+    """拒绝邀请"""
+    return rpc_pool().identity.decline_admin_invitation(g.actor, grant_id)

@@ -92,3 +92,22 @@ class InfoChange(Schema):
 
 class InfoChangeList(Schema):
     items = fields.List(fields.Nested(InfoChange))
+
+
+class AdminInvitation(Schema):
+    grant_id = fields.Integer()
+    org_id = fields.Integer()
+    org_name = fields.String(allow_none=True)
+    role_name = fields.String()
+    module_labels = fields.List(fields.String(), metadata={"description": "角色的权限模块"})
+    invited_by_name = fields.String(allow_none=True)
+    invited_at = fields.String()
+
+
+class AdminInvitationList(Schema):
+    items = fields.List(fields.Nested(AdminInvitation))
+
+
+class AdminInvitationAnswer(Schema):
+    grant_id = fields.Integer()
+    status = fields.String(metadata={"description": "active 已接受 / declined 已拒绝"})
