@@ -1,6 +1,8 @@
 from services.common.schema import Schema, fields, length
 
-from ..auth.schemas import RegisterBody
+from ...orgtree.admin.schemas import ChangeDecisionBody, ChangeDecisionResult  # noqa: F401
+from ..me.schemas import InfoChange
+from ..public.schemas import RegisterBody
 
 
 class PasswordResetDone(Schema):
@@ -172,158 +174,38 @@ class ImportStatus(Schema):
     finished_at = fields.String(allow_none=True)
 
 
-class ReviewQuery(Schema):
-    status = fields.String(load_default=None, metadata={"description": "pending（默认）/ approved / rejected"})
-    q = fields.String(load_default=None, validate=length(max=50), metadata={"description": "姓名"})
-    page = fields.Integer(load_default=None)
-    page_size = fields.Integer(load_default=None)
+class PersonChangeQuery(Schema):
+    status = fields.String(load_default="pending")
+    real_name = fields.String(load_default=None, validate=length(max=50))
+    page = fields.Integer(load_default=1)
+    page_size = fields.Integer(load_default=20)
 
 
-class MemberReview(Schema):
-    membership_id = fields.Integer()
-    user_id = fields.Integer()
-    real_name = fields.String()
-    id_number_masked = fields.String()
-    org_id = fields.Integer()
-    org_name = fields.String()
-    status = fields.String()
-    requested_at = fields.String()
-    decided_at = fields.String(allow_none=True)
-    reason = fields.String(allow_none=True)
-
-
-class MemberReviewPage(Schema):
+class PersonChangePage(Schema):
     total = fields.Integer()
     page = fields.Integer()
     page_size = fields.Integer()
-    items = fields.List(fields.Nested(MemberReview))
+    items = fields.List(fields.Nested(InfoChange))
 
 
-class DecisionBody(Schema):
-    membership_ids = fields.List(fields.Integer(strict=True), required=True)
-    decision = fields.String(required=True, metadata={"description": "approve 通过 / reject 不通过"})
-    reason = fields.String(load_default=None, validate=length(max=200),
-                           metadata={"description": "不通过时必填"})
-
-
-class DecisionResult(Schema):
-    decided = fields.List(fields.Integer())
-    skipped = fields.List(fields.Integer(), metadata={
-        "description": "已被审核、不在管辖范围内或为本人的申请"})
-
-
-class AuditQuery(Schema):
-    page = fields.Integer(load_default=1)
-    page_size = fields.Integer(load_default=50)
-
-
-class AuditEntry(Schema):
-    id = fields.Integer()
-    at = fields.String()
-    actor_user_id = fields.Integer()
-    action = fields.String()
-    target_type = fields.String()
-    target_id = fields.Integer()
-    before = fields.Dict(allow_none=True)
-    after = fields.Dict(allow_none=True)
-
-
-class AuditPage(Schema):
-    total = fields.Integer()
-    items = fields.List(fields.Nested(AuditEntry))
-
-
-class TransferOutBody(Schema):
-    user_id = fields.Integer(required=True, strict=True)
-    to_org_id = fields.Integer(required=True, strict=True, metadata={"description": "调入单位"})
-    note = fields.String(load_default=None, validate=length(max=200))
-
-
-class TransferDecisionBody(Schema):
-    decision = fields.String(required=True, metadata={"description": "accept 接收 / reject 拒绝"})
-    reason = fields.String(load_default=None, validate=length(max=200),
-                           metadata={"description": "拒绝时必填"})
-
-
-class TransferQuery(Schema):
-    direction = fields.String(required=True, metadata={"description": "in 调入记录 / out 调出记录"})
-    status = fields.String(load_default=None, metadata={"description": "pending / accepted / rejected"})
-    page = fields.Integer(load_default=1)
-
-
-class Transfer(Schema):
-    transfer_id = fields.Integer()
+class UnitAdmin(Schema):
+    grant_id = fields.Integer()
     user_id = fields.Integer()
-    real_name = fields.String()
-    from_org_id = fields.Integer()
-    from_org_name = fields.String()
-    to_org_id = fields.Integer()
-    to_org_name = fields.String()
+    username = fields.String()
+    real_name = fields.String(allow_none=True)
+    id_number_masked = fields.String(allow_none=True)
+    role_name = fields.String()
+    is_super = fields.Boolean()
     status = fields.String()
-    note = fields.String(allow_none=True)
-    reason = fields.String(allow_none=True)
-    requested_at = fields.String()
-    decided_at = fields.String(allow_none=True)
+    granted_at = fields.String()
 
 
-class TransferPage(Schema):
-    total = fields.Integer()
-    items = fields.List(fields.Nested(Transfer))
+class UnitAdmins(Schema):
+    org_id = fields.Integer()
+    org_name = fields.String()
+    items = fields.List(fields.Nested(UnitAdmin))
 
 
-class DepartmentBody(Schema):
-    name = fields.String(required=True, validate=length(max=100))
-    parent_id = fields.Integer(required=True, strict=True,
-                               metadata={"description": "用人单位或其内设部门"})
-
-
-class DepartmentPatch(Schema):
-    name = fields.String(validate=length(max=100))
-    status = fields.String(metadata={"description": "approved 启用 / disabled 停用"})
-
-
-class Org(Schema):
-    id = fields.Integer()
-    name = fields.String()
-    type = fields.String()
-    type_label = fields.String()
-    parent_id = fields.Integer(allow_none=True)
-    path = fields.String()
+class AdminRemoved(Schema):
+    grant_id = fields.Integer()
     status = fields.String()
-    review_members = fields.Boolean()
-    accepts_members = fields.Boolean()
-
-
-class MoveBody(Schema):
-    user_ids = fields.List(fields.Integer(strict=True), required=True,
-                           metadata={"description": "1–500人"})
-    to_org_id = fields.Integer(required=True, strict=True)
-
-
-class MoveResult(Schema):
-    moved = fields.List(fields.Integer())
-    skipped = fields.List(fields.Integer(), metadata={
-        "description": "不在管辖范围内、已在该单位或有调动在审核中的人员"})
-
-
-class DepartmentQuery(Schema):
-    parent_id = fields.Integer(load_default=None, metadata={"description": "不填为本单位"})
-
-
-class Department(Schema):
-    id = fields.Integer()
-    name = fields.String()
-    status = fields.String(metadata={"description": "approved 启用 / disabled 停用"})
-    has_children = fields.Boolean()
-
-
-class DepartmentParent(Schema):
-    id = fields.Integer()
-    name = fields.String()
-    type = fields.String()
-    parent_id = fields.Integer(allow_none=True)
-
-
-class DepartmentList(Schema):
-    parent = fields.Nested(DepartmentParent)
-    items = fields.List(fields.Nested(Department))

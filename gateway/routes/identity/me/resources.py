@@ -1,13 +1,15 @@
+"""The signed-in person's own routes (/api/v1/me), answered by identity: who I am,
+profile, password, info changes for review."""
 from flask import g
 from flask_smorest import Blueprint
 
-from ...auth import login_required
-from ...rpc import rpc_pool
-from ..auth.schemas import Tokens
+from ....auth import login_required
+from ....rpc import rpc_pool
+from ..public.schemas import Tokens
 from .schemas import (InfoChange, InfoChangeBody, InfoChangeList, Me, PasswordChange, Profile,
                       ProfilePatch)
 
-blp = Blueprint("me", __name__, url_prefix="/api/v1/me", description="当前登录人")
+blp = Blueprint("identity_me", __name__, url_prefix="/api/v1/me", description="当前登录人")
 
 
 @blp.route("", methods=["GET"], endpoint="me")

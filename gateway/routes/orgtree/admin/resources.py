@@ -1,18 +1,24 @@
-"""Admins' org routes (orgtree): unit registrations to review, info and parent changes,
-subordinate units and training institutions."""
+"""Admins' routes answered by orgtree (/api/v1/admin): unit registrations to review, the
+admin's own unit and its info and parent changes, subordinate units and training
+institutions, member reviews, transfers, departments, the audit log; the operator's
+direct re-parenting of a unit."""
 from flask import g
 from flask_smorest import Blueprint
 
-from ...auth import login_required
-from ...rpc import rpc_pool
-from .schemas import (ChangeDecisionBody, ChangeDecisionResult, ChangeRecordsQuery,
-                      ChangeReviewQuery, OrgInfoChangeBody, MoveOrgBody, MyOrgPatch, OrgChange,
-                      OrgChangePage, OrgDecisionBody, OrgDecisionResult, OrgMoved,
-                      OrgRegistration, OrgRegistrationPage, OrgRegistrationQuery,
-                      ParentChangeBody, PersonChangePage, PersonChangeQuery, AdminRemoved,
-                      SubordinatePage, SubordinateQuery, UnitAdmins)
+from ....auth import login_required
+from ....rpc import rpc_pool
+from .schemas import (AuditPage, AuditQuery, ChangeDecisionBody, ChangeDecisionResult,
+                      ChangeRecordsQuery, ChangeReviewQuery, DecisionBody, DecisionResult,
+                      DepartmentBody, DepartmentList, DepartmentPatch, DepartmentQuery,
+                      MemberReviewPage, MoveBody, MoveOrgBody, MoveResult, MyOrgPatch, Org,
+                      OrgChange, OrgChangePage, OrgDecisionBody, OrgDecisionResult,
+                      OrgInfoChangeBody, OrgMoved, OrgRegistration, OrgRegistrationPage,
+                      OrgRegistrationQuery, ParentChangeBody, ReviewQuery, SubordinatePage,
+                      SubordinateQuery, Transfer, TransferDecisionBody, TransferOutBody,
+                      TransferPage, TransferQuery)
 
-blp = Blueprint("org_admin", __name__, url_prefix="/api/v1/admin", description="管理员：单位")
+blp = Blueprint("orgtree_admin", __name__, url_prefix="/api/v1/admin",
+                description="管理员：单位、人员审核与调动、操作记录")
 
 
 @blp.route("/org-registrations", methods=["GET"], endpoint="org_registrations")
@@ -117,29 +123,6 @@ def move_org(body, org_id):
     return rpc_pool().orgtree.move_org(g.actor, org_id, body["parent_id"])
 
 
-
-# --- 人员信息变更审核 (identity) ----------------------------------------------------
-
-@blp.route("/person-change-reviews", methods=["GET"], endpoint="person_change_reviews")
-@blp.arguments(PersonChangeQuery, location="query")
-@blp.response(200, PersonChangePage)
-@login_required("admin", "operator")
-def person_change_reviews(query):
-    """审核人员信息变更：管辖范围内的姓名、证件等修改申请（含修改前后对照）"""
-    return rpc_pool().identity.person_change_reviews(g.actor, query)
-
-
-@blp.route("/person-change-reviews/decisions", methods=["POST"],
-           endpoint="decide_person_changes")
-@blp.arguments(ChangeDecisionBody)
-@blp.response(200, ChangeDecisionResult)
-@login_required("admin", "operator")
-def decide_person_changes(body):
-    """批量通过 / 驳回人员信息变更（驳回须填写原因）"""
-    return rpc_pool().identity.decide_person_changes(g.actor, body["change_ids"],
-                                                     body["decision"], body["reason"])
-
-
 # --- 管理下级单位 / 管理施教机构 ------------------------------------------------------
 
 @blp.route("/subordinate-units", methods=["GET"], endpoint="subordinate_units")
@@ -160,19 +143,99 @@ def training_institutions(query):
     return rpc_pool().orgtree.subordinate_units(g.actor, query | {"type": "training_institution"})
 
 
-@blp.route("/subordinate-units/<int:org_id>/admins", methods=["GET"],
-           endpoint="subordinate_admins")
-@blp.response(200, UnitAdmins)
+# --- 审核注册人员、操作记录、人员调动、内设部门 ------------------------------------------
+
+@blp.route("/member-reviews", methods=["GET"], endpoint="member_reviews")
+@blp.arguments(ReviewQuery, location="query")
+@blp.response(200, MemberReviewPage)
 @login_required("admin", "operator")
-def subordinate_admins(org_id):
-    """下级单位的管理员详情"""
-    return rpc_pool().identity.subordinate_admins(g.actor, org_id)
+def member_reviews(query):
+    """审核注册人员：管辖范围内待审核（或已审核）的人员注册"""
+    return rpc_pool().orgtree.member_reviews(g.actor, query)
 
 
-@blp.route("/subordinate-units/<int:org_id>/admins/<int:grant_id>", methods=["DELETE"],
-           endpoint="remove_subordinate_admin")
-@blp.response(200, AdminRemoved)
+@blp.route("/member-reviews/decisions", methods=["POST"], endpoint="decide_members")
+@blp.arguments(DecisionBody)
+@blp.response(200, DecisionResult)
 @login_required("admin", "operator")
-def remove_subordinate_admin(org_id, grant_id):
-    """删除下级单位管理员（移除权限）：该管理员不能再以此单位登录"""
-    return rpc_pool().identity.remove_subordinate_admin(g.actor, org_id, grant_id)
+def decide_members(body):
+    """批量审核：通过或不通过（须填写原因）"""
+    return rpc_pool().orgtree.decide_members(g.actor, body["membership_ids"], body["decision"],
+                                             body["reason"])
+
+
+@blp.route("/audit-log", methods=["GET"], endpoint="audit_log")
+@blp.arguments(AuditQuery, location="query")
+@blp.response(200, AuditPage)
+@login_required("admin", "operator")
+def audit_log(query):
+    """操作记录：本单位及下级单位管理员的审核与管理操作"""
+    return rpc_pool().orgtree.audit_log(g.actor, query["page"], query["page_size"])
+
+
+@blp.route("/transfers", methods=["POST"], endpoint="transfer_out")
+@blp.arguments(TransferOutBody)
+@blp.response(201, Transfer)
+@login_required("admin", "operator")
+def transfer_out(body):
+    """人员调出：指定调入单位，待调入单位确认"""
+    return rpc_pool().orgtree.transfer_out(g.actor, body["user_id"], body["to_org_id"],
+                                           body["note"])
+
+
+@blp.route("/transfers", methods=["GET"], endpoint="transfer_records")
+@blp.arguments(TransferQuery, location="query")
+@blp.response(200, TransferPage)
+@login_required("admin", "operator")
+def transfer_records(query):
+    """调入记录 / 调出记录"""
+    return rpc_pool().orgtree.transfer_records(g.actor, query["direction"], query["status"],
+                                               query["page"])
+
+
+@blp.route("/transfers/<int:transfer_id>/decision", methods=["POST"],
+           endpoint="decide_transfer")
+@blp.arguments(TransferDecisionBody)
+@blp.response(200, Transfer)
+@login_required("admin", "operator")
+def decide_transfer(body, transfer_id):
+    """人员调入确认：接收或拒绝（须填写原因）"""
+    return rpc_pool().orgtree.decide_transfer(g.actor, transfer_id, body["decision"],
+                                              body["reason"])
+
+
+@blp.route("/departments", methods=["GET"], endpoint="departments")
+@blp.arguments(DepartmentQuery, location="query")
+@blp.response(200, DepartmentList)
+@login_required("admin", "operator")
+def departments(query):
+    """内设部门：本单位（或管辖范围内某单位、某部门）下的部门，含已停用的"""
+    return rpc_pool().orgtree.departments(g.actor, query["parent_id"])
+
+
+@blp.route("/departments", methods=["POST"], endpoint="add_department")
+@blp.arguments(DepartmentBody)
+@blp.response(201, Org)
+@login_required("admin", "operator")
+def add_department(body):
+    """新增内设部门（或下级部门）"""
+    return rpc_pool().orgtree.add_department(g.actor, body["name"], body["parent_id"])
+
+
+@blp.route("/departments/<int:org_id>", methods=["PATCH"], endpoint="change_department")
+@blp.arguments(DepartmentPatch)
+@blp.response(200, Org)
+@login_required("admin", "operator")
+def change_department(body, org_id):
+    """修改内设部门名称，或停用、启用"""
+    return rpc_pool().orgtree.change_department(g.actor, org_id, body.get("name"),
+                                                body.get("status"))
+
+
+@blp.route("/learners/moves", methods=["POST"], endpoint="move_learners")
+@blp.arguments(MoveBody)
+@blp.response(200, MoveResult)
+@login_required("admin", "operator")
+def move_learners(body):
+    """调整组织机构：在管辖范围内把学员调整到另一单位（立即生效，记入调动记录）"""
+    return rpc_pool().orgtree.move_members(g.actor, body["user_ids"], body["to_org_id"])

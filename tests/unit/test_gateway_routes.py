@@ -1,0 +1,50 @@
+"""Where the gateway's routes are and that none goes missing: the OpenAPI document lists
+exactly the committed operations (the web client and the tests call these URLs), every
+route module calls only the service of its context, and the upload limits name real
+endpoints."""
+import re
+from pathlib import Path
+
+from gateway.app import UPLOAD_LIMITS, create_app
+from gateway.routes import BLUEPRINTS
+
+OPERATIONS = Path(__file__).with_name("gateway_operations.txt")
+ROUTES = Path(__file__).resolve().parents[2] / "gateway" / "routes"
+
+
+class NoRpc:
+    config = {"AMQP_URI": "amqp://unused/"}
+
+    def __getattr__(self, name):
+        raise AssertionError("no RPC expected")
+
+
+def operations(spec):
+    return {f"{method.upper()} {path}" for path, item in spec["paths"].items()
+            for method in item if method in ("get", "post", "put", "patch", "delete")}
+
+
+def test_openapi_lists_exactly_the_committed_operations():
+    spec = create_app(NoRpc()).test_client().get("/api/v1/openapi.json").json
+    committed = set(OPERATIONS.read_text(encoding="utf-8").split("\n")) - {""}
+    listed = operations(spec)
+    assert not committed - listed, f"routes gone from the API: {sorted(committed - listed)}"
+    assert not listed - committed, (f"new routes: add them to {OPERATIONS.name}: "
+                                    f"{sorted(listed - committed)}")
+
+
+def test_each_route_module_calls_only_the_service_of_its_context():
+    for module in ROUTES.glob("*/*/resources.py"):
+        context = module.parent.parent.name
+        called = set(re.findall(r"rpc_pool\(\)\.(\w+)\.", module.read_text(encoding="utf-8")))
+        assert called <= {context}, f"{module.relative_to(ROUTES)} calls {called - {context}}"
+
+
+def test_every_route_module_is_registered():
+    modules = {f"{m.parent.parent.name}_{m.parent.name}" for m in ROUTES.glob("*/*/resources.py")}
+    assert modules == {blp.name for blp in BLUEPRINTS}
+
+
+def test_upload_limits_name_registered_endpoints():
+    app = create_app(NoRpc())
+    assert set(UPLOAD_LIMITS) <= set(app.view_functions)
