@@ -8,9 +8,10 @@ from sqlalchemy.exc import IntegrityError
 
 from services.common.decisions import batch_decision
 from services.common.errors import Conflict, NotFound
-from services.common.schema import Schema, fields, load, one_of
+from services.common.schema import load
 
 from . import audit_trail
+from .contracts import PersonChangeQuery
 from .domain import permissions
 from .domain import profile as profile_rules
 from .domain.masking import mask_id_number
@@ -64,14 +65,6 @@ def withdraw(uow, user_id, change_id):
     return _view(_row(uow, change_id), full=True)
 
 
-class ReviewQuery(Schema):
-    status = fields.String(load_default="pending",
-                           validate=one_of(("pending", "approved", "rejected", "withdrawn")))
-    real_name = fields.String(load_default=None)
-    page = fields.Integer(load_default=1)
-    page_size = fields.Integer(load_default=20)
-
-
 def _query():
     return (select(person_changes, people.c.real_name, orgs.c.name.label("org_name"),
                    orgs.c.path)
@@ -81,7 +74,7 @@ def _query():
 
 def reviews(uow, actor, raw_query):
     scope = permissions.require_module(actor, "account_review")
-    query = load(ReviewQuery(), raw_query)
+    query = load(PersonChangeQuery(), raw_query)
     where = [person_changes.c.status == query["status"]]
     if scope is not None:
         where.append(orgs.c.path.startswith(scope, autoescape=True))

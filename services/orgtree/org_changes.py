@@ -10,40 +10,18 @@ from sqlalchemy.exc import IntegrityError
 from services.common import authz
 from services.common.decisions import batch_decision
 from services.common.errors import Conflict, Forbidden, InvalidInput, NotFound
-from services.common.schema import Schema, fields, length, load, one_of
+from services.common.schema import load
 
 from . import audit, certificate_scans, tree
+from .contracts import ChangeReviewQuery, MyOrgPatch, OrgInfoChangeBody
 from .domain import org_codes
 from .models import memberships, org_changes, org_units
-from .registrations import PARENT_TYPES, ensure_code_free, registration_view
+from .domain.unit_types import PARENT_TYPES
+from .registrations import ensure_code_free, registration_view
 
 MAX_BATCH = 100
 CHANGEABLE_TYPES = tuple(PARENT_TYPES)  # units that registered themselves
 DIRECT_FIELDS = ("region", "address", "contact_name", "contact_phone", "review_members")
-
-
-class InfoChange(Schema):
-    name = fields.String(load_default=None, validate=length(min=2, max=100))
-    uscc = fields.String(load_default=None, validate=length(max=30))
-    org_code = fields.String(load_default=None, validate=length(max=12))
-    certificate_id = fields.String(load_default=None, validate=length(max=200))
-
-
-class DirectChange(Schema):
-    region = fields.String(validate=length(max=100))
-    address = fields.String(validate=length(min=2, max=200))
-    contact_name = fields.String(validate=length(min=1, max=50))
-    contact_phone = fields.String(validate=length(min=7, max=30))
-    review_members = fields.Boolean()
-
-
-class ChangeQuery(Schema):
-    status = fields.String(load_default="pending",
-                           validate=one_of(("pending", "approved", "rejected", "withdrawn")))
-    kind = fields.String(load_default=None, validate=one_of(("info", "parent")))
-    q = fields.String(load_default=None, validate=length(max=100))
-    page = fields.Integer(load_default=1)
-    page_size = fields.Integer(load_default=20)
 
 
 def _own_org(uow, actor):
@@ -69,7 +47,7 @@ def org_profile(uow, storage, actor):
 def update_direct(uow, storage, actor, data):
     """Contact details and the member-review setting change at once (no review)."""
     row = _own_org(uow, actor)
-    values = load(DirectChange(), data)
+    values = load(MyOrgPatch(), data)
     if values:
         uow.session.execute(update(org_units).where(org_units.c.id == row["id"]).values(**values))
         after = dict(row) | values
@@ -105,7 +83,7 @@ def _nothing_pending(uow, org, identity):
 
 def request_info_change(uow, storage, identity, actor, data):
     org = _own_org(uow, actor)
-    clean = load(InfoChange(), data)
+    clean = load(OrgInfoChangeBody(), data)
     before, after = {}, {}
     if clean["name"] and clean["name"].strip() != org["name"]:
         before["name"], after["name"] = org["name"], clean["name"].strip()
@@ -232,7 +210,7 @@ def _reviewable(scope):
 def reviews(uow, actor, raw_query):
     """Changes awaiting (or given) this reviewer's decision."""
     scope = authz.require_module(actor, "account_review")
-    query = load(ChangeQuery(), raw_query)
+    query = load(ChangeReviewQuery(), raw_query)
     table, where = _reviewable(scope)
     where.append(org_changes.c.status == query["status"])
     if query["kind"]:

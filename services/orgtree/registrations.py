@@ -11,43 +11,23 @@ from sqlalchemy.exc import IntegrityError
 from services.common import authz
 from services.common.decisions import batch_decision
 from services.common.errors import Conflict, InvalidInput, NotFound
-from services.common.schema import Schema, fields, length, load, one_of, validate
+from services.common.schema import load
 
 from . import audit, certificate_scans, tree
+from .contracts import OrgRegistrationQuery, UnitRegistration
 from .domain import org_codes
+from .domain.unit_types import PARENT_TYPES
 from .models import org_units
 
 log = logging.getLogger(__name__)
 
-PARENT_TYPES = {
-    "supervising_dept": ("hr_bureau",),
-    "employer": ("supervising_dept", "employer", "hr_bureau"),
-    "training_institution": ("supervising_dept", "hr_bureau"),
-}
-INSTITUTION_LEVELS = ("国家级", "省级", "市级", "县级")
 ACTIVE = ("draft", "pending", "approved", "disabled")  # statuses that hold a code
 MAX_BATCH = 200
 
 
-class OrgRegistration(Schema):
-    type = fields.String(required=True, validate=one_of(PARENT_TYPES))
-    parent_id = fields.Integer(required=True)
-    name = fields.String(required=True, validate=length(min=2, max=100))
-    uscc = fields.String(load_default=None, validate=length(max=30))
-    org_code = fields.String(load_default=None, validate=length(max=12))
-    region = fields.String(load_default=None, validate=length(max=100))
-    address = fields.String(required=True, validate=length(min=2, max=200))
-    contact_name = fields.String(required=True, validate=length(min=1, max=50))
-    contact_phone = fields.String(required=True, validate=validate.Regexp(
-        r"^[0-9+\-() ]{7,20}$", error="联系电话格式不正确"))
-    institution_level = fields.String(load_default=None, validate=one_of(INSTITUTION_LEVELS))
-    review_members = fields.Boolean(load_default=True)
-    certificate_id = fields.String(required=True, validate=length(min=1, max=200))
-
-
 def check(uow, storage, data):
     """Everything about the unit that can be wrong, before anything is written."""
-    clean = load(OrgRegistration(), data)
+    clean = load(UnitRegistration(), data)
     clean["name"] = clean["name"].strip()
     try:
         code = org_codes.check(clean.pop("uscc"), clean.pop("org_code"))
@@ -125,16 +105,6 @@ def register(uow, storage, applicants, data, applicant):
 
 # --- review (审核用人单位 / 审核继续教育基地) --------------------------------------
 
-class ReviewQuery(Schema):
-    type = fields.String(load_default=None, validate=one_of(PARENT_TYPES))
-    status = fields.String(load_default="pending",
-                           validate=one_of(("pending", "approved", "rejected", "withdrawn")))
-    q = fields.String(load_default=None, validate=length(max=100))
-    institution_level = fields.String(load_default=None, validate=one_of(INSTITUTION_LEVELS))
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
-    page_size = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
-
-
 def _reviewable(scope):
     """Registrations whose parent lies in the reviewer's jurisdiction."""
     parent = org_units.alias("parent")
@@ -147,7 +117,7 @@ def _reviewable(scope):
 
 def pending(uow, storage, actor, raw_query):
     scope = authz.require_module(actor, "account_review")
-    query = load(ReviewQuery(), raw_query)
+    query = load(OrgRegistrationQuery(), raw_query)
     parent, table, where = _reviewable(scope)
     where.append(org_units.c.status == query["status"])
     if query["type"]:

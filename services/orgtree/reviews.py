@@ -4,20 +4,23 @@ from sqlalchemy import func, select, update
 
 from services.common import authz
 from services.common.decisions import batch_decision
+from services.common.schema import load
 
 from . import audit
+from .contracts import MemberReviewQuery
 from .models import memberships, org_units
 
 MAX_BATCH = 500
 
 
-def pending(uow, actor, query):
+def pending(uow, actor, raw_query):
     scope = authz.require_module(actor, "account_review")
+    query = load(MemberReviewQuery(), raw_query or {})
     table = memberships.join(org_units, org_units.c.id == memberships.c.org_id)
-    where = [memberships.c.status == (query.get("status") or "pending")]
+    where = [memberships.c.status == query["status"]]
     if scope is not None:
         where.append(org_units.c.path.startswith(scope, autoescape=True))
-    if query.get("q"):
+    if query["q"]:
         where.append(memberships.c.real_name.contains(query["q"], autoescape=True))
     page = max(1, int(query.get("page") or 1))
     size = min(100, max(1, int(query.get("page_size") or 20)))

@@ -1,11 +1,11 @@
 """Where the gateway's routes are and that none goes missing: the OpenAPI document lists
 exactly the committed operations (the web client and the tests call these URLs), every
-route module calls only the service of its context, and the upload limits name real
-endpoints."""
+route module calls only the service of its context, and endpoints named elsewhere exist."""
 import re
 from pathlib import Path
 
 from gateway.app import UPLOAD_LIMITS, create_app
+from gateway.auth import PASSWORD_CHANGE_ROUTES
 from gateway.routes import BLUEPRINTS
 
 OPERATIONS = Path(__file__).with_name("gateway_operations.txt")
@@ -45,6 +45,9 @@ def test_every_route_module_is_registered():
     assert modules == {blp.name for blp in BLUEPRINTS}
 
 
-def test_upload_limits_name_registered_endpoints():
-    app = create_app(NoRpc())
-    assert set(UPLOAD_LIMITS) <= set(app.view_functions)
+def test_endpoints_named_in_the_gateway_exist():
+    """Upload limits and the routes open while a password change is due name endpoints
+    (blueprint.endpoint): a blueprint renamed without them would silently drop the rule."""
+    endpoints = set(create_app(NoRpc()).view_functions)
+    assert set(UPLOAD_LIMITS) <= endpoints
+    assert PASSWORD_CHANGE_ROUTES <= endpoints

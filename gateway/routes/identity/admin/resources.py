@@ -7,12 +7,14 @@ from flask_smorest import Blueprint
 
 from ....auth import login_required
 from ....files import store_upload
+from services.identity.contracts import (AddAdminBody, AddLearnerBody, LearnerQuery,
+                                         PersonChangeQuery, RoleBody, RolePatch)
+
 from ....rpc import rpc_pool
-from .schemas import (AddAdminBody, AddedLearner, AddLearnerBody, Admin, AdminRemoved,
-                      AdminStatusBody, BatchQueryBody, BatchQueryResult, ChangeDecisionBody,
-                      ChangeDecisionResult, ExportLink, ImportFile, ImportForm, ImportStarted,
-                      ImportStatus, Learner, LearnerPage, LearnerQuery, PasswordResetDone,
-                      PersonChangePage, PersonChangeQuery, Role, RoleBody, RolePatch, UnitAdmins)
+from .schemas import (AddedLearner, Admin, AdminRemoved, AdminStatusBody, BatchQueryBody,
+                      BatchQueryResult, ChangeDecisionBody, ChangeDecisionResult, ExportLink,
+                      ImportFile, ImportForm, ImportStarted, ImportStatus, Learner, LearnerPage,
+                      PasswordResetDone, PersonChangePage, Role, UnitAdmins)
 
 blp = Blueprint("identity_admin", __name__, url_prefix="/api/v1/admin",
                 description="管理员：学员、角色与管理员、人员信息变更")
@@ -128,7 +130,7 @@ def create_role(body):
 
 
 @blp.route("/roles/<int:role_id>", methods=["PATCH"], endpoint="update_role")
-@blp.arguments(RolePatch)
+@blp.arguments(RolePatch(partial=True))
 @blp.response(200, Role)
 @login_required("admin")
 def update_role(body, role_id):

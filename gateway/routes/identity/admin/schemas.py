@@ -2,29 +2,11 @@ from services.common.schema import Schema, fields, length
 
 from ...orgtree.admin.schemas import ChangeDecisionBody, ChangeDecisionResult  # noqa: F401
 from ..me.schemas import InfoChange
-from ..public.schemas import RegisterBody
 
 
 class PasswordResetDone(Schema):
     user_id = fields.Integer()
     must_change_password = fields.Boolean()
-
-
-class LearnerQuery(Schema):
-    real_name = fields.String(load_default=None, metadata={
-        "description": "姓名（从首字起匹配：全名或姓氏）"})
-    username = fields.String(load_default=None)
-    id_number = fields.String(load_default=None, metadata={"description": "证件号码（精确）"})
-    mobile = fields.String(load_default=None)
-    org_id = fields.Integer(load_default=None, metadata={"description": "含下级单位"})
-    title_level = fields.String(load_default=None)
-    registered_from = fields.String(load_default=None, metadata={"format": "date"})
-    registered_to = fields.String(load_default=None, metadata={"format": "date"})
-    sort = fields.String(load_default=None,
-                         metadata={"description": "registered_at / real_name / username / org"})
-    order = fields.String(load_default=None, metadata={"description": "asc / desc"})
-    page = fields.Integer(load_default=None)
-    page_size = fields.Integer(load_default=None, metadata={"description": "1–100，默认20"})
 
 
 class Learner(Schema):
@@ -52,42 +34,12 @@ class LearnerPage(Schema):
     items = fields.List(fields.Nested(Learner))
 
 
-class RoleBody(Schema):
-    name = fields.String(required=True, validate=length(max=50))
-    modules = fields.List(fields.String(), required=True, metadata={
-        "description": "权限模块：basic_info, direct_accounts, account_review, credit_declaration, "
-                       "declaration_records, credit_approval, batch_import, statistics, "
-                       "certificates, learner_management"})
-
-
-class RolePatch(Schema):
-    name = fields.String(validate=length(max=50))
-    modules = fields.List(fields.String())
-
-
 class Role(Schema):
     id = fields.Integer()
     org_id = fields.Integer()
     name = fields.String()
     modules = fields.List(fields.String())
     module_labels = fields.List(fields.String())
-
-
-class NewAdminPerson(Schema):
-    real_name = fields.String(required=True, validate=length(max=50))
-    id_number = fields.String(required=True, validate=length(max=32),
-                              metadata={"description": "身份证号码（登录账号；初始密码为后六位）"})
-    mobile = fields.String(required=True, validate=length(max=20))
-    email = fields.String(load_default=None, validate=length(max=100))
-
-
-class AddAdminBody(Schema):
-    login_name = fields.String(load_default=None, validate=length(max=64),
-                               metadata={"description": "已是本系统用户：用户名或证件号码"})
-    user_id = fields.Integer(load_default=None, metadata={"description": "或：本单位人员"})
-    new_person = fields.Nested(NewAdminPerson, load_default=None,
-                               metadata={"description": "或：新用户"})
-    role_id = fields.Integer(required=True)
 
 
 class AdminStatusBody(Schema):
@@ -105,14 +57,6 @@ class Admin(Schema):
     is_super = fields.Boolean()
     status = fields.String()
     granted_at = fields.String()
-
-
-class AddLearnerBody(RegisterBody):
-    """学员管理 › 添加: the registration fields without a password (the initial password is
-    the ID number's last six characters, to be changed at first login)."""
-
-    class Meta:
-        exclude = ("password", "password_confirm")
 
 
 class BatchQueryBody(Schema):
@@ -172,13 +116,6 @@ class ImportStatus(Schema):
     failure_report = fields.Nested(FileLink, allow_none=True)
     created_at = fields.String()
     finished_at = fields.String(allow_none=True)
-
-
-class PersonChangeQuery(Schema):
-    status = fields.String(load_default="pending")
-    real_name = fields.String(load_default=None, validate=length(max=50))
-    page = fields.Integer(load_default=1)
-    page_size = fields.Integer(load_default=20)
 
 
 class PersonChangePage(Schema):

@@ -3,11 +3,12 @@ profile, password, info changes for review."""
 from flask import g
 from flask_smorest import Blueprint
 
+from services.identity.contracts import InfoChangeBody, ProfilePatch
+
 from ....auth import login_required
 from ....rpc import rpc_pool
 from ..public.schemas import Tokens
-from .schemas import (InfoChange, InfoChangeBody, InfoChangeList, Me, PasswordChange, Profile,
-                      ProfilePatch)
+from .schemas import InfoChange, InfoChangeList, Me, PasswordChange, Profile
 
 blp = Blueprint("identity_me", __name__, url_prefix="/api/v1/me", description="当前登录人")
 
@@ -29,7 +30,7 @@ def profile():
 
 
 @blp.route("", methods=["PATCH"], endpoint="update_profile")
-@blp.arguments(ProfilePatch)
+@blp.arguments(ProfilePatch(partial=True))
 @blp.response(200, Profile)
 @login_required()
 def update_profile(changes):
@@ -47,7 +48,7 @@ def change_password(body):
 
 
 @blp.route("/info-changes", methods=["POST"], endpoint="submit_info_change")
-@blp.arguments(InfoChangeBody)
+@blp.arguments(InfoChangeBody(partial=True))
 @blp.response(201, InfoChange)
 @login_required("learner")
 def submit_info_change(changes):

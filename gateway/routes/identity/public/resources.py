@@ -3,9 +3,11 @@ tokens, vocabularies, a registration's progress and its withdrawal."""
 from flask import request
 from flask_smorest import Blueprint
 
+from services.identity.contracts import RegisterBody
+
 from ....rpc import rpc_pool
-from .schemas import (Captcha, LoginBody, RefreshBody, RegisterBody, Registered,
-                      RegistrationLookup, RegistrationStatus, RegistrationWithdrawal, Tokens)
+from .schemas import (Captcha, LoginBody, RefreshBody, Registered, RegistrationLookup,
+                      RegistrationStatus, RegistrationWithdrawal, Tokens)
 
 blp = Blueprint("identity_public", __name__, url_prefix="/api/v1/auth",
                 description="注册、登录与登录凭证")

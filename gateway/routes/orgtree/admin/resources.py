@@ -6,16 +6,18 @@ from flask import g
 from flask_smorest import Blueprint
 
 from ....auth import login_required
+from services.orgtree.contracts import (ChangeReviewQuery, MemberReviewQuery, MyOrgPatch,
+                                        OrgInfoChangeBody, OrgRegistrationQuery,
+                                        SubordinateQuery)
+
 from ....rpc import rpc_pool
 from .schemas import (AuditPage, AuditQuery, ChangeDecisionBody, ChangeDecisionResult,
-                      ChangeRecordsQuery, ChangeReviewQuery, DecisionBody, DecisionResult,
-                      DepartmentBody, DepartmentList, DepartmentPatch, DepartmentQuery,
-                      MemberReviewPage, MoveBody, MoveOrgBody, MoveResult, MyOrgPatch, Org,
-                      OrgChange, OrgChangePage, OrgDecisionBody, OrgDecisionResult,
-                      OrgInfoChangeBody, OrgMoved, OrgRegistration, OrgRegistrationPage,
-                      OrgRegistrationQuery, ParentChangeBody, ReviewQuery, SubordinatePage,
-                      SubordinateQuery, Transfer, TransferDecisionBody, TransferOutBody,
-                      TransferPage, TransferQuery)
+                      ChangeRecordsQuery, DecisionBody, DecisionResult, DepartmentBody,
+                      DepartmentList, DepartmentPatch, DepartmentQuery, MemberReviewPage,
+                      MoveBody, MoveOrgBody, MoveResult, Org, OrgChange, OrgChangePage,
+                      OrgDecisionBody, OrgDecisionResult, OrgMoved, OrgRegistration,
+                      OrgRegistrationPage, ParentChangeBody, SubordinatePage, Transfer,
+                      TransferDecisionBody, TransferOutBody, TransferPage, TransferQuery)
 
 blp = Blueprint("orgtree_admin", __name__, url_prefix="/api/v1/admin",
                 description="管理员：单位、人员审核与调动、操作记录")
@@ -146,7 +148,7 @@ def training_institutions(query):
 # --- 审核注册人员、操作记录、人员调动、内设部门 ------------------------------------------
 
 @blp.route("/member-reviews", methods=["GET"], endpoint="member_reviews")
-@blp.arguments(ReviewQuery, location="query")
+@blp.arguments(MemberReviewQuery, location="query")
 @blp.response(200, MemberReviewPage)
 @login_required("admin", "operator")
 def member_reviews(query):

@@ -3,17 +3,6 @@ from services.common.schema import Schema, fields, length
 from ...identity.me.schemas import DiffRow
 
 
-class OrgRegistrationQuery(Schema):
-    type = fields.String(load_default=None, metadata={
-        "description": "employer 审核用人单位 / training_institution 审核继续教育基地 / supervising_dept"})
-    status = fields.String(load_default="pending",
-                           metadata={"description": "pending（默认）/ approved / rejected / withdrawn"})
-    q = fields.String(load_default=None, validate=length(max=100), metadata={"description": "单位名称"})
-    institution_level = fields.String(load_default=None, validate=length(max=20))
-    page = fields.Integer(load_default=1)
-    page_size = fields.Integer(load_default=20)
-
-
 class OrgRegistration(Schema):
     org_id = fields.Integer()
     name = fields.String()
@@ -63,22 +52,6 @@ class OrgDecisionResult(Schema):
     skipped = fields.List(fields.Nested(Skipped))
 
 
-class MyOrgPatch(Schema):
-    region = fields.String(validate=length(max=100))
-    address = fields.String(validate=length(max=200))
-    contact_name = fields.String(validate=length(max=50))
-    contact_phone = fields.String(validate=length(max=30))
-    review_members = fields.Boolean(metadata={"description": "本单位人员注册是否需审核"})
-
-
-class OrgInfoChangeBody(Schema):
-    name = fields.String(load_default=None, validate=length(max=100))
-    uscc = fields.String(load_default=None, validate=length(max=30))
-    org_code = fields.String(load_default=None, validate=length(max=12))
-    certificate_id = fields.String(load_default=None, validate=length(max=200),
-                                   metadata={"description": "修改代码时须上传新的扫描件"})
-
-
 class ParentChangeBody(Schema):
     parent_id = fields.Integer(required=True, metadata={"description": "新的上级单位"})
 
@@ -110,14 +83,6 @@ class ChangeRecordsQuery(Schema):
     page = fields.Integer(load_default=1)
 
 
-class ChangeReviewQuery(Schema):
-    status = fields.String(load_default="pending")
-    kind = fields.String(load_default=None)
-    q = fields.String(load_default=None, validate=length(max=100), metadata={"description": "单位名称"})
-    page = fields.Integer(load_default=1)
-    page_size = fields.Integer(load_default=20)
-
-
 class ChangeDecisionBody(Schema):
     change_ids = fields.List(fields.Integer(strict=True), required=True)
     decision = fields.String(required=True, metadata={"description": "approve 通过 / reject 驳回"})
@@ -144,15 +109,6 @@ class OrgMoved(Schema):
     units_moved = fields.Integer()
 
 
-class SubordinateQuery(Schema):
-    type = fields.String(load_default=None, metadata={
-        "description": "supervising_dept / employer / training_institution"})
-    q = fields.String(load_default=None, validate=length(max=100))
-    institution_level = fields.String(load_default=None, validate=length(max=20))
-    page = fields.Integer(load_default=1)
-    page_size = fields.Integer(load_default=20)
-
-
 class SubordinateUnit(OrgRegistration):
     member_count = fields.Integer(metadata={"description": "本单位（不含下级）在册人员数"})
 
@@ -162,13 +118,6 @@ class SubordinatePage(Schema):
     page = fields.Integer()
     page_size = fields.Integer()
     items = fields.List(fields.Nested(SubordinateUnit))
-
-
-class ReviewQuery(Schema):
-    status = fields.String(load_default=None, metadata={"description": "pending（默认）/ approved / rejected"})
-    q = fields.String(load_default=None, validate=length(max=50), metadata={"description": "姓名"})
-    page = fields.Integer(load_default=None)
-    page_size = fields.Integer(load_default=None)
 
 
 class MemberReview(Schema):

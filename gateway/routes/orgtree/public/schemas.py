@@ -1,4 +1,6 @@
 from services.common.schema import Schema, fields, length
+from services.identity.contracts import Applicant
+from services.orgtree.contracts import UnitRegistration
 
 
 class TreeQuery(Schema):
@@ -34,36 +36,8 @@ class CertificateAccepted(Schema):
     kind = fields.String(metadata={"description": "jpeg / png / pdf"})
 
 
-class Applicant(Schema):
-    existing = fields.Boolean(required=True, metadata={"description": "是否已是本系统用户"})
-    id_number = fields.String(required=True, validate=length(max=32))
-    password = fields.String(required=True, validate=length(max=128))
-    password_confirm = fields.String(load_default=None, validate=length(max=128))
-    real_name = fields.String(load_default=None, validate=length(max=50))
-    mobile = fields.String(load_default=None, validate=length(max=20))
-    email = fields.String(load_default=None, validate=length(max=100))
-    landline = fields.String(load_default=None, validate=length(max=20))
-
-
-class OrgRegistrationBody(Schema):
-    type = fields.String(required=True, metadata={
-        "description": "supervising_dept 主管部门 / employer 用人单位 / training_institution 继续教育基地"})
-    parent_id = fields.Integer(required=True, metadata={"description": "上级单位（主管部门、上级单位或同级人社）"})
-    name = fields.String(required=True, validate=length(max=100))
-    uscc = fields.String(load_default=None, validate=length(max=30),
-                         metadata={"description": "统一社会信用代码（与组织机构代码二选一）"})
-    org_code = fields.String(load_default=None, validate=length(max=12),
-                             metadata={"description": "组织机构代码，如 12345678-9"})
-    region = fields.String(load_default=None, validate=length(max=100))
-    address = fields.String(required=True, validate=length(max=200))
-    contact_name = fields.String(required=True, validate=length(max=50))
-    contact_phone = fields.String(required=True, validate=length(max=30))
-    institution_level = fields.String(load_default=None, validate=length(max=20),
-                                      metadata={"description": "继续教育基地级别：国家级/省级/市级/县级"})
-    review_members = fields.Boolean(load_default=True, metadata={
-        "description": "用人单位：本单位人员注册是否需单位审核"})
-    certificate_id = fields.String(required=True, validate=length(max=200),
-                                   metadata={"description": "上传扫描件所得"})
+class OrgRegistrationBody(UnitRegistration):
+    """The unit (orgtree's contract) and its applicant (identity's), in one request."""
     applicant = fields.Nested(Applicant, required=True)
 
 
