@@ -6,7 +6,7 @@ from datetime import date
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from services.common.decisions import batch_decision
+from services.common.decisions import apply_batch, batch_decision
 from services.common.errors import Conflict, NotFound
 from services.common.schema import load
 
@@ -94,15 +94,11 @@ def decide(uow, actor, change_ids, decision, reason=None):
     scope = permissions.require_module(actor, "account_review")
     approve, reason, ids = batch_decision(decision, reason, change_ids, MAX_BATCH, "change_ids")
     decision = "approve" if approve else "reject"
-    decided, skipped = [], []
-    for change_id in ids:
-        why = _decide_one(uow, actor, scope, change_id, decision, reason)
-        if why:
-            skipped.append({"change_id": change_id, "reason": why})
-        else:
-            decided.append(change_id)
+    result = apply_batch(
+        ids, lambda change_id: _decide_one(uow, actor, scope, change_id, decision, reason),
+        "change_id")
     uow.commit()
-    return {"decided": decided, "skipped": skipped}
+    return result
 
 
 def _decide_one(uow, actor, scope, change_id, decision, reason):

@@ -8,7 +8,7 @@ from sqlalchemy import and_, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from services.common import authz
-from services.common.decisions import batch_decision
+from services.common.decisions import apply_batch, batch_decision
 from services.common.errors import Conflict, Forbidden, InvalidInput, NotFound
 from services.common.schema import load
 
@@ -231,13 +231,11 @@ def decide(uow, actor, change_ids, decision, reason=None):
     scope = authz.require_module(actor, "account_review")
     approve, reason, ids = batch_decision(decision, reason, change_ids, MAX_BATCH, "change_ids")
     decision = "approve" if approve else "reject"
-    decided, skipped = [], []
-    for change_id in ids:
-        outcome = _decide_one(uow, actor, scope, change_id, decision, reason)
-        (decided if outcome is None else skipped).append(
-            change_id if outcome is None else {"change_id": change_id, "reason": outcome})
+    result = apply_batch(
+        ids, lambda change_id: _decide_one(uow, actor, scope, change_id, decision, reason),
+        "change_id")
     uow.commit()
-    return {"decided": decided, "skipped": skipped}
+    return result
 
 
 def _decide_one(uow, actor, scope, change_id, decision, reason):

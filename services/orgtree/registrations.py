@@ -9,7 +9,7 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from services.common import authz
-from services.common.decisions import batch_decision
+from services.common.decisions import apply_batch, batch_decision
 from services.common.errors import Conflict, InvalidInput, NotFound
 from services.common.schema import load
 
@@ -164,25 +164,20 @@ def decide(uow, actor, org_ids, decision, reason=None, confirm_code_warning=Fals
     status = "approved" if approve else "rejected"
     actor_id = int(actor["user_id"])
     now = uow.clock.now()
-    decided, skipped = [], []
-    for org_id in ids:
+
+    def decide_one(org_id):
         row = rows.get(org_id)
         if row is None:
-            skipped.append({"org_id": org_id, "reason": "不在您的审核范围内"})
-            continue
+            return "不在您的审核范围内"
         if row["applicant_user_id"] == actor_id:
-            skipped.append({"org_id": org_id, "reason": "不能审核本人提交的注册"})
-            continue
+            return "不能审核本人提交的注册"
         if status == "approved" and row["code_warning"] and not confirm_code_warning:
-            skipped.append({"org_id": org_id, "reason": "统一社会信用代码校验未通过，须确认后再审核通过"})
-            continue
+            return "统一社会信用代码校验未通过，须确认后再审核通过"
         claimed = uow.session.execute(update(org_units).where(
             org_units.c.id == org_id, org_units.c.status == "pending"
         ).values(status=status, decided_at=now, decided_by=actor_id, reason=reason)).rowcount
         if not claimed:
-            skipped.append({"org_id": org_id, "reason": "该注册已处理"})
-            continue
-        decided.append(org_id)
+            return "该注册已处理"
         common = {"org_id": org_id, "applicant_user_id": row["applicant_user_id"]}
         if status == "approved":
             uow.add_event("org_approved", common | {"approved_by": actor_id})
@@ -192,8 +187,11 @@ def decide(uow, actor, org_ids, decision, reason=None, confirm_code_warning=Fals
                      {"status": "pending"}, {"status": status, "reason": reason,
                                              "code_warning_confirmed": bool(
                                                  row["code_warning"] and status == "approved")})
+        return None
+
+    result = apply_batch(ids, decide_one, "org_id")
     uow.commit()
-    return {"decided": decided, "skipped": skipped}
+    return result
 
 
 # --- the applicant's side: progress query and withdrawal --------------------------

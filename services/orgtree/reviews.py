@@ -3,7 +3,7 @@ memberships, one by one or in batches, with a reason for a rejection."""
 from sqlalchemy import func, select, update
 
 from services.common import authz
-from services.common.decisions import batch_decision
+from services.common.decisions import apply_batch, batch_decision
 from services.common.schema import load
 
 from . import audit
@@ -48,28 +48,40 @@ def decide(uow, actor, membership_ids, decision, reason=None):
     if scope is not None:
         in_scope = in_scope.where(org_units.c.path.startswith(scope, autoescape=True))
     status = "approved" if approve else "rejected"
-    now = uow.clock.now()
-    decided, skipped = [], []
-    for membership_id in ids:
+    actor_id, now = int(actor["user_id"]), uow.clock.now()
+
+    def decide_one(membership_id):
         row = uow.session.execute(
             update(memberships).where(
                 memberships.c.id == membership_id, memberships.c.status == "pending",
                 memberships.c.org_id.in_(in_scope),
-                memberships.c.user_id != int(actor["user_id"]))  # never one's own
-            .values(status=status, decided_at=now, decided_by=int(actor["user_id"]),
-                    reason=reason)
+                memberships.c.user_id != actor_id)  # never one's own
+            .values(status=status, decided_at=now, decided_by=actor_id, reason=reason)
             .returning(memberships.c.user_id, memberships.c.org_id)).first()
         if row is None:
-            skipped.append(membership_id)
-            continue
-        decided.append(membership_id)
+            return _why_not(uow, membership_id, in_scope, actor_id)
         common = {"membership_id": membership_id, "user_id": row.user_id,
                   "org_id": row.org_id}
         if status == "approved":
-            uow.add_event("member_approved", common | {"approved_by": int(actor["user_id"])})
+            uow.add_event("member_approved", common | {"approved_by": actor_id})
         else:
             uow.add_event("member_rejected", common | {"reason": reason})
         audit.record(uow, actor, f"member_{status}", "membership", membership_id,
                      {"status": "pending"}, {"status": status, "reason": reason})
+        return None
+
+    result = apply_batch(ids, decide_one, "membership_id")
     uow.commit()
-    return {"decided": decided, "skipped": skipped}
+    return result
+
+
+def _why_not(uow, membership_id, in_scope, actor_id):
+    """Why a membership the claiming UPDATE missed was not decided."""
+    row = uow.session.execute(select(
+        memberships.c.user_id, memberships.c.org_id.in_(in_scope).label("in_scope"))
+        .where(memberships.c.id == membership_id)).first()
+    if row is None or not row.in_scope:
+        return "不在您的审核范围内"
+    if row.user_id == actor_id:
+        return "不能审核本人的申请"
+    return "该申请已处理"

@@ -4,6 +4,7 @@ The person's org follows everywhere by `member_transferred`."""
 from sqlalchemy import func, insert, select, update
 
 from services.common import authz
+from services.common.decisions import apply_batch
 from services.common.errors import Conflict, InvalidInput, NotFound
 
 from . import audit
@@ -99,19 +100,20 @@ def move(uow, actor, user_ids, to_org_id):
         raise NotFound("org_not_found", "调整到的单位不在您的管辖范围内或不能接收人员",
                        fields={"to_org_id": ["不在您的管辖范围内或不能接收人员"]})
     now = uow.clock.now()
-    moved, skipped = [], []
-    for user_id in ids:
+
+    def move_one(user_id):
         member = uow.session.execute(
             select(memberships, org_units.c.path).select_from(
                 memberships.join(org_units, org_units.c.id == memberships.c.org_id))
             .where(memberships.c.user_id == user_id, memberships.c.status == "approved")
         ).mappings().first()
-        busy = uow.session.execute(select(transfers.c.id).where(
-            transfers.c.user_id == user_id, transfers.c.status == "pending")).first()
-        if (member is None or not authz.within(scope, member["path"]) or busy
-                or member["org_id"] == to_org_id):
-            skipped.append(user_id)
-            continue
+        if member is None or not authz.within(scope, member["path"]):
+            return "不在您的管辖范围内"
+        if member["org_id"] == to_org_id:
+            return "已在该单位"
+        if uow.session.execute(select(transfers.c.id).where(
+                transfers.c.user_id == user_id, transfers.c.status == "pending")).first():
+            return "该人员有调动在审核中"
         transfer_id = uow.session.execute(insert(transfers).values(
             user_id=user_id, real_name=member["real_name"], from_org_id=member["org_id"],
             to_org_id=to_org_id, status="accepted", note="管理员调整组织机构",
@@ -124,9 +126,11 @@ def move(uow, actor, user_ids, to_org_id):
                                              "to_org_id": to_org_id})
         audit.record(uow, actor, "member_moved", "membership", member["id"],
                      {"org_id": member["org_id"]}, {"org_id": to_org_id})
-        moved.append(user_id)
+        return None
+
+    result = apply_batch(ids, move_one, "user_id", done="moved")
     uow.commit()
-    return {"moved": moved, "skipped": skipped}
+    return result
 
 
 def get(uow, transfer_id):

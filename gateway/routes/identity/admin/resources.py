@@ -12,9 +12,10 @@ from services.identity.contracts import (AddAdminBody, AddLearnerBody, LearnerQu
 
 from ....rpc import rpc_pool
 from .schemas import (AddedLearner, Admin, AdminRemoved, AdminStatusBody, BatchQueryBody,
-                      BatchQueryResult, ChangeDecisionBody, ChangeDecisionResult, ExportLink,
+                      BatchQueryResult, ExportLink,
                       ImportFile, ImportForm, ImportStarted, ImportStatus, Learner, LearnerPage,
-                      PasswordResetDone, PersonChangePage, Role, UnitAdmins)
+                      PasswordResetDone, PersonChangeDecisionBody,
+                      PersonChangeDecisionResult, PersonChangePage, Role, UnitAdmins)
 
 blp = Blueprint("identity_admin", __name__, url_prefix="/api/v1/admin",
                 description="管理员：学员、角色与管理员、人员信息变更")
@@ -210,8 +211,8 @@ def person_change_reviews(query):
 
 @blp.route("/person-change-reviews/decisions", methods=["POST"],
            endpoint="decide_person_changes")
-@blp.arguments(ChangeDecisionBody)
-@blp.response(200, ChangeDecisionResult)
+@blp.arguments(PersonChangeDecisionBody)
+@blp.response(200, PersonChangeDecisionResult)
 @login_required("admin", "operator")
 def decide_person_changes(body):
     """批量通过 / 驳回人员信息变更（驳回须填写原因）"""

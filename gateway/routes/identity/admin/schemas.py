@@ -1,6 +1,6 @@
+from services.common.contracts import BatchDecisionBody, batch_result
 from services.common.schema import Schema, fields, length
 
-from ...orgtree.admin.schemas import ChangeDecisionBody, ChangeDecisionResult  # noqa: F401
 from ..me.schemas import InfoChange
 
 
@@ -146,3 +146,10 @@ class UnitAdmins(Schema):
 class AdminRemoved(Schema):
     grant_id = fields.Integer()
     status = fields.String()
+
+
+class PersonChangeDecisionBody(BatchDecisionBody):
+    change_ids = fields.List(fields.Integer(strict=True), required=True)
+
+
+PersonChangeDecisionResult = batch_result("PersonChangeDecisionResult", "change_id")

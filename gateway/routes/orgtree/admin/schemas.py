@@ -1,3 +1,4 @@
+from services.common.contracts import BatchDecisionBody, batch_result
 from services.common.schema import Schema, fields, length
 
 from ...identity.me.schemas import DiffRow
@@ -33,23 +34,13 @@ class OrgRegistrationPage(Schema):
     items = fields.List(fields.Nested(OrgRegistration))
 
 
-class OrgDecisionBody(Schema):
+class OrgDecisionBody(BatchDecisionBody):
     org_ids = fields.List(fields.Integer(strict=True), required=True)
-    decision = fields.String(required=True, metadata={"description": "approve 通过 / reject 驳回"})
-    reason = fields.String(load_default=None, validate=length(max=200),
-                           metadata={"description": "驳回时必填"})
     confirm_code_warning = fields.Boolean(load_default=False, metadata={
         "description": "已核对扫描件，确认通过校验位不符的统一社会信用代码"})
 
 
-class Skipped(Schema):
-    org_id = fields.Integer()
-    reason = fields.String()
-
-
-class OrgDecisionResult(Schema):
-    decided = fields.List(fields.Integer())
-    skipped = fields.List(fields.Nested(Skipped))
+OrgDecisionResult = batch_result("OrgDecisionResult", "org_id")
 
 
 class ParentChangeBody(Schema):
@@ -83,20 +74,11 @@ class ChangeRecordsQuery(Schema):
     page = fields.Integer(load_default=1)
 
 
-class ChangeDecisionBody(Schema):
+class ChangeDecisionBody(BatchDecisionBody):
     change_ids = fields.List(fields.Integer(strict=True), required=True)
-    decision = fields.String(required=True, metadata={"description": "approve 通过 / reject 驳回"})
-    reason = fields.String(load_default=None, validate=length(max=200))
 
 
-class ChangeSkipped(Schema):
-    change_id = fields.Integer()
-    reason = fields.String()
-
-
-class ChangeDecisionResult(Schema):
-    decided = fields.List(fields.Integer())
-    skipped = fields.List(fields.Nested(ChangeSkipped))
+ChangeDecisionResult = batch_result("ChangeDecisionResult", "change_id")
 
 
 class MoveOrgBody(Schema):
@@ -140,17 +122,12 @@ class MemberReviewPage(Schema):
     items = fields.List(fields.Nested(MemberReview))
 
 
-class DecisionBody(Schema):
+class DecisionBody(BatchDecisionBody):
     membership_ids = fields.List(fields.Integer(strict=True), required=True)
-    decision = fields.String(required=True, metadata={"description": "approve 通过 / reject 不通过"})
-    reason = fields.String(load_default=None, validate=length(max=200),
-                           metadata={"description": "不通过时必填"})
 
 
-class DecisionResult(Schema):
-    decided = fields.List(fields.Integer())
-    skipped = fields.List(fields.Integer(), metadata={
-        "description": "已被审核、不在管辖范围内或为本人的申请"})
+DecisionResult = batch_result("DecisionResult", "membership_id", skipped_description=(
+    "已被审核、不在管辖范围内或为本人的申请"))
 
 
 class AuditQuery(Schema):
@@ -241,10 +218,8 @@ class MoveBody(Schema):
     to_org_id = fields.Integer(required=True, strict=True)
 
 
-class MoveResult(Schema):
-    moved = fields.List(fields.Integer())
-    skipped = fields.List(fields.Integer(), metadata={
-        "description": "不在管辖范围内、已在该单位或有调动在审核中的人员"})
+MoveResult = batch_result("MoveResult", "user_id", done="moved", skipped_description=(
+    "不在管辖范围内、已在该单位或有调动在审核中的人员"))
 
 
 class DepartmentQuery(Schema):
