@@ -1,6 +1,40 @@
 """Shapes every service's API shares, defined once for the services and the gateway (no
-framework imports): a batch decision and its answer."""
-from .schema import Schema, fields, length
+framework imports): a page of a list and the query asking for it, a batch decision and
+its answer."""
+from functools import lru_cache
+
+from .schema import Schema, fields, length, validate
+
+DEFAULT_PAGE_SIZE = 20
+MAX_PAGE_SIZE = 100
+
+
+@lru_cache
+def page_query(default_size=DEFAULT_PAGE_SIZE, max_size=MAX_PAGE_SIZE):
+    """The schema of `page` and `page_size`; a list's query contract inherits it
+    (paging.page_request reads a page with it)."""
+    return Schema.from_dict({
+        "page": fields.Integer(load_default=1, validate=validate.Range(
+            min=1, error="页码须从1开始"), metadata={"description": "从1开始"}),
+        "page_size": fields.Integer(load_default=default_size, validate=validate.Range(
+            min=1, max=max_size, error=f"每页条数须为1–{max_size}"),
+            metadata={"description": f"1–{max_size}，默认{default_size}"}),
+    }, name="PageQuery")
+
+
+PageQuery = page_query()
+
+
+def page_of(name, item, total_description=None, total_exact=False):
+    """The schema of paging.paged's answer, named `name` in the OpenAPI document:
+    {items: [item], total, page, page_size} (+ total_exact for a capped count)."""
+    shape = {"total": fields.Integer(metadata={"description": total_description or "符合条件的条数"}),
+             "page": fields.Integer(), "page_size": fields.Integer(),
+             "items": fields.List(fields.Nested(item))}
+    if total_exact:
+        shape["total_exact"] = fields.Boolean(metadata={
+            "description": "false：符合条件的超过 total 条，请缩小查询范围"})
+    return Schema.from_dict(shape, name=name)
 
 
 class BatchDecisionBody(Schema):

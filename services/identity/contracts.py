@@ -7,6 +7,7 @@ import datetime as dt
 from marshmallow import ValidationError
 
 from services.common.authz import MODULES
+from services.common.contracts import PageQuery
 from services.common.schema import Schema, fields, length, one_of, validate
 
 from .domain import vocab
@@ -17,7 +18,6 @@ REAL_NAME_RULE = validate.Regexp(r"^[\u3400-\u9fffA-Za-z·• ]{2,30}$",
                                  error="真实姓名须为2–30个汉字或字母")
 MOBILE_RULE = validate.Regexp(r"^1[3-9]\d{9}$", error="手机号须为11位中国大陆手机号码")
 LEARNER_SORTS = ("registered_at", "real_name", "username", "org")
-MAX_LEARNER_PAGE_SIZE = 100
 
 
 def not_future(value):
@@ -99,7 +99,7 @@ class Applicant(Schema):
 
 # --- admins: the learner directory, roles and admins, reviews -----------------------
 
-class LearnerQuery(Schema):
+class LearnerQuery(PageQuery):
     real_name = fields.String(load_default=None, validate=length(max=50), metadata={
         "description": "姓名（从首字起匹配：全名或姓氏）"})
     username = fields.String(load_default=None, validate=length(max=32))
@@ -114,10 +114,6 @@ class LearnerQuery(Schema):
                          metadata={"description": "registered_at / real_name / username / org"})
     order = fields.String(load_default="desc", validate=one_of(("asc", "desc")),
                           metadata={"description": "asc / desc"})
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, error="页码须从1开始"))
-    page_size = fields.Integer(load_default=20, validate=validate.Range(
-        min=1, max=MAX_LEARNER_PAGE_SIZE, error=f"每页条数须为1–{MAX_LEARNER_PAGE_SIZE}"),
-        metadata={"description": "1–100，默认20"})
 
 
 class RoleBody(Schema):
@@ -150,9 +146,7 @@ class AddAdminBody(Schema):
     role_id = fields.Integer(required=True)
 
 
-class PersonChangeQuery(Schema):
+class PersonChangeQuery(PageQuery):
     status = fields.String(load_default="pending",
                            validate=one_of(("pending", "approved", "rejected", "withdrawn")))
     real_name = fields.String(load_default=None, validate=length(max=50))
-    page = fields.Integer(load_default=1)
-    page_size = fields.Integer(load_default=20)

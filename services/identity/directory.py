@@ -5,6 +5,7 @@ from datetime import datetime, time, timedelta, timezone
 from sqlalchemy import func, select
 
 from services.common.errors import InvalidInput, NotFound
+from services.common.paging import page_request, paged
 from services.common.schema import load
 
 from .contracts import LearnerQuery
@@ -78,13 +79,8 @@ COUNT_LIMIT = 10_000
 
 def search_learners(uow, actor, raw_query):
     table, where, query, order = _filtered(uow, actor, raw_query)
-    capped = select(people.c.user_id).select_from(table).where(*where).limit(COUNT_LIMIT + 1)
-    total = uow.session.execute(select(func.count()).select_from(capped.subquery())).scalar()
-    page, size = query["page"], query["page_size"]
-    rows = uow.session.execute(_rows(table, where, order).limit(size).offset((page - 1) * size)
-                               ).mappings().all()
-    return {"total": min(total, COUNT_LIMIT), "total_exact": total <= COUNT_LIMIT,
-            "page": page, "page_size": size, "items": [_listed(r) for r in rows]}
+    return paged(uow.session, _rows(table, where, order), page_request(query), _listed,
+                 count_limit=COUNT_LIMIT)
 
 
 EXPORT_LIMIT = 100_000

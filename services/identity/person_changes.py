@@ -8,6 +8,7 @@ from sqlalchemy.exc import IntegrityError
 
 from services.common.decisions import apply_batch, batch_decision
 from services.common.errors import Conflict, NotFound
+from services.common.paging import page_request, paged
 from services.common.schema import load
 
 from . import audit_trail
@@ -80,14 +81,9 @@ def reviews(uow, actor, raw_query):
         where.append(orgs.c.path.startswith(scope, autoescape=True))
     if query["real_name"]:
         where.append(people.c.real_name.contains(query["real_name"], autoescape=True))
-    page, size = max(1, query["page"]), min(100, max(1, query["page_size"]))
-    base = _query().where(*where)
-    total = uow.session.execute(select(func.count()).select_from(base.subquery())).scalar()
-    rows = uow.session.execute(base.order_by(person_changes.c.id).limit(size)
-                               .offset((page - 1) * size)).mappings().all()
     full = actor.get("role") == "operator" or "pii_full" in (actor.get("modules") or [])
-    return {"total": total, "page": page, "page_size": size,
-            "items": [_view(r, full=full) for r in rows]}
+    return paged(uow.session, _query().where(*where).order_by(person_changes.c.id),
+                 page_request(query), lambda r: _view(r, full=full))
 
 
 def decide(uow, actor, change_ids, decision, reason=None):

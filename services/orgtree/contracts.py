@@ -2,11 +2,13 @@
 OpenAPI document and an early 422) and orgtree checks again, being the authority. Shapes
 and per-field rules only, no framework: code check digits, parents and uniqueness stay in
 the service modules."""
+from services.common.contracts import PageQuery, page_query
 from services.common.schema import Schema, fields, length, one_of, validate
 
 from .domain.unit_types import INSTITUTION_LEVELS, PARENT_TYPES
 
 REVIEW_STATUSES = ("pending", "approved", "rejected", "withdrawn")
+AUDIT_PAGE_SIZE = 50  # the log is read in longer pages than the review lists
 
 
 # --- a unit's registration and its review --------------------------------------------
@@ -36,15 +38,13 @@ class UnitRegistration(Schema):
                                    metadata={"description": "上传扫描件所得"})
 
 
-class OrgRegistrationQuery(Schema):
+class OrgRegistrationQuery(PageQuery):
     type = fields.String(load_default=None, validate=one_of(PARENT_TYPES), metadata={
         "description": "employer 审核用人单位 / training_institution 审核继续教育基地 / supervising_dept"})
     status = fields.String(load_default="pending", validate=one_of(REVIEW_STATUSES),
                            metadata={"description": "pending（默认）/ approved / rejected / withdrawn"})
     q = fields.String(load_default=None, validate=length(max=100), metadata={"description": "单位名称"})
     institution_level = fields.String(load_default=None, validate=one_of(INSTITUTION_LEVELS))
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
-    page_size = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
 
 
 # --- the admin's own unit: direct changes, reviewed changes, their review ------------
@@ -67,29 +67,27 @@ class OrgInfoChangeBody(Schema):
                                    metadata={"description": "修改代码时须上传新的扫描件"})
 
 
-class ChangeReviewQuery(Schema):
+class ChangeReviewQuery(PageQuery):
     status = fields.String(load_default="pending", validate=one_of(REVIEW_STATUSES))
     kind = fields.String(load_default=None, validate=one_of(("info", "parent")),
                          metadata={"description": "info 修改单位信息 / parent 更换上级部门"})
     q = fields.String(load_default=None, validate=length(max=100), metadata={"description": "单位名称"})
-    page = fields.Integer(load_default=1)
-    page_size = fields.Integer(load_default=20)
 
 
 # --- units below, members -------------------------------------------------------------
 
-class SubordinateQuery(Schema):
+class SubordinateQuery(PageQuery):
     type = fields.String(load_default=None, validate=one_of(PARENT_TYPES), metadata={
         "description": "supervising_dept / employer / training_institution"})
     q = fields.String(load_default=None, validate=length(max=100))
     institution_level = fields.String(load_default=None, validate=one_of(INSTITUTION_LEVELS))
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
-    page_size = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
 
 
-class MemberReviewQuery(Schema):
+class MemberReviewQuery(PageQuery):
     status = fields.String(load_default="pending", validate=one_of(REVIEW_STATUSES),
                            metadata={"description": "pending（默认）/ approved / rejected / withdrawn"})
     q = fields.String(load_default=None, validate=length(max=50), metadata={"description": "姓名"})
-    page = fields.Integer(load_default=None)
-    page_size = fields.Integer(load_default=None)
+
+
+class AuditQuery(page_query(default_size=AUDIT_PAGE_SIZE)):
+    """A page of the audit log (操作记录)."""

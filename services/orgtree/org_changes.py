@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from services.common import authz
 from services.common.decisions import apply_batch, batch_decision
 from services.common.errors import Conflict, Forbidden, InvalidInput, NotFound
+from services.common.paging import page_request, paged
 from services.common.schema import load
 
 from . import audit, certificate_scans, tree
@@ -157,7 +158,7 @@ def withdraw(uow, actor, change_id):
     return _one(uow, change_id)
 
 
-def records(uow, actor, org_id=None, page=1, page_size=20):
+def records(uow, actor, org_id=None, page=1, page_size=None):
     """变更记录 of the admin's unit, or of a unit below it."""
     if org_id is None:
         org_id = _own_org(uow, actor)["id"]
@@ -167,8 +168,10 @@ def records(uow, actor, org_id=None, page=1, page_size=20):
             org_units.c.id == int(org_id))).scalar()
         if path is None or not authz.within(scope, path):
             raise NotFound("org_not_found", "在您的管辖范围内没有该单位")
-    where = [org_changes.c.org_id == int(org_id)]
-    return _page(uow, where, page, page_size)
+    rows = (select(org_changes).where(org_changes.c.org_id == int(org_id))
+            .order_by(org_changes.c.id.desc()))
+    return paged(uow.session, rows, page_request({"page": page, "page_size": page_size}),
+                 lambda r: _view(uow, r))
 
 
 # --- review -----------------------------------------------------------------------
@@ -218,13 +221,8 @@ def reviews(uow, actor, raw_query):
     if query["q"]:
         where.append(org_changes.c.org_id.in_(select(org_units.c.id).where(
             org_units.c.name.contains(query["q"].strip(), autoescape=True))))
-    page, size = max(1, query["page"]), min(100, max(1, query["page_size"]))
-    total = uow.session.execute(select(func.count()).select_from(table).where(*where)).scalar()
-    rows = uow.session.execute(select(org_changes).select_from(table).where(*where)
-                               .order_by(org_changes.c.id).limit(size)
-                               .offset((page - 1) * size)).mappings().all()
-    return {"total": total, "page": page, "page_size": size,
-            "items": [_view(uow, r) for r in rows]}
+    rows = select(org_changes).select_from(table).where(*where).order_by(org_changes.c.id)
+    return paged(uow.session, rows, page_request(query), lambda r: _view(uow, r))
 
 
 def decide(uow, actor, change_ids, decision, reason=None):
@@ -301,17 +299,6 @@ def _one(uow, change_id):
     row = uow.session.execute(select(org_changes).where(org_changes.c.id == change_id)
                               ).mappings().first()
     return _view(uow, row)
-
-
-def _page(uow, where, page, page_size):
-    page, size = max(1, int(page)), min(100, max(1, int(page_size)))
-    total = uow.session.execute(select(func.count()).select_from(org_changes).where(*where)
-                                ).scalar()
-    rows = uow.session.execute(select(org_changes).where(*where)
-                               .order_by(org_changes.c.id.desc())
-                               .limit(size).offset((page - 1) * size)).mappings().all()
-    return {"total": total, "page": page, "page_size": size,
-            "items": [_view(uow, r) for r in rows]}
 
 
 FIELD_LABELS = {"name": "单位名称", "uscc": "统一社会信用代码", "org_code": "组织机构代码",

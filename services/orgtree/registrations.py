@@ -5,12 +5,13 @@ the chosen parent (or above it) approves or rejects; the applicant may withdraw 
 is pending, and on approval becomes the new unit's super admin (identity's part)."""
 import logging
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from services.common import authz
 from services.common.decisions import apply_batch, batch_decision
 from services.common.errors import Conflict, InvalidInput, NotFound
+from services.common.paging import page_request, paged
 from services.common.schema import load
 
 from . import audit, certificate_scans, tree
@@ -126,14 +127,10 @@ def pending(uow, storage, actor, raw_query):
         where.append(org_units.c.name.contains(query["q"].strip(), autoescape=True))
     if query["institution_level"]:
         where.append(org_units.c.institution_level == query["institution_level"])
-    total = uow.session.execute(select(func.count()).select_from(table).where(*where)).scalar()
-    page, size = query["page"], query["page_size"]
-    rows = uow.session.execute(
-        select(org_units, parent.c.name.label("parent_name")).select_from(table).where(*where)
-        .order_by(org_units.c.created_at, org_units.c.id).limit(size).offset((page - 1) * size)
-    ).mappings().all()
-    return {"total": total, "page": page, "page_size": size,
-            "items": [registration_view(r, storage) for r in rows]}
+    rows = (select(org_units, parent.c.name.label("parent_name")).select_from(table)
+            .where(*where).order_by(org_units.c.created_at, org_units.c.id))
+    return paged(uow.session, rows, page_request(query),
+                 lambda r: registration_view(r, storage))
 
 
 def registration_view(r, storage=None):

@@ -1,9 +1,10 @@
 """审核注册人员: admins of an org that reviews its people approve or reject pending
 memberships, one by one or in batches, with a reason for a rejection."""
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 
 from services.common import authz
 from services.common.decisions import apply_batch, batch_decision
+from services.common.paging import page_request, paged
 from services.common.schema import load
 
 from . import audit
@@ -22,20 +23,18 @@ def pending(uow, actor, raw_query):
         where.append(org_units.c.path.startswith(scope, autoescape=True))
     if query["q"]:
         where.append(memberships.c.real_name.contains(query["q"], autoescape=True))
-    page = max(1, int(query.get("page") or 1))
-    size = min(100, max(1, int(query.get("page_size") or 20)))
-    total = uow.session.execute(select(func.count()).select_from(table).where(*where)).scalar()
-    rows = uow.session.execute(
-        select(memberships, org_units.c.name.label("org_name")).select_from(table)
-        .where(*where).order_by(memberships.c.requested_at, memberships.c.id)
-        .limit(size).offset((page - 1) * size)).mappings().all()
-    return {"total": total, "page": page, "page_size": size, "items": [
-        {"membership_id": r["id"], "user_id": r["user_id"], "real_name": r["real_name"],
-         "id_number_masked": r["id_number_masked"], "org_id": r["org_id"],
-         "org_name": r["org_name"], "status": r["status"],
-         "requested_at": r["requested_at"].isoformat(),
-         "decided_at": r["decided_at"].isoformat() if r["decided_at"] else None,
-         "reason": r["reason"]} for r in rows]}
+    rows = (select(memberships, org_units.c.name.label("org_name")).select_from(table)
+            .where(*where).order_by(memberships.c.requested_at, memberships.c.id))
+    return paged(uow.session, rows, page_request(query), _view)
+
+
+def _view(r):
+    return {"membership_id": r["id"], "user_id": r["user_id"], "real_name": r["real_name"],
+            "id_number_masked": r["id_number_masked"], "org_id": r["org_id"],
+            "org_name": r["org_name"], "status": r["status"],
+            "requested_at": r["requested_at"].isoformat(),
+            "decided_at": r["decided_at"].isoformat() if r["decided_at"] else None,
+            "reason": r["reason"]}
 
 
 def decide(uow, actor, membership_ids, decision, reason=None):

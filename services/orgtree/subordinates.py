@@ -3,6 +3,7 @@ registered); their admins are listed and removed through identity, which owns gr
 from sqlalchemy import func, select
 
 from services.common import authz
+from services.common.paging import page_request, paged
 from services.common.schema import load
 
 from .models import memberships, org_units
@@ -24,15 +25,10 @@ def listing(uow, storage, actor, raw_query):
     if query["institution_level"]:
         where.append(org_units.c.institution_level == query["institution_level"])
     table = org_units.outerjoin(parent, parent.c.id == org_units.c.parent_id)
-    total = uow.session.execute(select(func.count()).select_from(table).where(*where)).scalar()
-    page, size = query["page"], query["page_size"]
     members = (select(func.count()).select_from(memberships)
                .where(memberships.c.org_id == org_units.c.id,
                       memberships.c.status == "approved").scalar_subquery())
-    rows = uow.session.execute(
-        select(org_units, parent.c.name.label("parent_name"), members.label("member_count"))
-        .select_from(table).where(*where).order_by(org_units.c.path)
-        .limit(size).offset((page - 1) * size)).mappings().all()
-    return {"total": total, "page": page, "page_size": size,
-            "items": [registration_view(r, storage) | {"member_count": r["member_count"]}
-                      for r in rows]}
+    rows = (select(org_units, parent.c.name.label("parent_name"), members.label("member_count"))
+            .select_from(table).where(*where).order_by(org_units.c.path))
+    return paged(uow.session, rows, page_request(query),
+                 lambda r: registration_view(r, storage) | {"member_count": r["member_count"]})

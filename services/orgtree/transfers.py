@@ -1,10 +1,11 @@
 """人员调动: the old org sends a transfer-out naming the new org; an admin of the new org
 confirms the transfer-in (or refuses it, with a reason); both sides keep the records.
 The person's org follows everywhere by `member_transferred`."""
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import insert, select, update
 
 from services.common import authz
 from services.common.decisions import apply_batch
+from services.common.paging import page_request, paged
 from services.common.errors import Conflict, InvalidInput, NotFound
 
 from . import audit
@@ -153,7 +154,7 @@ def _item(r):
             "decided_at": r["decided_at"].isoformat() if r["decided_at"] else None}
 
 
-def records(uow, actor, direction, status=None, page=1, page_size=20):
+def records(uow, actor, direction, status=None, page=1, page_size=None):
     """调出记录 / 调入记录 of the jurisdiction."""
     scope = authz.require_module(actor, "learner_management")
     if direction not in ("in", "out"):
@@ -168,12 +169,10 @@ def records(uow, actor, direction, status=None, page=1, page_size=20):
         where.append(transfers.c.status == status)
     table = (transfers.join(source, source.c.id == transfers.c.from_org_id)
              .join(target, target.c.id == transfers.c.to_org_id))
-    total = uow.session.execute(select(func.count()).select_from(table).where(*where)).scalar()
-    rows = uow.session.execute(
-        select(transfers, source.c.name.label("from_org_name"),
-               target.c.name.label("to_org_name")).select_from(table).where(*where)
-        .order_by(transfers.c.id.desc()).limit(page_size).offset((page - 1) * page_size)
-    ).mappings().all()
-    return {"total": total, "items": [_item(r) for r in rows]}
+    rows = (select(transfers, source.c.name.label("from_org_name"),
+                   target.c.name.label("to_org_name")).select_from(table).where(*where)
+            .order_by(transfers.c.id.desc()))
+    return paged(uow.session, rows, page_request({"page": page, "page_size": page_size}),
+                 _item)
 
 

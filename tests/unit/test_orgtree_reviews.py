@@ -185,3 +185,30 @@ def test_admin_moves_people_within_the_subtree_at_once(orgtree, orgs, db):
     assert [e["to_org_id"] for e in events(db, "member_transferred")] == [third, third]
     with pytest.raises(NotFound):
         orgtree.move_members(boss, [21], orgs["other"])  # target outside the subtree
+
+
+# --- lists: one pager -----------------------------------------------------------
+
+def test_every_list_answers_the_same_wrapper(orgtree, orgs):
+    register(orgtree, 1, orgs["reviewing"])
+    boss = admin(orgs["bureau"], f"/{orgs['bureau']}/", modules=(
+        "account_review", "statistics", "learner_management", "direct_accounts"))
+    lists = [orgtree.member_reviews(boss, {}), orgtree.audit_log(boss),
+             orgtree.transfer_records(boss, "in"), orgtree.org_registrations(boss, {}),
+             orgtree.org_change_reviews(boss, {}), orgtree.subordinate_units(boss, {})]
+    for answer in lists:
+        assert set(answer) == {"items", "total", "page", "page_size"}, answer
+    assert orgtree.audit_log(boss)["page_size"] == 50
+
+
+@pytest.mark.parametrize("call", [
+    lambda o, a: o.transfer_records(a, "in", None, 0),
+    lambda o, a: o.audit_log(a, 1, 500),
+    lambda o, a: o.member_reviews(a, {"page_size": 1000}),
+    lambda o, a: o.org_change_reviews(a, {"page": -1}),
+])
+def test_every_list_refuses_a_page_out_of_range(orgtree, orgs, call):
+    boss = admin(orgs["bureau"], f"/{orgs['bureau']}/", modules=(
+        "account_review", "statistics", "learner_management"))
+    with pytest.raises(InvalidInput):
+        call(orgtree, boss)

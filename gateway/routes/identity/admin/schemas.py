@@ -1,4 +1,4 @@
-from services.common.contracts import BatchDecisionBody, batch_result
+from services.common.contracts import BatchDecisionBody, batch_result, page_of
 from services.common.schema import Schema, fields, length
 
 from ..me.schemas import InfoChange
@@ -26,12 +26,8 @@ class Learner(Schema):
     registered_at = fields.String()
 
 
-class LearnerPage(Schema):
-    total = fields.Integer(metadata={"description": "符合条件的人数（超过10000时为10000）"})
-    total_exact = fields.Boolean(metadata={"description": "false：超过10000人，请缩小查询范围"})
-    page = fields.Integer()
-    page_size = fields.Integer()
-    items = fields.List(fields.Nested(Learner))
+LearnerPage = page_of("LearnerPage", Learner, total_exact=True,
+                      total_description="符合条件的人数（超过10000时为10000）")
 
 
 class Role(Schema):
@@ -118,11 +114,7 @@ class ImportStatus(Schema):
     finished_at = fields.String(allow_none=True)
 
 
-class PersonChangePage(Schema):
-    total = fields.Integer()
-    page = fields.Integer()
-    page_size = fields.Integer()
-    items = fields.List(fields.Nested(InfoChange))
+PersonChangePage = page_of("PersonChangePage", InfoChange)
 
 
 class UnitAdmin(Schema):

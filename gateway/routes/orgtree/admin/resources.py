@@ -6,12 +6,12 @@ from flask import g
 from flask_smorest import Blueprint
 
 from ....auth import login_required
-from services.orgtree.contracts import (ChangeReviewQuery, MemberReviewQuery, MyOrgPatch,
-                                        OrgInfoChangeBody, OrgRegistrationQuery,
+from services.orgtree.contracts import (AuditQuery, ChangeReviewQuery, MemberReviewQuery,
+                                        MyOrgPatch, OrgInfoChangeBody, OrgRegistrationQuery,
                                         SubordinateQuery)
 
 from ....rpc import rpc_pool
-from .schemas import (AuditPage, AuditQuery, ChangeDecisionBody, ChangeDecisionResult,
+from .schemas import (AuditPage, ChangeDecisionBody, ChangeDecisionResult,
                       ChangeRecordsQuery, DecisionBody, DecisionResult, DepartmentBody,
                       DepartmentList, DepartmentPatch, DepartmentQuery, MemberReviewPage,
                       MoveBody, MoveOrgBody, MoveResult, Org, OrgChange, OrgChangePage,
@@ -85,7 +85,8 @@ def request_parent_change(body):
 @login_required("admin", "operator")
 def org_change_records(query):
     """变更记录：本单位（或管辖范围内某单位）的全部修改申请"""
-    return rpc_pool().orgtree.org_change_records(g.actor, query["org_id"], query["page"])
+    return rpc_pool().orgtree.org_change_records(g.actor, query["org_id"], query["page"],
+                                                 query["page_size"])
 
 
 @blp.route("/org/changes/<int:change_id>/withdrawal", methods=["POST"],
@@ -192,7 +193,7 @@ def transfer_out(body):
 def transfer_records(query):
     """调入记录 / 调出记录"""
     return rpc_pool().orgtree.transfer_records(g.actor, query["direction"], query["status"],
-                                               query["page"])
+                                               query["page"], query["page_size"])
 
 
 @blp.route("/transfers/<int:transfer_id>/decision", methods=["POST"],

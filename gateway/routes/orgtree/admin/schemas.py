@@ -1,4 +1,4 @@
-from services.common.contracts import BatchDecisionBody, batch_result
+from services.common.contracts import BatchDecisionBody, PageQuery, batch_result, page_of
 from services.common.schema import Schema, fields, length
 
 from ...identity.me.schemas import DiffRow
@@ -27,11 +27,7 @@ class OrgRegistration(Schema):
     certificate_url = fields.String(allow_none=True, metadata={"description": "扫描件（10分钟内有效）"})
 
 
-class OrgRegistrationPage(Schema):
-    total = fields.Integer()
-    page = fields.Integer()
-    page_size = fields.Integer()
-    items = fields.List(fields.Nested(OrgRegistration))
+OrgRegistrationPage = page_of("OrgRegistrationPage", OrgRegistration)
 
 
 class OrgDecisionBody(BatchDecisionBody):
@@ -62,16 +58,11 @@ class OrgChange(Schema):
     decided_at = fields.String(allow_none=True)
 
 
-class OrgChangePage(Schema):
-    total = fields.Integer()
-    page = fields.Integer()
-    page_size = fields.Integer()
-    items = fields.List(fields.Nested(OrgChange))
+OrgChangePage = page_of("OrgChangePage", OrgChange)
 
 
-class ChangeRecordsQuery(Schema):
+class ChangeRecordsQuery(PageQuery):
     org_id = fields.Integer(load_default=None, metadata={"description": "下级单位；不填为本单位"})
-    page = fields.Integer(load_default=1)
 
 
 class ChangeDecisionBody(BatchDecisionBody):
@@ -95,11 +86,7 @@ class SubordinateUnit(OrgRegistration):
     member_count = fields.Integer(metadata={"description": "本单位（不含下级）在册人员数"})
 
 
-class SubordinatePage(Schema):
-    total = fields.Integer()
-    page = fields.Integer()
-    page_size = fields.Integer()
-    items = fields.List(fields.Nested(SubordinateUnit))
+SubordinatePage = page_of("SubordinatePage", SubordinateUnit)
 
 
 class MemberReview(Schema):
@@ -115,11 +102,7 @@ class MemberReview(Schema):
     reason = fields.String(allow_none=True)
 
 
-class MemberReviewPage(Schema):
-    total = fields.Integer()
-    page = fields.Integer()
-    page_size = fields.Integer()
-    items = fields.List(fields.Nested(MemberReview))
+MemberReviewPage = page_of("MemberReviewPage", MemberReview)
 
 
 class DecisionBody(BatchDecisionBody):
@@ -128,11 +111,6 @@ class DecisionBody(BatchDecisionBody):
 
 DecisionResult = batch_result("DecisionResult", "membership_id", skipped_description=(
     "已被审核、不在管辖范围内或为本人的申请"))
-
-
-class AuditQuery(Schema):
-    page = fields.Integer(load_default=1)
-    page_size = fields.Integer(load_default=50)
 
 
 class AuditEntry(Schema):
@@ -146,9 +124,7 @@ class AuditEntry(Schema):
     after = fields.Dict(allow_none=True)
 
 
-class AuditPage(Schema):
-    total = fields.Integer()
-    items = fields.List(fields.Nested(AuditEntry))
+AuditPage = page_of("AuditPage", AuditEntry)
 
 
 class TransferOutBody(Schema):
@@ -163,10 +139,9 @@ class TransferDecisionBody(Schema):
                            metadata={"description": "拒绝时必填"})
 
 
-class TransferQuery(Schema):
+class TransferQuery(PageQuery):
     direction = fields.String(required=True, metadata={"description": "in 调入记录 / out 调出记录"})
     status = fields.String(load_default=None, metadata={"description": "pending / accepted / rejected"})
-    page = fields.Integer(load_default=1)
 
 
 class Transfer(Schema):
@@ -184,9 +159,7 @@ class Transfer(Schema):
     decided_at = fields.String(allow_none=True)
 
 
-class TransferPage(Schema):
-    total = fields.Integer()
-    items = fields.List(fields.Nested(Transfer))
+TransferPage = page_of("TransferPage", Transfer)
 
 
 class DepartmentBody(Schema):
