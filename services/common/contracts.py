@@ -1,6 +1,6 @@
 """Shapes every service's API shares, defined once for the services and the gateway (no
 framework imports): a page of a list and the query asking for it, a batch decision and
-its answer."""
+its answer, a change shown field by field."""
 from functools import lru_cache
 
 from .schema import Schema, fields, length, validate
@@ -56,3 +56,11 @@ def batch_result(name, id_field, done="decided", skipped_description=None):
         "skipped": fields.List(fields.Nested(skipped), metadata={
             "description": skipped_description or "未处理的条目及原因"}),
     }, name=name)
+
+
+class DiffRow(Schema):
+    """One field of a change under review (修改前后对照)."""
+    field = fields.String()
+    label = fields.String()
+    before = fields.Raw(allow_none=True)
+    after = fields.Raw(allow_none=True)

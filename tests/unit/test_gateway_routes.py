@@ -33,11 +33,15 @@ def test_openapi_lists_exactly_the_committed_operations():
                                     f"{sorted(listed - committed)}")
 
 
-def test_each_route_module_calls_only_the_service_of_its_context():
-    for module in ROUTES.glob("*/*/resources.py"):
-        context = module.parent.parent.name
-        called = set(re.findall(r"rpc_pool\(\)\.(\w+)\.", module.read_text(encoding="utf-8")))
+def test_each_route_module_stays_within_its_context():
+    """A route sits with the service that answers it, and shapes shared between contexts
+    come from services.common.contracts, not from another context's routes."""
+    for module in ROUTES.glob("*/*/*.py"):
+        context, source = module.parent.parent.name, module.read_text(encoding="utf-8")
+        called = set(re.findall(r"rpc_pool\(\)\.(\w+)\.", source))
         assert called <= {context}, f"{module.relative_to(ROUTES)} calls {called - {context}}"
+        borrowed = set(re.findall(r"from \.\.\.(\w+)", source)) - {context}
+        assert not borrowed, f"{module.relative_to(ROUTES)} imports routes of {borrowed}"
 
 
 def test_every_route_module_is_registered():

@@ -1,3 +1,4 @@
+from services.common.contracts import DiffRow
 from services.common.schema import Schema, fields, length
 
 
@@ -41,13 +42,6 @@ class PasswordChange(Schema):
     old_password = fields.String(required=True, validate=length(max=128))
     new_password = fields.String(required=True, validate=length(max=128))
     new_password_confirm = fields.String(required=True, validate=length(max=128))
-
-
-class DiffRow(Schema):
-    field = fields.String()
-    label = fields.String()
-    before = fields.Raw(allow_none=True)
-    after = fields.Raw(allow_none=True)
 
 
 class InfoChange(Schema):

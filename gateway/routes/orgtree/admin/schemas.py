@@ -1,7 +1,6 @@
-from services.common.contracts import BatchDecisionBody, PageQuery, batch_result, page_of
+from services.common.contracts import (BatchDecisionBody, DiffRow, PageQuery, batch_result,
+                                       page_of)
 from services.common.schema import Schema, fields, length
-
-from ...identity.me.schemas import DiffRow
 
 
 class OrgRegistration(Schema):
