@@ -14,12 +14,8 @@ from services.common.settings import env
 from . import files, health
 from .auth import GrantChanges, PublicKeys
 from .problems import field_errors_from_webargs, from_domain_error, problem
+from .routes import BLUEPRINTS
 from .rpc import RpcPool, ServiceUnavailable
-from .views.admin.resources import blp as admin_blp
-from .views.org_admin.resources import blp as org_admin_blp
-from .views.auth.resources import blp as auth_blp
-from .views.me.resources import blp as me_blp
-from .views.orgs.resources import blp as orgs_blp
 
 log = logging.getLogger("gateway")
 
@@ -28,8 +24,8 @@ SWAGGER_ASSETS = Path(swagger_ui_bundle.swagger_ui_path)
 WEB_CLIENT = Path(__file__).resolve().parent / "web"
 # Routes whose body is not JSON (payment callbacks, uploads) declare themselves here,
 # with the largest body each accepts.
-UPLOAD_LIMITS = {"admin.start_import": 20 * 1024 * 1024,
-                 "orgs.upload_certificate": 5 * 1024 * 1024 + 64 * 1024}  # + form overhead
+UPLOAD_LIMITS = {"identity_admin.start_import": 20 * 1024 * 1024,
+                 "orgtree_public.upload_certificate": 5 * 1024 * 1024 + 64 * 1024}  # + form overhead
 
 
 class ProblemApi(Api):
@@ -70,7 +66,7 @@ def create_app(rpc_pool=None):
 
     api = ProblemApi(app, spec_kwargs={"components": {"securitySchemes": {
         "bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}}}})
-    for blp in (auth_blp, me_blp, orgs_blp, admin_blp, org_admin_blp):
+    for blp in BLUEPRINTS:
         api.register_blueprint(blp)
     app.register_blueprint(health.blp)
     app.register_blueprint(files.blp)

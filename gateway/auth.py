@@ -14,7 +14,7 @@ from services.common.errors import Forbidden, Unauthenticated
 
 ISSUER = "cpe-identity"
 # Routes a person who must change their password may still use.
-PASSWORD_CHANGE_ROUTES = {"me.me", "me.password", "auth.logout"}
+PASSWORD_CHANGE_ROUTES = {"identity_me.me", "identity_me.password", "identity_public.logout"}
 
 log = logging.getLogger(__name__)
 

@@ -4,6 +4,8 @@ import logging
 
 from flask import g, jsonify
 
+from services.common.schema import field_messages
+
 log = logging.getLogger(__name__)
 
 PROBLEM_JSON = "application/problem+json"
@@ -49,12 +51,11 @@ def from_domain_error(exc):
 
 
 def field_errors_from_webargs(messages):
-    """webargs nests messages by location ({"json": {...}}); clients want field -> list."""
+    """webargs nests messages by location ({"json": {...}}); clients want field -> list,
+    named as identity and orgtree name them (services.common.schema.field_messages)."""
     flat = {}
     for location, fields in (messages or {}).items():
-        if isinstance(fields, dict):
-            for name, msgs in fields.items():
-                flat[name] = msgs if isinstance(msgs, list) else [msgs]
-        else:
-            flat[location] = fields if isinstance(fields, list) else [fields]
+        for name, msgs in field_messages(fields if isinstance(fields, dict)
+                                         else {location: fields}).items():
+            flat.setdefault(name, []).extend(msgs)
     return flat

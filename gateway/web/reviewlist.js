@@ -92,7 +92,7 @@ export async function reviewPage(main, ctx, spec) {
     try {
       const result = await busy(button, "正在提交…",
         () => spec.decide(ids, decision, why || null, flags));
-      const skipped = result.skipped.map((s) => s.reason || String(s));
+      const skipped = result.skipped.map((s) => s.reason);
       say(messages, skipped.length ? "warn" : "success",
         `已${decision === "approve" ? "通过" : "驳回"} ${result.decided.length} 条。`,
         skipped.length ? h("span", { class: "alert-note" }, `未处理：${skipped.join("；")}`) : null);

@@ -42,14 +42,27 @@ def one_of(choices):
     return validate.OneOf(list(choices), error="不是可选的值之一")
 
 
+def field_messages(messages, prefix=""):
+    """marshmallow's nested messages as {field: [messages]}: a nested object's fields are
+    named with dots ("applicant.id_number", as the web client names its inputs); a list's
+    items' messages belong to the list."""
+    flat = {}
+    for key, value in (messages or {}).items():
+        name = f"{prefix}{key}" if isinstance(key, str) else prefix.rstrip(".")
+        if isinstance(value, dict):
+            for inner, msgs in field_messages(value, f"{name}.").items():
+                flat.setdefault(inner, []).extend(msgs)
+        else:
+            flat.setdefault(name, []).extend(value if isinstance(value, list) else [str(value)])
+    return flat
+
 
 def invalid_input(err):
     """A marshmallow ValidationError as the domain's InvalidInput, naming each field."""
     from .errors import InvalidInput
-    messages = err.normalized_messages()
+    messages = field_messages(err.normalized_messages())
     return InvalidInput("validation_failed", f"以下信息有误：{'、'.join(sorted(messages))}",
-                        fields={k: v if isinstance(v, list) else [str(v)]
-                                for k, v in messages.items()})
+                        fields=messages)
 
 
 def load(schema, data):

@@ -6,19 +6,14 @@ from sqlalchemy import func, insert, select, update
 from stdnum.cn import ric
 
 from services.common.errors import Conflict, Forbidden, InvalidInput, NotFound
-from services.common.schema import Schema, fields, length, load, one_of
+from services.common.schema import load
 
 from . import audit_trail, governance
+from .contracts import AddAdminBody, RoleBody
 from .domain import id_documents, passwords, permissions
 from .domain.masking import mask_id_number
-from .domain.registration import MOBILE_RULE, REAL_NAME_RULE
 from .models import accounts, admin_grants, people, roles
 from .tokens import modules_version
-
-
-class RoleBody(Schema):
-    name = fields.String(required=True, validate=length(min=1, max=50))
-    modules = fields.List(fields.String(validate=one_of(permissions.MODULES)), required=True)
 
 
 def _org_of(uow, actor, org_id=None):
@@ -115,25 +110,6 @@ def _ensure_role_name_free(uow, org, name):
 
 
 # --- admins -----------------------------------------------------------------
-
-class NewAdminPerson(Schema):
-    real_name = fields.String(required=True, validate=REAL_NAME_RULE)
-    id_number = fields.String(required=True, validate=length(min=15, max=18))
-    mobile = fields.String(required=True, validate=MOBILE_RULE)
-    email = fields.Email(load_default=None, validate=length(max=100))
-
-
-class AddAdminBody(Schema):
-    """The guide's three ways to add an admin: an existing user (username or ID number),
-    one of the org's people (user_id), or a brand-new user (new_person), who logs in with
-    their ID number and its last six characters and must then choose a password. An
-    existing user from outside the unit's subtree is invited: until they accept, the grant
-    gives nothing."""
-    login_name = fields.String(load_default=None, validate=length(max=64))
-    user_id = fields.Integer(load_default=None)
-    new_person = fields.Nested(NewAdminPerson, load_default=None)
-    role_id = fields.Integer(required=True)
-
 
 def list_admins(uow, actor, org_id=None):
     return _admins_of(uow, _org_of(uow, actor, org_id))

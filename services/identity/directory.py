@@ -5,8 +5,10 @@ from datetime import datetime, time, timedelta, timezone
 from sqlalchemy import func, select
 
 from services.common.errors import InvalidInput, NotFound
-from services.common.schema import Schema, fields, length, load, one_of, validate
+from services.common.paging import page_request, paged
+from services.common.schema import load
 
+from .contracts import LearnerQuery
 from .domain import id_documents, permissions
 from .domain.masking import mask_id_number, mask_mobile
 from .models import accounts, orgs, people
@@ -17,29 +19,12 @@ SORTS = {
     "real_name": people.c.real_name,
     "username": accounts.c.username,
     "org": orgs.c.path,
-}
-MAX_PAGE_SIZE = 100
+}  # one per contracts.LEARNER_SORTS
 
 
 def _day_start_utc(day):
     """Admins pick Beijing calendar dates; storage is UTC."""
     return datetime.combine(day, time.min, BEIJING).astimezone(timezone.utc)
-
-
-class LearnerQuery(Schema):
-    real_name = fields.String(load_default=None, validate=length(max=50))
-    username = fields.String(load_default=None, validate=length(max=32))
-    id_number = fields.String(load_default=None, validate=length(max=32))
-    mobile = fields.String(load_default=None, validate=length(max=20))
-    org_id = fields.Integer(load_default=None)
-    title_level = fields.String(load_default=None, validate=length(max=20))
-    registered_from = fields.Date(load_default=None)
-    registered_to = fields.Date(load_default=None)
-    sort = fields.String(load_default="registered_at", validate=one_of(SORTS))
-    order = fields.String(load_default="desc", validate=one_of(("asc", "desc")))
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, error="页码须从1开始"))
-    page_size = fields.Integer(load_default=20, validate=validate.Range(
-        min=1, max=MAX_PAGE_SIZE, error=f"每页条数须为1–{MAX_PAGE_SIZE}"))
 
 
 def _filtered(uow, actor, raw_query):
@@ -94,13 +79,8 @@ COUNT_LIMIT = 10_000
 
 def search_learners(uow, actor, raw_query):
     table, where, query, order = _filtered(uow, actor, raw_query)
-    capped = select(people.c.user_id).select_from(table).where(*where).limit(COUNT_LIMIT + 1)
-    total = uow.session.execute(select(func.count()).select_from(capped.subquery())).scalar()
-    page, size = query["page"], query["page_size"]
-    rows = uow.session.execute(_rows(table, where, order).limit(size).offset((page - 1) * size)
-                               ).mappings().all()
-    return {"total": min(total, COUNT_LIMIT), "total_exact": total <= COUNT_LIMIT,
-            "page": page, "page_size": size, "items": [_listed(r) for r in rows]}
+    return paged(uow.session, _rows(table, where, order), page_request(query), _listed,
+                 count_limit=COUNT_LIMIT)
 
 
 EXPORT_LIMIT = 100_000

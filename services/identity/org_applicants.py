@@ -7,24 +7,12 @@ from sqlalchemy.exc import IntegrityError
 from stdnum.cn import ric
 
 from services.common.errors import Conflict, InvalidInput
-from services.common.schema import Schema, fields, length, load, validate
+from services.common.schema import load
 
 from .accounts import check_password_counted
+from .contracts import Applicant
 from .domain import id_documents, passwords, permissions
-from .domain.registration import MOBILE_RULE, REAL_NAME_RULE
 from .models import accounts, admin_grants, people, roles
-
-
-class Applicant(Schema):
-    existing = fields.Boolean(required=True, metadata={"description": "是否已是本系统用户"})
-    id_number = fields.String(required=True, validate=length(min=15, max=18))
-    password = fields.String(required=True, validate=length(min=1, max=64))
-    password_confirm = fields.String(load_default=None, validate=length(max=64))
-    real_name = fields.String(load_default=None, validate=REAL_NAME_RULE)
-    mobile = fields.String(load_default=None, validate=MOBILE_RULE)
-    email = fields.Email(load_default=None, validate=length(max=100))
-    landline = fields.String(load_default=None, validate=validate.Regexp(
-        r"^[0-9\-() ]{7,20}$", error="固定电话格式不正确"))
 
 
 def _field_error(field, code, message):

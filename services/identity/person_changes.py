@@ -6,12 +6,14 @@ from datetime import date
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from services.common.decisions import batch_decision
+from services.common.decisions import apply_batch, batch_decision
 from services.common.errors import Conflict, NotFound
-from services.common.schema import Schema, fields, load, one_of
+from services.common.paging import page_request, paged
+from services.common.schema import load
 
 from . import accounts as accounts_service
 from . import audit_trail
+from .contracts import PersonChangeQuery
 from .domain import permissions
 from .domain import profile as profile_rules
 from .domain.masking import mask_id_number
@@ -65,14 +67,6 @@ def withdraw(uow, user_id, change_id):
     return _view(_row(uow, change_id), full=True)
 
 
-class ReviewQuery(Schema):
-    status = fields.String(load_default="pending",
-                           validate=one_of(("pending", "approved", "rejected", "withdrawn")))
-    real_name = fields.String(load_default=None)
-    page = fields.Integer(load_default=1)
-    page_size = fields.Integer(load_default=20)
-
-
 def _query():
     return (select(person_changes, people.c.real_name, orgs.c.name.label("org_name"),
                    orgs.c.path)
@@ -82,35 +76,26 @@ def _query():
 
 def reviews(uow, actor, raw_query):
     scope = permissions.require_module(actor, "account_review")
-    query = load(ReviewQuery(), raw_query)
+    query = load(PersonChangeQuery(), raw_query)
     where = [person_changes.c.status == query["status"]]
     if scope is not None:
         where.append(orgs.c.path.startswith(scope, autoescape=True))
     if query["real_name"]:
         where.append(people.c.real_name.contains(query["real_name"], autoescape=True))
-    page, size = max(1, query["page"]), min(100, max(1, query["page_size"]))
-    base = _query().where(*where)
-    total = uow.session.execute(select(func.count()).select_from(base.subquery())).scalar()
-    rows = uow.session.execute(base.order_by(person_changes.c.id).limit(size)
-                               .offset((page - 1) * size)).mappings().all()
     full = actor.get("role") == "operator" or "pii_full" in (actor.get("modules") or [])
-    return {"total": total, "page": page, "page_size": size,
-            "items": [_view(r, full=full) for r in rows]}
+    return paged(uow.session, _query().where(*where).order_by(person_changes.c.id),
+                 page_request(query), lambda r: _view(r, full=full))
 
 
 def decide(uow, actor, change_ids, decision, reason=None):
     scope = permissions.require_module(actor, "account_review")
     approve, reason, ids = batch_decision(decision, reason, change_ids, MAX_BATCH, "change_ids")
     decision = "approve" if approve else "reject"
-    decided, skipped = [], []
-    for change_id in ids:
-        why = _decide_one(uow, actor, scope, change_id, decision, reason)
-        if why:
-            skipped.append({"change_id": change_id, "reason": why})
-        else:
-            decided.append(change_id)
+    result = apply_batch(
+        ids, lambda change_id: _decide_one(uow, actor, scope, change_id, decision, reason),
+        "change_id")
     uow.commit()
-    return {"decided": decided, "skipped": skipped}
+    return result
 
 
 def _decide_one(uow, actor, scope, change_id, decision, reason):

@@ -1,10 +1,12 @@
 """The audit log of approvals and admin actions (who, what, when, before/after)."""
 from datetime import datetime
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import insert, select
 
 from services.common import authz
+from services.common.paging import page_request, paged
 
+from .contracts import AUDIT_PAGE_SIZE
 from .models import admin_actions
 
 
@@ -25,19 +27,19 @@ def record_from_identity(uow, payload):
         before=payload["before"], after=payload["after"]))
 
 
-def entries(uow, actor, page=1, page_size=50):
+def entries(uow, actor, page=1, page_size=None):
     """Actions of admins at or below the reader's org (an admin of a higher level reads
     what lower levels did); the operator reads everything."""
     scope = authz.require_module(actor, "statistics")
     where = []
     if scope is not None:
         where.append(admin_actions.c.actor_org_path.startswith(scope, autoescape=True))
-    total = uow.session.execute(select(func.count()).select_from(admin_actions).where(*where)
-                                ).scalar()
-    rows = uow.session.execute(
-        select(admin_actions).where(*where).order_by(admin_actions.c.id.desc())
-        .limit(page_size).offset((page - 1) * page_size)).mappings().all()
-    return {"total": total, "items": [
-        {"id": r["id"], "at": r["at"].isoformat(), "actor_user_id": r["actor_user_id"],
-         "action": r["action"], "target_type": r["target_type"], "target_id": r["target_id"],
-         "before": r["before"], "after": r["after"]} for r in rows]}
+    rows = select(admin_actions).where(*where).order_by(admin_actions.c.id.desc())
+    page = page_request({"page": page, "page_size": page_size}, default_size=AUDIT_PAGE_SIZE)
+    return paged(uow.session, rows, page, _view)
+
+
+def _view(r):
+    return {"id": r["id"], "at": r["at"].isoformat(), "actor_user_id": r["actor_user_id"],
+            "action": r["action"], "target_type": r["target_type"], "target_id": r["target_id"],
+            "before": r["before"], "after": r["after"]}

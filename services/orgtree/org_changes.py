@@ -8,42 +8,21 @@ from sqlalchemy import and_, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from services.common import authz
-from services.common.decisions import batch_decision
+from services.common.decisions import apply_batch, batch_decision
 from services.common.errors import Conflict, Forbidden, InvalidInput, NotFound
-from services.common.schema import Schema, fields, length, load, one_of
+from services.common.paging import page_request, paged
+from services.common.schema import load
 
 from . import audit, certificate_scans, tree
+from .contracts import ChangeReviewQuery, MyOrgPatch, OrgInfoChangeBody
 from .domain import org_codes
 from .models import memberships, org_changes, org_units
-from .registrations import PARENT_TYPES, ensure_code_free, registration_view
+from .domain.unit_types import PARENT_TYPES
+from .registrations import ensure_code_free, registration_view
 
 MAX_BATCH = 100
 CHANGEABLE_TYPES = tuple(PARENT_TYPES)  # units that registered themselves
 DIRECT_FIELDS = ("region", "address", "contact_name", "contact_phone", "review_members")
-
-
-class InfoChange(Schema):
-    name = fields.String(load_default=None, validate=length(min=2, max=100))
-    uscc = fields.String(load_default=None, validate=length(max=30))
-    org_code = fields.String(load_default=None, validate=length(max=12))
-    certificate_id = fields.String(load_default=None, validate=length(max=200))
-
-
-class DirectChange(Schema):
-    region = fields.String(validate=length(max=100))
-    address = fields.String(validate=length(min=2, max=200))
-    contact_name = fields.String(validate=length(min=1, max=50))
-    contact_phone = fields.String(validate=length(min=7, max=30))
-    review_members = fields.Boolean()
-
-
-class ChangeQuery(Schema):
-    status = fields.String(load_default="pending",
-                           validate=one_of(("pending", "approved", "rejected", "withdrawn")))
-    kind = fields.String(load_default=None, validate=one_of(("info", "parent")))
-    q = fields.String(load_default=None, validate=length(max=100))
-    page = fields.Integer(load_default=1)
-    page_size = fields.Integer(load_default=20)
 
 
 def _own_org(uow, actor):
@@ -69,7 +48,7 @@ def org_profile(uow, storage, actor):
 def update_direct(uow, storage, actor, data):
     """Contact details and the member-review setting change at once (no review)."""
     row = _own_org(uow, actor)
-    values = load(DirectChange(), data)
+    values = load(MyOrgPatch(), data)
     if values:
         uow.session.execute(update(org_units).where(org_units.c.id == row["id"]).values(**values))
         tree.announce_org(uow, row["id"], "org_updated")
@@ -102,7 +81,7 @@ def _nothing_pending(uow, org, identity):
 
 def request_info_change(uow, storage, identity, actor, data):
     org = _own_org(uow, actor)
-    clean = load(InfoChange(), data)
+    clean = load(OrgInfoChangeBody(), data)
     before, after = {}, {}
     if clean["name"] and clean["name"].strip() != org["name"]:
         before["name"], after["name"] = org["name"], clean["name"].strip()
@@ -176,7 +155,7 @@ def withdraw(uow, actor, change_id):
     return _one(uow, change_id)
 
 
-def records(uow, actor, org_id=None, page=1, page_size=20):
+def records(uow, actor, org_id=None, page=1, page_size=None):
     """变更记录 of the admin's unit, or of a unit below it."""
     if org_id is None:
         org_id = _own_org(uow, actor)["id"]
@@ -186,8 +165,10 @@ def records(uow, actor, org_id=None, page=1, page_size=20):
             org_units.c.id == int(org_id))).scalar()
         if path is None or not authz.within(scope, path):
             raise NotFound("org_not_found", "在您的管辖范围内没有该单位")
-    where = [org_changes.c.org_id == int(org_id)]
-    return _page(uow, where, page, page_size)
+    rows = (select(org_changes).where(org_changes.c.org_id == int(org_id))
+            .order_by(org_changes.c.id.desc()))
+    return paged(uow.session, rows, page_request({"page": page, "page_size": page_size}),
+                 lambda r: _view(uow, r))
 
 
 # --- review -----------------------------------------------------------------------
@@ -229,7 +210,7 @@ def _reviewable(scope):
 def reviews(uow, actor, raw_query):
     """Changes awaiting (or given) this reviewer's decision."""
     scope = authz.require_module(actor, "account_review")
-    query = load(ChangeQuery(), raw_query)
+    query = load(ChangeReviewQuery(), raw_query)
     table, where = _reviewable(scope)
     where.append(org_changes.c.status == query["status"])
     if query["kind"]:
@@ -237,26 +218,19 @@ def reviews(uow, actor, raw_query):
     if query["q"]:
         where.append(org_changes.c.org_id.in_(select(org_units.c.id).where(
             org_units.c.name.contains(query["q"].strip(), autoescape=True))))
-    page, size = max(1, query["page"]), min(100, max(1, query["page_size"]))
-    total = uow.session.execute(select(func.count()).select_from(table).where(*where)).scalar()
-    rows = uow.session.execute(select(org_changes).select_from(table).where(*where)
-                               .order_by(org_changes.c.id).limit(size)
-                               .offset((page - 1) * size)).mappings().all()
-    return {"total": total, "page": page, "page_size": size,
-            "items": [_view(uow, r) for r in rows]}
+    rows = select(org_changes).select_from(table).where(*where).order_by(org_changes.c.id)
+    return paged(uow.session, rows, page_request(query), lambda r: _view(uow, r))
 
 
 def decide(uow, actor, change_ids, decision, reason=None):
     scope = authz.require_module(actor, "account_review")
     approve, reason, ids = batch_decision(decision, reason, change_ids, MAX_BATCH, "change_ids")
     decision = "approve" if approve else "reject"
-    decided, skipped = [], []
-    for change_id in ids:
-        outcome = _decide_one(uow, actor, scope, change_id, decision, reason)
-        (decided if outcome is None else skipped).append(
-            change_id if outcome is None else {"change_id": change_id, "reason": outcome})
+    result = apply_batch(
+        ids, lambda change_id: _decide_one(uow, actor, scope, change_id, decision, reason),
+        "change_id")
     uow.commit()
-    return {"decided": decided, "skipped": skipped}
+    return result
 
 
 def _decide_one(uow, actor, scope, change_id, decision, reason):
@@ -318,17 +292,6 @@ def _one(uow, change_id):
     row = uow.session.execute(select(org_changes).where(org_changes.c.id == change_id)
                               ).mappings().first()
     return _view(uow, row)
-
-
-def _page(uow, where, page, page_size):
-    page, size = max(1, int(page)), min(100, max(1, int(page_size)))
-    total = uow.session.execute(select(func.count()).select_from(org_changes).where(*where)
-                                ).scalar()
-    rows = uow.session.execute(select(org_changes).where(*where)
-                               .order_by(org_changes.c.id.desc())
-                               .limit(size).offset((page - 1) * size)).mappings().all()
-    return {"total": total, "page": page, "page_size": size,
-            "items": [_view(uow, r) for r in rows]}
 
 
 FIELD_LABELS = {"name": "单位名称", "uscc": "统一社会信用代码", "org_code": "组织机构代码",

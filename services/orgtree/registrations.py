@@ -5,49 +5,30 @@ the chosen parent (or above it) approves or rejects; the applicant may withdraw 
 is pending, and on approval becomes the new unit's super admin (identity's part)."""
 import logging
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from services.common import authz
-from services.common.decisions import batch_decision
+from services.common.decisions import apply_batch, batch_decision
 from services.common.errors import Conflict, InvalidInput, NotFound
-from services.common.schema import Schema, fields, length, load, one_of, validate
+from services.common.paging import page_request, paged
+from services.common.schema import load
 
 from . import audit, certificate_scans, tree
+from .contracts import OrgRegistrationQuery, UnitRegistration
 from .domain import org_codes
+from .domain.unit_types import PARENT_TYPES
 from .models import org_units
 
 log = logging.getLogger(__name__)
 
-PARENT_TYPES = {
-    "supervising_dept": ("hr_bureau",),
-    "employer": ("supervising_dept", "employer", "hr_bureau"),
-    "training_institution": ("supervising_dept", "hr_bureau"),
-}
-INSTITUTION_LEVELS = ("国家级", "省级", "市级", "县级")
 ACTIVE = ("draft", "pending", "approved", "disabled")  # statuses that hold a code
 MAX_BATCH = 200
 
 
-class OrgRegistration(Schema):
-    type = fields.String(required=True, validate=one_of(PARENT_TYPES))
-    parent_id = fields.Integer(required=True)
-    name = fields.String(required=True, validate=length(min=2, max=100))
-    uscc = fields.String(load_default=None, validate=length(max=30))
-    org_code = fields.String(load_default=None, validate=length(max=12))
-    region = fields.String(load_default=None, validate=length(max=100))
-    address = fields.String(required=True, validate=length(min=2, max=200))
-    contact_name = fields.String(required=True, validate=length(min=1, max=50))
-    contact_phone = fields.String(required=True, validate=validate.Regexp(
-        r"^[0-9+\-() ]{7,20}$", error="联系电话格式不正确"))
-    institution_level = fields.String(load_default=None, validate=one_of(INSTITUTION_LEVELS))
-    review_members = fields.Boolean(load_default=True)
-    certificate_id = fields.String(required=True, validate=length(min=1, max=200))
-
-
 def check(uow, storage, data):
     """Everything about the unit that can be wrong, before anything is written."""
-    clean = load(OrgRegistration(), data)
+    clean = load(UnitRegistration(), data)
     clean["name"] = clean["name"].strip()
     try:
         code = org_codes.check(clean.pop("uscc"), clean.pop("org_code"))
@@ -125,16 +106,6 @@ def register(uow, storage, applicants, data, applicant):
 
 # --- review (审核用人单位 / 审核继续教育基地) --------------------------------------
 
-class ReviewQuery(Schema):
-    type = fields.String(load_default=None, validate=one_of(PARENT_TYPES))
-    status = fields.String(load_default="pending",
-                           validate=one_of(("pending", "approved", "rejected", "withdrawn")))
-    q = fields.String(load_default=None, validate=length(max=100))
-    institution_level = fields.String(load_default=None, validate=one_of(INSTITUTION_LEVELS))
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
-    page_size = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
-
-
 def _reviewable(scope):
     """Registrations whose parent lies in the reviewer's jurisdiction."""
     parent = org_units.alias("parent")
@@ -147,7 +118,7 @@ def _reviewable(scope):
 
 def pending(uow, storage, actor, raw_query):
     scope = authz.require_module(actor, "account_review")
-    query = load(ReviewQuery(), raw_query)
+    query = load(OrgRegistrationQuery(), raw_query)
     parent, table, where = _reviewable(scope)
     where.append(org_units.c.status == query["status"])
     if query["type"]:
@@ -156,14 +127,10 @@ def pending(uow, storage, actor, raw_query):
         where.append(org_units.c.name.contains(query["q"].strip(), autoescape=True))
     if query["institution_level"]:
         where.append(org_units.c.institution_level == query["institution_level"])
-    total = uow.session.execute(select(func.count()).select_from(table).where(*where)).scalar()
-    page, size = query["page"], query["page_size"]
-    rows = uow.session.execute(
-        select(org_units, parent.c.name.label("parent_name")).select_from(table).where(*where)
-        .order_by(org_units.c.created_at, org_units.c.id).limit(size).offset((page - 1) * size)
-    ).mappings().all()
-    return {"total": total, "page": page, "page_size": size,
-            "items": [registration_view(r, storage) for r in rows]}
+    rows = (select(org_units, parent.c.name.label("parent_name")).select_from(table)
+            .where(*where).order_by(org_units.c.created_at, org_units.c.id))
+    return paged(uow.session, rows, page_request(query),
+                 lambda r: registration_view(r, storage))
 
 
 def registration_view(r, storage=None):
@@ -194,25 +161,20 @@ def decide(uow, actor, org_ids, decision, reason=None, confirm_code_warning=Fals
     status = "approved" if approve else "rejected"
     actor_id = int(actor["user_id"])
     now = uow.clock.now()
-    decided, skipped = [], []
-    for org_id in ids:
+
+    def decide_one(org_id):
         row = rows.get(org_id)
         if row is None:
-            skipped.append({"org_id": org_id, "reason": "不在您的审核范围内"})
-            continue
+            return "不在您的审核范围内"
         if row["applicant_user_id"] == actor_id:
-            skipped.append({"org_id": org_id, "reason": "不能审核本人提交的注册"})
-            continue
+            return "不能审核本人提交的注册"
         if status == "approved" and row["code_warning"] and not confirm_code_warning:
-            skipped.append({"org_id": org_id, "reason": "统一社会信用代码校验未通过，须确认后再审核通过"})
-            continue
+            return "统一社会信用代码校验未通过，须确认后再审核通过"
         claimed = uow.session.execute(update(org_units).where(
             org_units.c.id == org_id, org_units.c.status == "pending"
         ).values(status=status, decided_at=now, decided_by=actor_id, reason=reason)).rowcount
         if not claimed:
-            skipped.append({"org_id": org_id, "reason": "该注册已处理"})
-            continue
-        decided.append(org_id)
+            return "该注册已处理"
         if status == "approved":
             tree.announce_org(uow, org_id, "org_approved",
                               applicant_user_id=row["applicant_user_id"], approved_by=actor_id)
@@ -223,8 +185,11 @@ def decide(uow, actor, org_ids, decision, reason=None, confirm_code_warning=Fals
                      {"status": "pending"}, {"status": status, "reason": reason,
                                              "code_warning_confirmed": bool(
                                                  row["code_warning"] and status == "approved")})
+        return None
+
+    result = apply_batch(ids, decide_one, "org_id")
     uow.commit()
-    return {"decided": decided, "skipped": skipped}
+    return result
 
 
 # --- the applicant's side: progress query and withdrawal --------------------------

@@ -112,9 +112,9 @@ class OrgTreeService:
             return org_changes.withdraw(uow, actor, int(change_id))
 
     @rpc(expected_exceptions=expected)
-    def org_change_records(self, actor, org_id=None, page=1):
+    def org_change_records(self, actor, org_id=None, page=1, page_size=None):
         with self.db() as uow:
-            return org_changes.records(uow, actor, org_id, page)
+            return org_changes.records(uow, actor, org_id, page, page_size)
 
     @rpc(expected_exceptions=expected)
     def org_change_reviews(self, actor, query):
@@ -174,14 +174,14 @@ class OrgTreeService:
             return transfers.decide(uow, actor, int(transfer_id), decision, reason)
 
     @rpc(expected_exceptions=expected)
-    def transfer_records(self, actor, direction, status=None, page=1):
+    def transfer_records(self, actor, direction, status=None, page=1, page_size=None):
         with self.db() as uow:
-            return transfers.records(uow, actor, direction, status, max(1, int(page)))
+            return transfers.records(uow, actor, direction, status, page, page_size)
 
     @rpc(expected_exceptions=expected)
-    def audit_log(self, actor, page=1, page_size=50):
+    def audit_log(self, actor, page=1, page_size=None):
         with self.db() as uow:
-            return audit.entries(uow, actor, max(1, int(page)), min(100, max(1, int(page_size))))
+            return audit.entries(uow, actor, page, page_size)
 
     @event_handler("identity", "user_registered")
     @idempotent

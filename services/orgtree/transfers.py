@@ -1,9 +1,11 @@
 """人员调动: the old org sends a transfer-out naming the new org; an admin of the new org
 confirms the transfer-in (or refuses it, with a reason); both sides keep the records.
 The person's org follows everywhere by `member_transferred`."""
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import insert, select, update
 
 from services.common import authz
+from services.common.decisions import apply_batch
+from services.common.paging import page_request, paged
 from services.common.errors import Conflict, InvalidInput, NotFound
 
 from . import audit
@@ -99,19 +101,20 @@ def move(uow, actor, user_ids, to_org_id):
         raise NotFound("org_not_found", "调整到的单位不在您的管辖范围内或不能接收人员",
                        fields={"to_org_id": ["不在您的管辖范围内或不能接收人员"]})
     now = uow.clock.now()
-    moved, skipped = [], []
-    for user_id in ids:
+
+    def move_one(user_id):
         member = uow.session.execute(
             select(memberships, org_units.c.path).select_from(
                 memberships.join(org_units, org_units.c.id == memberships.c.org_id))
             .where(memberships.c.user_id == user_id, memberships.c.status == "approved")
         ).mappings().first()
-        busy = uow.session.execute(select(transfers.c.id).where(
-            transfers.c.user_id == user_id, transfers.c.status == "pending")).first()
-        if (member is None or not authz.within(scope, member["path"]) or busy
-                or member["org_id"] == to_org_id):
-            skipped.append(user_id)
-            continue
+        if member is None or not authz.within(scope, member["path"]):
+            return "不在您的管辖范围内"
+        if member["org_id"] == to_org_id:
+            return "已在该单位"
+        if uow.session.execute(select(transfers.c.id).where(
+                transfers.c.user_id == user_id, transfers.c.status == "pending")).first():
+            return "该人员有调动在审核中"
         transfer_id = uow.session.execute(insert(transfers).values(
             user_id=user_id, real_name=member["real_name"], from_org_id=member["org_id"],
             to_org_id=to_org_id, status="accepted", note="管理员调整组织机构",
@@ -124,9 +127,11 @@ def move(uow, actor, user_ids, to_org_id):
                                              "to_org_id": to_org_id})
         audit.record(uow, actor, "member_moved", "membership", member["id"],
                      {"org_id": member["org_id"]}, {"org_id": to_org_id})
-        moved.append(user_id)
+        return None
+
+    result = apply_batch(ids, move_one, "user_id", done="moved")
     uow.commit()
-    return {"moved": moved, "skipped": skipped}
+    return result
 
 
 def get(uow, transfer_id):
@@ -149,7 +154,7 @@ def _item(r):
             "decided_at": r["decided_at"].isoformat() if r["decided_at"] else None}
 
 
-def records(uow, actor, direction, status=None, page=1, page_size=20):
+def records(uow, actor, direction, status=None, page=1, page_size=None):
     """调出记录 / 调入记录 of the jurisdiction."""
     scope = authz.require_module(actor, "learner_management")
     if direction not in ("in", "out"):
@@ -164,12 +169,10 @@ def records(uow, actor, direction, status=None, page=1, page_size=20):
         where.append(transfers.c.status == status)
     table = (transfers.join(source, source.c.id == transfers.c.from_org_id)
              .join(target, target.c.id == transfers.c.to_org_id))
-    total = uow.session.execute(select(func.count()).select_from(table).where(*where)).scalar()
-    rows = uow.session.execute(
-        select(transfers, source.c.name.label("from_org_name"),
-               target.c.name.label("to_org_name")).select_from(table).where(*where)
-        .order_by(transfers.c.id.desc()).limit(page_size).offset((page - 1) * page_size)
-    ).mappings().all()
-    return {"total": total, "items": [_item(r) for r in rows]}
+    rows = (select(transfers, source.c.name.label("from_org_name"),
+                   target.c.name.label("to_org_name")).select_from(table).where(*where)
+            .order_by(transfers.c.id.desc()))
+    return paged(uow.session, rows, page_request({"page": page, "page_size": page_size}),
+                 _item)
 
 

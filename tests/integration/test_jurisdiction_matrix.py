@@ -181,7 +181,8 @@ def test_sibling_subtree_admin_sees_and_changes_nothing(world, method, path, bod
         assert [i["org_id"] for i in pending["items"]] == [world["pending_org_id"]]
     elif path.endswith("/decisions"):
         assert response.status_code == 200
-        assert response.json == {"decided": [], "skipped": [world["membership_id"]]}
+        assert response.json == {"decided": [], "skipped": [
+            {"membership_id": world["membership_id"], "reason": "不在您的审核范围内"}]}
         pending = call(world, "owner", "GET", "/api/v1/admin/member-reviews", None).json
         assert [i["membership_id"] for i in pending["items"]] == [world["membership_id"]]
     elif "/transfers?" in path:

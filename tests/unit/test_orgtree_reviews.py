@@ -69,10 +69,15 @@ def test_batch_approval_decides_each_once_and_skips_what_it_may_not(orgtree, org
     with db() as uow:
         ids = dict(uow.session.execute(select(models.memberships.c.user_id,
                                               models.memberships.c.id)).all())
-    result = orgtree.decide_members(boss, [ids[1], ids[2], ids[3], ids[900]], "approve")
-    assert result == {"decided": [ids[1], ids[2]], "skipped": [ids[3], ids[900]]}
+    missing = max(ids.values()) + 100
+    result = orgtree.decide_members(boss, [ids[1], ids[2], ids[3], ids[900], missing], "approve")
+    assert result == {"decided": [ids[1], ids[2]], "skipped": [
+        {"membership_id": ids[3], "reason": "不在您的审核范围内"},
+        {"membership_id": ids[900], "reason": "不能审核本人的申请"},
+        {"membership_id": missing, "reason": "不在您的审核范围内"}]}
     again = orgtree.decide_members(boss, [ids[1]], "approve")
-    assert again == {"decided": [], "skipped": [ids[1]]}
+    assert again == {"decided": [], "skipped": [
+        {"membership_id": ids[1], "reason": "该申请已处理"}]}
     assert sorted(e["user_id"] for e in events(db, "member_approved")) == [1, 2]
     assert all(e["approved_by"] == 900 for e in events(db, "member_approved"))
 
@@ -174,7 +179,37 @@ def test_admin_moves_people_within_the_subtree_at_once(orgtree, orgs, db):
             models.memberships.c.user_id.in_([21, 22]))).scalars().all()
     orgtree.decide_members(boss, ids, "approve")
     result = orgtree.move_members(boss, [21, 22, 23, 99], third)
-    assert result == {"moved": [21, 22], "skipped": [23, 99]}
+    assert result == {"moved": [21, 22], "skipped": [{"user_id": 23, "reason": "不在您的管辖范围内"},
+                                                     {"user_id": 99, "reason": "不在您的管辖范围内"}]}
+    again = orgtree.move_members(boss, [21], third)
+    assert again == {"moved": [], "skipped": [{"user_id": 21, "reason": "已在该单位"}]}
     assert [e["to_org_id"] for e in events(db, "member_transferred")] == [third, third]
     with pytest.raises(NotFound):
         orgtree.move_members(boss, [21], orgs["other"])  # target outside the subtree
+
+
+# --- lists: one pager -----------------------------------------------------------
+
+def test_every_list_answers_the_same_wrapper(orgtree, orgs):
+    register(orgtree, 1, orgs["reviewing"])
+    boss = admin(orgs["bureau"], f"/{orgs['bureau']}/", modules=(
+        "account_review", "statistics", "learner_management", "direct_accounts"))
+    lists = [orgtree.member_reviews(boss, {}), orgtree.audit_log(boss),
+             orgtree.transfer_records(boss, "in"), orgtree.org_registrations(boss, {}),
+             orgtree.org_change_reviews(boss, {}), orgtree.subordinate_units(boss, {})]
+    for answer in lists:
+        assert set(answer) == {"items", "total", "page", "page_size"}, answer
+    assert orgtree.audit_log(boss)["page_size"] == 50
+
+
+@pytest.mark.parametrize("call", [
+    lambda o, a: o.transfer_records(a, "in", None, 0),
+    lambda o, a: o.audit_log(a, 1, 500),
+    lambda o, a: o.member_reviews(a, {"page_size": 1000}),
+    lambda o, a: o.org_change_reviews(a, {"page": -1}),
+])
+def test_every_list_refuses_a_page_out_of_range(orgtree, orgs, call):
+    boss = admin(orgs["bureau"], f"/{orgs['bureau']}/", modules=(
+        "account_review", "statistics", "learner_management"))
+    with pytest.raises(InvalidInput):
+        call(orgtree, boss)

@@ -10,11 +10,12 @@ from services.common.errors import InvalidInput
 from . import id_documents
 from services.common.schema import invalid_input
 
-from .registration import PersonalInfo, cross_field_rules
+from ..contracts import InfoChangeBody, PersonalInfo
+from .registration import cross_field_rules
 
 DIRECT_FIELDS = ("mobile", "email", "ethnicity", "title_status", "title_level",
                  "professional_title", "title_date", "education", "political_status")
-REVIEWED_FIELDS = ("real_name", "id_type", "id_number", "birth_date", "gender")
+REVIEWED_FIELDS = InfoChangeBody.Meta.fields
 TRANSFER_FIELDS = ("org_id",)
 
 
@@ -26,7 +27,7 @@ def check_changes(current, changes):
             raise InvalidInput("org_change_needs_transfer",
                                "所属组织机构须通过人员调动变更，请联系单位管理员办理调出",
                                fields={name: ["须通过人员调动变更"]})
-        if name in REVIEWED_FIELDS and changes[name] != current.get(name):
+        if name in REVIEWED_FIELDS and _as_text(changes[name]) != current.get(name):
             raise InvalidInput("change_needs_review",
                                "姓名、证件、出生日期、性别的修改须提交所在单位审核",
                                fields={name: ["须提交所在单位审核"]})
@@ -48,6 +49,12 @@ def check_changes(current, changes):
     return clean
 
 
+def _as_text(value):
+    """Dates arrive as dates when the gateway has loaded the contract, as text otherwise;
+    the current record holds text."""
+    return value.isoformat() if hasattr(value, "isoformat") else value
+
+
 def check_reviewed_changes(current, changes):
     """The name / document changes a person submits for review: only reviewed fields,
     each different from now, and the document consistent with birth date and sex (the
@@ -56,7 +63,7 @@ def check_reviewed_changes(current, changes):
     if unknown:
         raise InvalidInput("validation_failed", "只能提交姓名、证件、出生日期、性别的修改",
                            fields={k: ["不允许的字段"] for k in sorted(unknown)})
-    schema = PersonalInfo(only=REVIEWED_FIELDS, partial=True)
+    schema = InfoChangeBody(partial=True)
     try:
         clean = schema.load(changes)
     except ValidationError as err:

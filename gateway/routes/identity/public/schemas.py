@@ -1,37 +1,9 @@
-"""Request and response shapes of /auth. The shape is checked here; the rules (check
-digits, vocabularies, uniqueness) are identity's, which answers field by field."""
+"""Shapes of /auth that only the gateway declares: responses, and the requests identity
+checks by code rather than by a contract (login, tokens, the registration lookups). The
+registration's contract is identity's (services/identity/contracts.py)."""
 from services.common.schema import Schema, fields, length, one_of
 
 ROLES = ("learner", "admin", "operator")
-
-
-class RegisterBody(Schema):
-    username = fields.String(required=True, validate=length(max=32),
-                             metadata={"description": "4–20位字母、数字或下划线，以字母开头"})
-    password = fields.String(required=True, validate=length(max=128))
-    password_confirm = fields.String(required=True, validate=length(max=128))
-    org_id = fields.Integer(required=True, strict=True,
-                            metadata={"description": "所属组织机构（从 /orgs/tree 选择）"})
-    real_name = fields.String(required=True, validate=length(max=50))
-    mobile = fields.String(required=True, validate=length(max=20))
-    email = fields.String(load_default=None, allow_none=True, validate=length(max=100))
-    id_type = fields.String(required=True, metadata={
-        "description": "id_card 身份证 / passport 护照 / hk_macau_permit 港澳通行证 / "
-                       "taiwan_permit 台湾居民来往大陆通行证"})
-    id_number = fields.String(required=True, validate=length(max=32))
-    birth_date = fields.String(required=True, validate=length(max=10),
-                               metadata={"format": "date"})
-    gender = fields.String(required=True, metadata={"description": "male 男 / female 女"})
-    ethnicity = fields.String(load_default=None, allow_none=True, validate=length(max=20))
-    title_status = fields.String(required=True, metadata={"description": "已取得 / 未取得"})
-    title_level = fields.String(load_default=None, allow_none=True, validate=length(max=20))
-    professional_title = fields.String(load_default=None, allow_none=True,
-                                       validate=length(max=50))
-    title_date = fields.String(load_default=None, allow_none=True, validate=length(max=10),
-                               metadata={"format": "date"})
-    education = fields.String(load_default=None, allow_none=True, validate=length(max=20))
-    political_status = fields.String(load_default=None, allow_none=True,
-                                     validate=length(max=20))
 
 
 class OrgRef(Schema):

@@ -1,20 +1,24 @@
+"""Admins' routes answered by identity (/api/v1/admin): learners (学员管理), roles and
+admins of the admin's own unit, personnel info-change reviews, subordinate units' admins."""
 import uuid
 
 from flask import g
 from flask_smorest import Blueprint
 
-from ...auth import login_required
-from ...files import store_upload
-from ...rpc import rpc_pool
-from .schemas import (AddAdminBody, DepartmentList, DepartmentQuery, AddedLearner, AddLearnerBody, Admin, AdminStatusBody,
-                      AuditPage, AuditQuery, BatchQueryBody, BatchQueryResult, DecisionBody,
-                      DepartmentBody, DepartmentPatch, MoveBody, MoveResult, Org,
-                      DecisionResult, ExportLink, ImportFile, ImportForm, ImportStarted,
-                      ImportStatus, Learner, LearnerPage, LearnerQuery, MemberReviewPage,
-                      PasswordResetDone, ReviewQuery, Role, RoleBody, RolePatch, Transfer,
-                      TransferDecisionBody, TransferOutBody, TransferPage, TransferQuery)
+from ....auth import login_required
+from ....files import store_upload
+from services.identity.contracts import (AddAdminBody, AddLearnerBody, LearnerQuery,
+                                         PersonChangeQuery, RoleBody, RolePatch)
 
-blp = Blueprint("admin", __name__, url_prefix="/api/v1/admin", description="管理员")
+from ....rpc import rpc_pool
+from .schemas import (AddedLearner, Admin, AdminRemoved, AdminStatusBody, BatchQueryBody,
+                      BatchQueryResult, ExportLink,
+                      ImportFile, ImportForm, ImportStarted, ImportStatus, Learner, LearnerPage,
+                      PasswordResetDone, PersonChangeDecisionBody,
+                      PersonChangeDecisionResult, PersonChangePage, Role, UnitAdmins)
+
+blp = Blueprint("identity_admin", __name__, url_prefix="/api/v1/admin",
+                description="管理员：学员、角色与管理员、人员信息变更")
 
 
 @blp.route("/learners/<int:user_id>/password-reset", methods=["POST"],
@@ -127,7 +131,7 @@ def create_role(body):
 
 
 @blp.route("/roles/<int:role_id>", methods=["PATCH"], endpoint="update_role")
-@blp.arguments(RolePatch)
+@blp.arguments(RolePatch(partial=True))
 @blp.response(200, Role)
 @login_required("admin")
 def update_role(body, role_id):
@@ -194,99 +198,43 @@ def reset_admin_password(grant_id):
     return rpc_pool().identity.reset_admin_password(g.actor, grant_id)
 
 
-# --- reviews and the audit log (orgtree) -------------------------------------
+# --- 人员信息变更审核 (identity) ----------------------------------------------------
 
-@blp.route("/member-reviews", methods=["GET"], endpoint="member_reviews")
-@blp.arguments(ReviewQuery, location="query")
-@blp.response(200, MemberReviewPage)
+@blp.route("/person-change-reviews", methods=["GET"], endpoint="person_change_reviews")
+@blp.arguments(PersonChangeQuery, location="query")
+@blp.response(200, PersonChangePage)
 @login_required("admin", "operator")
-def member_reviews(query):
-    """审核注册人员：管辖范围内待审核（或已审核）的人员注册"""
-    return rpc_pool().orgtree.member_reviews(g.actor, query)
+def person_change_reviews(query):
+    """审核人员信息变更：管辖范围内的姓名、证件等修改申请（含修改前后对照）"""
+    return rpc_pool().identity.person_change_reviews(g.actor, query)
 
 
-@blp.route("/member-reviews/decisions", methods=["POST"], endpoint="decide_members")
-@blp.arguments(DecisionBody)
-@blp.response(200, DecisionResult)
+@blp.route("/person-change-reviews/decisions", methods=["POST"],
+           endpoint="decide_person_changes")
+@blp.arguments(PersonChangeDecisionBody)
+@blp.response(200, PersonChangeDecisionResult)
 @login_required("admin", "operator")
-def decide_members(body):
-    """批量审核：通过或不通过（须填写原因）"""
-    return rpc_pool().orgtree.decide_members(g.actor, body["membership_ids"], body["decision"],
-                                             body["reason"])
+def decide_person_changes(body):
+    """批量通过 / 驳回人员信息变更（驳回须填写原因）"""
+    return rpc_pool().identity.decide_person_changes(g.actor, body["change_ids"],
+                                                     body["decision"], body["reason"])
 
 
-@blp.route("/audit-log", methods=["GET"], endpoint="audit_log")
-@blp.arguments(AuditQuery, location="query")
-@blp.response(200, AuditPage)
+# --- 下级单位的管理员 --------------------------------------------------------------
+
+@blp.route("/subordinate-units/<int:org_id>/admins", methods=["GET"],
+           endpoint="subordinate_admins")
+@blp.response(200, UnitAdmins)
 @login_required("admin", "operator")
-def audit_log(query):
-    """操作记录：本单位及下级单位管理员的审核与管理操作"""
-    return rpc_pool().orgtree.audit_log(g.actor, query["page"], query["page_size"])
+def subordinate_admins(org_id):
+    """下级单位的管理员详情"""
+    return rpc_pool().identity.subordinate_admins(g.actor, org_id)
 
 
-@blp.route("/transfers", methods=["POST"], endpoint="transfer_out")
-@blp.arguments(TransferOutBody)
-@blp.response(201, Transfer)
+@blp.route("/subordinate-units/<int:org_id>/admins/<int:grant_id>", methods=["DELETE"],
+           endpoint="remove_subordinate_admin")
+@blp.response(200, AdminRemoved)
 @login_required("admin", "operator")
-def transfer_out(body):
-    """人员调出：指定调入单位，待调入单位确认"""
-    return rpc_pool().orgtree.transfer_out(g.actor, body["user_id"], body["to_org_id"],
-                                           body["note"])
-
-
-@blp.route("/transfers", methods=["GET"], endpoint="transfer_records")
-@blp.arguments(TransferQuery, location="query")
-@blp.response(200, TransferPage)
-@login_required("admin", "operator")
-def transfer_records(query):
-    """调入记录 / 调出记录"""
-    return rpc_pool().orgtree.transfer_records(g.actor, query["direction"], query["status"],
-                                               query["page"])
-
-
-@blp.route("/transfers/<int:transfer_id>/decision", methods=["POST"],
-           endpoint="decide_transfer")
-@blp.arguments(TransferDecisionBody)
-@blp.response(200, Transfer)
-@login_required("admin", "operator")
-def decide_transfer(body, transfer_id):
-    """人员调入确认：接收或拒绝（须填写原因）"""
-    return rpc_pool().orgtree.decide_transfer(g.actor, transfer_id, body["decision"],
-                                              body["reason"])
-
-
-@blp.route("/departments", methods=["GET"], endpoint="departments")
-@blp.arguments(DepartmentQuery, location="query")
-@blp.response(200, DepartmentList)
-@login_required("admin", "operator")
-def departments(query):
-    """内设部门：本单位（或管辖范围内某单位、某部门）下的部门，含已停用的"""
-    return rpc_pool().orgtree.departments(g.actor, query["parent_id"])
-
-
-@blp.route("/departments", methods=["POST"], endpoint="add_department")
-@blp.arguments(DepartmentBody)
-@blp.response(201, Org)
-@login_required("admin", "operator")
-def add_department(body):
-    """新增内设部门（或下级部门）"""
-    return rpc_pool().orgtree.add_department(g.actor, body["name"], body["parent_id"])
-
-
-@blp.route("/departments/<int:org_id>", methods=["PATCH"], endpoint="change_department")
-@blp.arguments(DepartmentPatch)
-@blp.response(200, Org)
-@login_required("admin", "operator")
-def change_department(body, org_id):
-    """修改内设部门名称，或停用、启用"""
-    return rpc_pool().orgtree.change_department(g.actor, org_id, body.get("name"),
-                                                body.get("status"))
-
-
-@blp.route("/learners/moves", methods=["POST"], endpoint="move_learners")
-@blp.arguments(MoveBody)
-@blp.response(200, MoveResult)
-@login_required("admin", "operator")
-def move_learners(body):
-    """调整组织机构：在管辖范围内把学员调整到另一单位（立即生效，记入调动记录）"""
-    return rpc_pool().orgtree.move_members(g.actor, body["user_ids"], body["to_org_id"])
+def remove_subordinate_admin(org_id, grant_id):
+    """删除下级单位管理员（移除权限）：该管理员不能再以此单位登录"""
+    return rpc_pool().identity.remove_subordinate_admin(g.actor, org_id, grant_id)

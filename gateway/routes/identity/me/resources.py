@@ -1,13 +1,17 @@
+"""The signed-in person's own routes (/api/v1/me), answered by identity: who I am,
+profile, password, info changes for review."""
 from flask import g
 from flask_smorest import Blueprint
 
-from ...auth import login_required
-from ...rpc import rpc_pool
-from ..auth.schemas import Tokens
-from .schemas import (AdminInvitationAnswer, AdminInvitationList, InfoChange, InfoChangeBody,
-                      InfoChangeList, Me, PasswordChange, Profile, ProfilePatch)
+from services.identity.contracts import InfoChangeBody, ProfilePatch
 
-blp = Blueprint("me", __name__, url_prefix="/api/v1/me", description="当前登录人")
+from ....auth import login_required
+from ....rpc import rpc_pool
+from ..public.schemas import Tokens
+from .schemas import (AdminInvitationAnswer, AdminInvitationList, InfoChange, InfoChangeList, Me,
+                      PasswordChange, Profile)
+
+blp = Blueprint("identity_me", __name__, url_prefix="/api/v1/me", description="当前登录人")
 
 
 @blp.route("", methods=["GET"], endpoint="me")
@@ -27,7 +31,7 @@ def profile():
 
 
 @blp.route("", methods=["PATCH"], endpoint="update_profile")
-@blp.arguments(ProfilePatch)
+@blp.arguments(ProfilePatch(partial=True))
 @blp.response(200, Profile)
 @login_required()
 def update_profile(changes):
@@ -45,7 +49,7 @@ def change_password(body):
 
 
 @blp.route("/info-changes", methods=["POST"], endpoint="submit_info_change")
-@blp.arguments(InfoChangeBody)
+@blp.arguments(InfoChangeBody(partial=True))
 @blp.response(201, InfoChange)
 @login_required("learner")
 def submit_info_change(changes):

@@ -1,11 +1,16 @@
+"""Public routes answered by identity (/api/v1/auth): captcha, registration, login and
+tokens, vocabularies, a registration's progress and its withdrawal."""
 from flask import request
 from flask_smorest import Blueprint
 
-from ...rpc import rpc_pool
-from .schemas import (Captcha, LoginBody, RefreshBody, RegisterBody, Registered,
-                      RegistrationLookup, RegistrationStatus, RegistrationWithdrawal, Tokens)
+from services.identity.contracts import RegisterBody
 
-blp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="注册、登录与登录凭证")
+from ....rpc import rpc_pool
+from .schemas import (Captcha, LoginBody, RefreshBody, Registered, RegistrationLookup,
+                      RegistrationStatus, RegistrationWithdrawal, Tokens)
+
+blp = Blueprint("identity_public", __name__, url_prefix="/api/v1/auth",
+                description="注册、登录与登录凭证")
 
 
 def client_info():

@@ -1,13 +1,15 @@
+"""Public routes answered by orgtree (/api/v1/orgs): the org picker and a unit's
+registration (certificate scan, then the registration)."""
 import uuid
 
 from flask_smorest import Blueprint
 
-from ...files import store_upload
-from ...rpc import rpc_pool
+from ....files import store_upload
+from ....rpc import rpc_pool
 from .schemas import (CertificateAccepted, CertificateFile, OrgList, OrgRegistered,
                       OrgRegistrationBody, TreeQuery)
 
-blp = Blueprint("orgs", __name__, url_prefix="/api/v1/orgs", description="组织机构")
+blp = Blueprint("orgtree_public", __name__, url_prefix="/api/v1/orgs", description="组织机构")
 
 
 @blp.route("/tree", methods=["GET"], endpoint="tree")

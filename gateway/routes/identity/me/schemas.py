@@ -1,3 +1,4 @@
+from services.common.contracts import DiffRow
 from services.common.schema import Schema, fields, length
 
 
@@ -37,45 +38,10 @@ class Profile(Schema):
     political_status = fields.String(allow_none=True)
 
 
-class ProfilePatch(Schema):
-    """Contact and title fields change directly; org, name and document fields are
-    listed so identity can say which route they take (transfer / review)."""
-    mobile = fields.String(validate=length(max=20))
-    email = fields.String(allow_none=True, validate=length(max=100))
-    ethnicity = fields.String(allow_none=True, validate=length(max=20))
-    title_status = fields.String(validate=length(max=20))
-    title_level = fields.String(allow_none=True, validate=length(max=20))
-    professional_title = fields.String(allow_none=True, validate=length(max=50))
-    title_date = fields.String(allow_none=True, validate=length(max=10))
-    education = fields.String(allow_none=True, validate=length(max=20))
-    political_status = fields.String(allow_none=True, validate=length(max=20))
-    org_id = fields.Integer(strict=True)
-    real_name = fields.String(validate=length(max=50))
-    id_type = fields.String(validate=length(max=20))
-    id_number = fields.String(validate=length(max=32))
-    birth_date = fields.String(validate=length(max=10))
-    gender = fields.String(validate=length(max=10))
-
-
 class PasswordChange(Schema):
     old_password = fields.String(required=True, validate=length(max=128))
     new_password = fields.String(required=True, validate=length(max=128))
     new_password_confirm = fields.String(required=True, validate=length(max=128))
-
-
-class InfoChangeBody(Schema):
-    real_name = fields.String(validate=length(max=50))
-    id_type = fields.String(validate=length(max=20))
-    id_number = fields.String(validate=length(max=32))
-    birth_date = fields.String(validate=length(max=10), metadata={"description": "YYYY-MM-DD"})
-    gender = fields.String(validate=length(max=10))
-
-
-class DiffRow(Schema):
-    field = fields.String()
-    label = fields.String()
-    before = fields.Raw(allow_none=True)
-    after = fields.Raw(allow_none=True)
 
 
 class InfoChange(Schema):

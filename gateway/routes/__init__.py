@@ -1,0 +1,12 @@
+"""The gateway's HTTP routes, grouped by the bounded context (service) that answers them,
+then by audience: `public` (no login: /auth, /orgs), `me` (the signed-in person: /me),
+`admin` (/admin, admins and the operator). A new service adds `routes/<context>/` and its
+blueprints here; request contracts the service also checks live in
+`services/<context>/contracts.py`."""
+from .identity.admin.resources import blp as identity_admin
+from .identity.me.resources import blp as identity_me
+from .identity.public.resources import blp as identity_public
+from .orgtree.admin.resources import blp as orgtree_admin
+from .orgtree.public.resources import blp as orgtree_public
+
+BLUEPRINTS = (identity_public, identity_me, orgtree_public, identity_admin, orgtree_admin)

@@ -1,0 +1,1 @@
+"""Routes answered by identity: public (/auth), me (/me), admin (/admin)."""

@@ -1,0 +1,1 @@
+"""Routes answered by orgtree: public (/orgs), admin (/admin)."""
