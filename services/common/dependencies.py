@@ -11,6 +11,7 @@ from nameko.events import EventHandler
 from nameko.extensions import DependencyProvider
 from sqlalchemy.exc import IntegrityError
 
+from .broker_outages import CONNECTION_LOST
 from .clock import Clock
 from .db import UnitOfWork, make_engine, replay_events, session_factory
 from .events import read_envelope
@@ -133,6 +134,16 @@ class ReliableEventHandler(EventHandler):
     (`<queue>.dead`), from which ops can replay it (`scripts/replay_dead_letters.py`)."""
 
     def handle_message_processed(self, message, result=None, exc_info=None):
+        try:
+            self._settle(message, exc_info)
+        except CONNECTION_LOST as exc:
+            # The connection dropped under this worker. Raising here would end the whole
+            # container; unacked, the message comes back with the broker (the inbox makes
+            # a second delivery harmless).
+            log.warning("%s: connection lost before the message was settled (%s); it will "
+                        "be redelivered", self.queue.name, exc)
+
+    def _settle(self, message, exc_info):
         if exc_info is not None:
             try:
                 self._dead_letter(message, exc_info)
