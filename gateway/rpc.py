@@ -35,6 +35,7 @@ from services.common.settings import amqp_uri, env
 
 log = logging.getLogger(__name__)
 
+IDLE_CHECK_SECONDS = 1.0
 BROKER_UNREACHABLE = (OSError, OperationalError, amqp.exceptions.ConnectionError, UnknownService)
 
 
@@ -156,13 +157,18 @@ class RpcPool:
 
     def _proxy(self):
         runner = getattr(self._local, "runner", None)
-        if runner is not None and not runner.alive():
+        now = time.monotonic()
+        # Only a proxy idle for a while can have lost its connection unnoticed (a broker
+        # takes seconds to come back), so busy threads skip the check.
+        if runner is not None and now - self._local.used > IDLE_CHECK_SECONDS \
+                and not runner.alive():
             self._discard()
             runner = None
         if runner is None:
             runner = _BoundedClusterRpcProxy(self.config, self.timeout)
             self._local.proxy = runner.start()
             self._local.runner = runner
+        self._local.used = now
         return self._local.proxy
 
     def _discard(self):
