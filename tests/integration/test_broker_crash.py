@@ -154,7 +154,7 @@ def percentile(values, q):
 
 
 def test_kill_9_of_the_broker_under_load_loses_no_process_and_no_accepted_request(
-        private_broker, database_url, uow_factory, tmp_path):
+        private_broker, database_url, uow_factory, tmp_path, capsys):
     began = time.monotonic()
     urls = {s: database_url(s) for s in ("identity", "orgtree")}
     platform = Platform(tmp_path, private_broker.url, urls)
@@ -188,11 +188,13 @@ def test_kill_9_of_the_broker_under_load_loses_no_process_and_no_accepted_reques
         refused = [a for a in answers if a["status"] != 201]
         late = [a for a in answers if a["started"] > killed_at]
         latencies = [a["latency"] for a in refused]
-        print(f"\n{len(answers)} registrations: {len(accepted)} accepted, "
-              f"{len(refused)} refused ({sorted({a['status'] for a in refused}, key=str)}); "
-              f"outage answers p50 {percentile(latencies, 0.5) or 0:.3f}s, "
-              f"max {max(latencies, default=0):.3f}s; accepted again "
-              f"{accepted_again - back_at:.1f}s after the broker's return")
+        with capsys.disabled():  # the figures belong in every run's output
+            print(f"\nkill -9 of the broker: {len(answers)} registrations, {len(accepted)} "
+                  f"accepted, {len(refused)} refused "
+                  f"({sorted({a['status'] for a in refused}, key=str)}); outage answers "
+                  f"p50 {percentile(latencies, 0.5) or 0:.3f}s, "
+                  f"max {max(latencies, default=0):.3f}s; accepted again "
+                  f"{accepted_again - back_at:.1f}s after the broker's return")
 
         assert not platform.dead(), {n: platform.log(n) for n in platform.dead()}
         assert ready_during.status_code == 503
