@@ -60,8 +60,10 @@ def _reply_unless_disconnected(handle_result):
 @contextmanager
 def _establish_connection(self):
     with self.create_connection() as conn:
+        # The socket's own error (not kombu's wrapper) is one the consumer loop handles,
+        # so giving up while stopping ends the loop quietly instead of the thread.
         conn.ensure_connection(self.on_connection_error, self.connect_max_retries,
-                               **RECONNECT_INTERVALS)
+                               reraise_as_library_errors=False, **RECONNECT_INTERVALS)
         yield conn
 
 
