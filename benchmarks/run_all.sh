@@ -9,11 +9,10 @@ BASE="http://127.0.0.1:$PORT"
 DURATION="${BENCH_DURATION:-20s}"
 rm -rf "$VAR_DIR"; mkdir -p "$VAR_DIR"
 
-./scripts/run.sh >"$VAR_DIR/platform.out" 2>&1 &
-PLATFORM=$!
-trap 'kill -INT $PLATFORM 2>/dev/null; wait $PLATFORM 2>/dev/null || true' EXIT
-for _ in $(seq 1 180); do grep -q "is running" "$VAR_DIR/platform.out" 2>/dev/null && break; sleep 1; done
-grep -q "is running" "$VAR_DIR/platform.out" || { cat "$VAR_DIR/platform.out"; exit 1; }
+# shellcheck source=benchmarks/platform.sh
+source benchmarks/platform.sh
+trap stop_platform EXIT
+start_platform
 PY=.venv/bin/python
 export PYTHONPATH="$PWD"
 

@@ -104,7 +104,10 @@ def create_app(rpc_pool=None):
 
     @app.errorhandler(DomainError)
     def _domain_error(exc):
-        return from_domain_error(exc)
+        response = from_domain_error(exc)
+        if exc.status == 503:  # a service behind the one called did not answer
+            response.headers["Retry-After"] = "5"
+        return response
 
     @app.errorhandler(ServiceUnavailable)
     def _unavailable(exc):

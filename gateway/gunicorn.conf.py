@@ -12,3 +12,6 @@ timeout = 30
 graceful_timeout = 20
 accesslog = os.environ.get("GATEWAY_ACCESS_LOG") or None
 errorlog = "-"
+# No control socket: every gunicorn on a machine would share ~/.gunicorn/gunicorn.ctl
+# (make run next to make bench, tests), and nothing here uses it.
+control_socket_disable = True

@@ -1,50 +1,100 @@
 #!/usr/bin/env bash
 # Sets up and runs the whole platform on this machine: broker, migrations, every
-# service, demo data, the gateway. Ctrl-C stops everything it started.
+# service, demo data, the gateway. Each process is supervised: one that exits is started
+# again (noted in its log under var/log/, with a growing pause), the others keep running.
+# Ctrl-C (or SIGTERM) stops everything it started.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh
 
 export PYTHONWARNINGS="${PYTHONWARNINGS:-ignore::DeprecationWarning}"
 PY=.venv/bin/python
+QUIET=("$PY" -m services.common.run_quietly)  # no eventlet deprecation notice per process
 SERVICES=(identity orgtree)
 PORT="${PORT:-8000}"
+LOGS="${VAR_DIR:-var}/log"
+mkdir -p "$LOGS"
+STOP_GRACE_SECONDS=10  # then SIGKILL (a service asked to stop while the broker is away)
 pids=()
 
-stop_all() {
+# supervise NAME COMMAND...: runs COMMAND in the background with its output in
+# $LOGS/NAME.log, and starts it again whenever it exits: after 1 s, doubling up to 30 s
+# while it keeps failing within a minute of its start.
+supervise() {
+  local name=$1
+  shift
+  (
+    child=""
+    stop_child() {
+      if [ -n "$child" ] && kill -0 "$child" 2>/dev/null; then
+        kill -TERM "$child" 2>/dev/null || true
+        for _ in $(seq 1 $((STOP_GRACE_SECONDS * 10))); do
+          kill -0 "$child" 2>/dev/null || break
+          sleep 0.1
+        done
+        kill -KILL "$child" 2>/dev/null || true
+      fi
+      exit 0
+    }
+    trap stop_child TERM INT
+    pause=1
+    while true; do
+      started=$(date +%s)
+      "$@" >>"$LOGS/$name.log" 2>&1 &
+      child=$!
+      status=0
+      wait "$child" || status=$?
+      child=""
+      if [ $(($(date +%s) - started)) -ge 60 ]; then pause=1; fi
+      echo "[$(date '+%F %T')] run.sh: $name exited with status $status; starting it again in ${pause}s" >>"$LOGS/$name.log"
+      echo "  $name exited (status $status); starting it again in ${pause}s — see $LOGS/$name.log"
+      sleep "$pause" & wait $! || true
+      pause=$((pause * 2 > 30 ? 30 : pause * 2))
+    done
+  ) &
+  pids+=($!)
+}
+
+stop_all() {  # stop_all EXIT-STATUS
   trap - INT TERM EXIT
   echo
   echo "stopping..."
   for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
   echo "stopped."
-  exit 0
+  exit "$1"
 }
-trap stop_all INT TERM EXIT
+trap 'stop_all 0' INT TERM
+trap 'stop_all $?' EXIT
 
 echo "==> migrating: ${SERVICES[*]}"
 $PY -m services.common.migrations "${SERVICES[@]}"
+echo "==> event queues"
+"${QUIET[@]}" services.common.topology "${SERVICES[@]}"
 
 for svc in "${SERVICES[@]}"; do
-  .venv/bin/nameko run --config "services/$svc/config.yaml" "services.$svc.service" \
-    >"var/log/$svc.log" 2>&1 &
-  pids+=($!)
+  : >"$LOGS/$svc.log"
+  supervise "$svc" "${QUIET[@]}" nameko run --config "services/$svc/config.yaml" "services.$svc.service"
 done
+: >"$LOGS/gateway.log"
+supervise gateway "${QUIET[@]}" gunicorn -c gateway/gunicorn.conf.py --bind "0.0.0.0:$PORT" \
+  "gateway.app:wsgi()"
 
-.venv/bin/gunicorn -c gateway/gunicorn.conf.py --bind "0.0.0.0:$PORT" "gateway.app:wsgi()" \
-  >var/log/gateway.log 2>&1 &
-pids+=($!)
-
+services_answer() {  # /readyz?verbose pings every service through the broker
+  local body
+  body=$(curl -fs "http://127.0.0.1:$PORT/readyz?verbose" 2>/dev/null) || return 1
+  [[ $body == *'"services"'* && $body != *false* ]]
+}
 echo "==> waiting for the services"
 for _ in $(seq 1 120); do
-  if curl -fs "http://127.0.0.1:$PORT/readyz" >/dev/null 2>&1; then break; fi
+  if services_answer; then break; fi
   sleep 0.5
 done
-curl -fs "http://127.0.0.1:$PORT/readyz" >/dev/null || { echo "not ready; see var/log/"; exit 1; }
+services_answer || { echo "not ready; see $LOGS/"; exit 1; }
 
 echo "==> demo data"
-$PY -m services.orgtree.seed_demo
-$PY -m services.identity.seed_demo
+"${QUIET[@]}" services.orgtree.seed_demo
+"${QUIET[@]}" services.identity.seed_demo
 
 cat <<INFO
 
@@ -53,8 +103,8 @@ cat <<INFO
   Web            http://127.0.0.1:$PORT/   (单位注册, 注册审核进度查询, 管理首页 for admins)
   API            http://127.0.0.1:$PORT/api/v1/
   API docs       http://127.0.0.1:$PORT/api/v1/docs
-  Health         http://127.0.0.1:$PORT/readyz
-  Logs           var/log/
+  Health         http://127.0.0.1:$PORT/readyz   (?verbose: each service)
+  Logs           $LOGS/
 
   Demo logins (POST /api/v1/auth/login, "role" as shown):
     role       username         password        org
@@ -68,5 +118,5 @@ cat <<INFO
   Press Ctrl-C to stop.
 INFO
 
-wait -n "${pids[@]}" || true
-echo "a process exited; see var/log/"
+# The supervisors never exit by themselves: wait until Ctrl-C or SIGTERM.
+wait

@@ -79,3 +79,6 @@ def uow_factory(database_url, clock):
                                               url=database_url(service), clock=clock)
         return made[service]
     return make
+
+
+from tests.private_broker import private_broker  # noqa: E402,F401

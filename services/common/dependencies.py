@@ -11,8 +11,8 @@ from nameko.events import EventHandler
 from nameko.extensions import DependencyProvider
 from sqlalchemy.exc import IntegrityError
 
-from .clock import Clock
 from . import topology
+from .clock import Clock
 from .db import UnitOfWork, make_engine, replay_events, session_factory
 from .events import PERMANENT_FAILURES, NotYetApplicable, read_envelope
 from .relay import OutboxRelay

@@ -57,3 +57,11 @@ class Forbidden(DomainError):
 class Locked(DomainError):
     status = 423
     title = "账号已锁定"
+
+
+@deserialize_to_instance
+class ServiceUnavailable(DomainError):
+    """Another service (or the broker) did not answer in time; the caller may retry.
+    Raised by services.common.rpc_client for a service-to-service call."""
+    status = 503
+    title = "服务暂不可用，请稍后重试"

@@ -1,4 +1,5 @@
 """What a service process sets up before its container starts (imported by service.py)."""
+from .broker_outages import survive_broker_outages
 from .rpc_publishing import use_transient_rpc
 
 
@@ -10,3 +11,4 @@ def prepare_service_process():
     except ImportError:  # SQLite-only installs
         pass
     use_transient_rpc()
+    survive_broker_outages()

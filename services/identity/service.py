@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from eventlet import tpool
 from nameko.extensions import DependencyProvider
-from nameko.rpc import RpcProxy, rpc
+from nameko.rpc import rpc
 from nameko.timer import timer
 
 from services.common.dependencies import Database, Heartbeat, event_handler, idempotent
@@ -76,7 +76,6 @@ class IdentityService:
     hasher = HASHER
     issuer = ISSUER
     storage = FileStorage()
-    orgtree = RpcProxy("orgtree")
 
     # --- health and keys --------------------------------------------------
 
@@ -130,23 +129,29 @@ class IdentityService:
             authentication.logout(uow, refresh_token)
         return {"logged_out": True}
 
-    @rpc(expected_exceptions=expected)
-    def registration_status(self, real_name, id_number):
-        with self.db() as uow:
-            result = accounts.registration_status(uow, real_name, id_number)
-        result["org_registrations"] = self.orgtree.registrations_of_applicant(
-            result.pop("user_id"))
-        return result
+    # identity calls no other service (orgtree calls identity): the gateway adds the
+    # person's unit registrations from orgtree to these answers.
 
     @rpc(expected_exceptions=expected)
-    def withdraw_registration(self, real_name, id_number, password, org_id=None):
-        """撤回申请 of the person's own registration, or (org_id) of a unit's."""
+    def registration_status(self, real_name, id_number):
+        """注册审核进度查询 of the person's own registration, with their user id."""
         with self.db() as uow:
-            if org_id is None:
-                return accounts.withdraw_registration(uow, self.hasher, real_name, id_number,
-                                                      password)
-            user_id = accounts.registrant(uow, self.hasher, real_name, id_number, password)
-        return self.orgtree.withdraw_org_registration(int(org_id), user_id)
+            return accounts.registration_status(uow, real_name, id_number)
+
+    @rpc(expected_exceptions=expected)
+    def withdraw_registration(self, real_name, id_number, password):
+        """撤回申请 of the person's own registration."""
+        with self.db() as uow:
+            return accounts.withdraw_registration(uow, self.hasher, real_name, id_number,
+                                                  password)
+
+    @rpc(expected_exceptions=expected)
+    def verify_registrant(self, real_name, id_number, password):
+        """The user id behind name + ID number once the password proves it is them (a
+        wrong password counts towards the lock), for withdrawing a unit's registration."""
+        with self.db() as uow:
+            return {"user_id": accounts.registrant(uow, self.hasher, real_name, id_number,
+                                                   password)}
 
     # --- applicants of unit registrations (called by orgtree) ----------------
 

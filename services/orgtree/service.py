@@ -1,8 +1,9 @@
 """orgtree's Nameko entrypoints. Thin: unpack, call the service layer, return plain data."""
-from nameko.rpc import RpcProxy, rpc
+from nameko.rpc import rpc
 
 from services.common.dependencies import Database, Heartbeat, event_handler, idempotent
 from services.common.errors import DomainError
+from services.common.rpc_client import ServiceRpc
 from services.common.runtime import prepare_service_process
 from services.common.storage import FileStorage
 
@@ -21,7 +22,7 @@ class OrgTreeService:
     db = Database("orgtree", outbox, inbox)
     heartbeat = Heartbeat()
     storage = FileStorage()
-    identity = RpcProxy("identity")
+    identity = ServiceRpc("identity")  # the one way calls go: orgtree -> identity
 
     @rpc
     def ping(self):

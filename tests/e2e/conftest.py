@@ -53,7 +53,7 @@ def live_gateway(start_services, uow_factory, amqp_uri):  # noqa: F811
     url = f"http://127.0.0.1:{server.server_port}"
     try:
         # The server thread really serves, and reaches both services through the broker.
-        ready = requests.get(f"{url}/readyz", timeout=10)
+        ready = requests.get(f"{url}/readyz?verbose", timeout=10)
         assert ready.status_code == 200, ready.text
         assert ready.json()["services"] == {"identity": True, "orgtree": True}
         yield {**platform, "url": url}

@@ -29,14 +29,15 @@ def service_config(amqp_uri, db_url, **extra):
 @pytest.fixture
 def start_services(amqp_uri, container_factory, database_url):
     # amqp_uri first: its vhost must outlive the containers at teardown.
-    """start_services(captcha=...) -> the running containers, keyed by service name."""
-    def start(captcha="off", urls=None):
+    """start_services(captcha=..., **config) -> the running containers, keyed by service
+    name."""
+    def start(captcha="off", urls=None, **config):
         urls = urls or {s: database_url(s) for s in ("identity", "orgtree")}
         containers = {
             "orgtree": container_factory(OrgTreeService,
-                                         service_config(amqp_uri, urls["orgtree"])),
+                                         service_config(amqp_uri, urls["orgtree"], **config)),
             "identity": container_factory(IdentityService, service_config(
-                amqp_uri, urls["identity"], AUTH_CAPTCHA=captcha)),
+                amqp_uri, urls["identity"], AUTH_CAPTCHA=captcha, **config)),
         }
         for container in containers.values():
             container.start()
@@ -72,8 +73,8 @@ def platform(start_services, uow_factory, amqp_uri):
     return make_platform(start_services, uow_factory, amqp_uri, captcha="off")
 
 
-def make_platform(start_services, uow_factory, amqp_uri, captcha):
-    containers = start_services(captcha=captcha)
+def make_platform(start_services, uow_factory, amqp_uri, captcha, **config):
+    containers = start_services(captcha=captcha, **config)
     ids = seed_tree(uow_factory)
     eventually(lambda: identity_sees_orgs(uow_factory, len(ids)), timeout=15)
     app = create_app(RpcPool(uri=amqp_uri, timeout=10))

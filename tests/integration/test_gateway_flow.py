@@ -168,10 +168,19 @@ def test_tampered_or_missing_tokens_are_refused(platform):
     assert response.status_code == 401
 
 
-def test_readiness_names_each_service(platform):
-    response = platform["client"].get("/readyz")
-    assert response.status_code == 200
-    assert response.json["services"] == {"identity": True, "orgtree": True}
+def test_readiness_follows_the_broker_and_names_each_service_for_ops(platform):
+    client = platform["client"]
+    assert client.get("/readyz").json == {"status": "ready", "broker": True}
+    verbose = client.get("/readyz?verbose")
+    assert verbose.json["services"] == {"identity": True, "orgtree": True}
+
+    # One service down does not take the gateway out of service (its routes answer
+    # 503 instead); the verbose view says which one.
+    platform["containers"]["orgtree"].stop()
+    verbose = client.get("/readyz?verbose")
+    assert verbose.status_code == 200
+    assert verbose.json == {"status": "ready", "broker": True,
+                            "services": {"identity": True, "orgtree": False}}
 
 
 def test_admin_exports_learners_and_downloads_the_file_by_its_signed_link(platform):

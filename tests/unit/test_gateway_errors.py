@@ -63,16 +63,15 @@ def test_domain_error_keeps_its_code_fields_and_chinese_text():
     assert response.json["errors"] == {"username": ["该用户名已被注册"]}
 
 
-def test_readyz_reports_each_service_and_fails_when_one_is_down():
-    def behaviour(service, method):
-        if service == "orgtree":
-            raise ServiceUnavailable("orgtree", "timeout")
-        return "pong"
-    app = create_app(StubPool(behaviour))
-    app.extensions["ready_rpc"] = StubPool(behaviour)
-    response = app.test_client().get("/readyz")
+def test_readyz_is_not_ready_at_once_when_the_broker_refuses_connections():
+    pool = StubPool(raise_(AssertionError("no service is asked without a broker")))
+    pool.config = {"AMQP_URI": "amqp://guest:guest@127.0.0.1:1/"}  # nothing listens there
+    app = create_app(pool)
+    app.extensions["ready_rpc"] = pool
+    response = app.test_client().get("/readyz?verbose")
     assert response.status_code == 503
-    assert response.json["services"] == {"identity": True, "orgtree": False}
+    assert response.json == {"status": "not_ready", "broker": False,
+                             "services": {"identity": False, "orgtree": False}}
 
 
 def test_openapi_lists_the_contract_paths():

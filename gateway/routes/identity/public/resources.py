@@ -68,7 +68,12 @@ def vocabularies():
 @blp.response(200, RegistrationStatus)
 def registration_status(body):
     """注册审核进度查询：凭姓名和证件号码查询，答复审核单位"""
-    return rpc_pool().identity.registration_status(body["real_name"], body["id_number"])
+    # Composed here: the person's own registration (identity) and the units they applied
+    # for (orgtree); services never call each other back (docs/architecture.md).
+    rpc = rpc_pool()
+    status = rpc.identity.registration_status(body["real_name"], body["id_number"])
+    user_id = status.pop("user_id")
+    return status | {"org_registrations": rpc.orgtree.registrations_of_applicant(user_id)}
 
 
 @blp.route("/registration-withdrawal", methods=["POST"], endpoint="registration_withdrawal")
@@ -76,5 +81,11 @@ def registration_status(body):
 @blp.response(200)
 def registration_withdrawal(body):
     """撤回申请：待审核的注册可由本人撤回（须输入注册时的密码），之后可重新注册"""
-    return rpc_pool().identity.withdraw_registration(body["real_name"], body["id_number"],
-                                                     body["password"], body["org_id"])
+    rpc = rpc_pool()
+    who = body["real_name"], body["id_number"], body["password"]
+    if body["org_id"] is None:
+        return rpc.identity.withdraw_registration(*who)
+    # A unit's registration: identity proves who is asking, orgtree withdraws it if
+    # that person applied for it.
+    user_id = rpc.identity.verify_registrant(*who)["user_id"]
+    return rpc.orgtree.withdraw_org_registration(body["org_id"], user_id)
