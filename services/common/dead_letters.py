@@ -1,5 +1,5 @@
 """Dead letters: events a handler could not apply after its retries (or that exceeded
-their queue's delivery limit), kept in `<service>.dead` with where they came from.
+the delivery limit: redelivered that often, never settled), kept in `<service>.dead` with where they came from.
 
     python -m services.common.dead_letters list identity
     python -m services.common.dead_letters replay identity [--queue Q] [--limit N]
@@ -27,7 +27,7 @@ def original_queue(message):
     if headers.get("x-original-queue"):
         return headers["x-original-queue"]
     deaths = headers.get("x-death") or []
-    # Dead-lettered by the broker (delivery limit): x-death names the queue.
+    # Dead-lettered by the broker (an ops policy such as max-length): x-death names it.
     return deaths[0].get("queue") if deaths else None
 
 
@@ -36,7 +36,7 @@ def describe(message):
     envelope = message.payload if isinstance(message.payload, dict) else {}
     return {"queue": original_queue(message), "event_id": envelope.get("id"),
             "type": envelope.get("type"), "attempts": headers.get("x-attempts"),
-            "error": headers.get("x-error")}
+            "error": headers.get("x-error"), "redeliveries": headers.get("x-redeliveries")}
 
 
 def _each(uri, service, handle, limit=None):
@@ -80,7 +80,7 @@ def replay(uri, service, queue_name=None, limit=None):
         if target is None or (queue_name and target != queue_name):
             return False
         headers = {k: v for k, v in (message.headers or {}).items()
-                   if k not in ("x-attempts", "x-error", "x-death", "x-first-death-exchange",
+                   if k not in ("x-attempts", "x-error", "x-redeliveries", "x-death", "x-first-death-exchange",
                                 "x-first-death-queue", "x-first-death-reason")}
         headers["x-replayed"] = int((message.headers or {}).get("x-replayed", 0)) + 1
         publisher.publish(message.payload, exchange="", routing_key=target, headers=headers)

@@ -134,8 +134,9 @@ class ReliableEventHandler(EventHandler):
     Nameko acks an event even when its handler raises, which would lose it. Here a failed
     event is retried a few times with growing delay, kept by the broker (see
     services.common.topology), then moved to the service's dead letters, from which ops
-    replay it (`python -m services.common.dead_letters`). Its queue is a quorum queue with
-    a delivery limit, so even a message that kills its consumer each time ends up there.
+    replay it (`python -m services.common.dead_letters`). A message the broker redelivers
+    (its consumer died or lost the connection before settling it) is counted before it
+    runs again, so even one that kills its consumer each time ends up there.
     Acknowledging on a connection that dropped meanwhile must not end the container: the
     broker redelivers such a message, and the inbox makes that harmless."""
 
@@ -144,15 +145,16 @@ class ReliableEventHandler(EventHandler):
         config = self.container.config
         service = self.container.service_name
         self.delays = topology.retry_delays(config)
+        self.delivery_limit = topology.delivery_limit(config)
         self.queue = topology.consumer_queue(self.source_service, self.event_type, service,
-                                             self.method_name, topology.delivery_limit(config))
+                                             self.method_name, topology.queue_type(config))
         self.dead_exchange = topology.dead_letter_exchange(service)
         self.publisher = Publisher(config["AMQP_URI"], use_confirms=True,
                                    delivery_mode=PERSISTENT, retry=False,
                                    declare=topology.support_entities(service, config))
 
     def start(self):
-        # The broker dead-letters past the delivery limit into an exchange that must exist.
+        # Dead letters and retries go to exchanges that must exist before the first failure.
         key = (self.container.config["AMQP_URI"], self.container.service_name)
         if key not in _support_declared:
             try:
@@ -164,6 +166,39 @@ class ReliableEventHandler(EventHandler):
                 log.warning("could not declare retry and dead-letter queues: %s", exc)
         super().start()
 
+    def handle_message(self, body, message):
+        if message.delivery_info.get("redelivered"):
+            self._count_redelivery(message)
+            return
+        super().handle_message(body, message)
+
+    def _count_redelivery(self, message):
+        """The broker hands a message out again when its last delivery was never settled:
+        the consumer crashed, restarted or lost its connection — or the message itself
+        kills it. Classic queues keep no count of that, so the count travels in the
+        message: it goes to the back of its queue with `x-redeliveries` raised by one, and
+        past EVENT_DELIVERY_LIMIT to the dead letters, before running again."""
+        headers = dict(message.headers or {})
+        count = int(headers.get("x-redeliveries", 0)) + 1
+        headers.update({"x-redeliveries": count, "x-original-queue": self.queue.name})
+        try:
+            if count > self.delivery_limit:
+                headers["x-error"] = (f"delivered {count} times without being settled "
+                                      f"(it ends its consumer?)")
+                self.publisher.publish(message.payload, exchange=self.dead_exchange,
+                                       routing_key=self.queue.name, headers=headers)
+                log.error("%s: %s; moved to %s.dead", self.method_name, headers["x-error"],
+                          self.container.service_name)
+            else:
+                self.publisher.publish(message.payload, exchange="",
+                                       routing_key=self.queue.name, headers=headers)
+        except Exception as exc:
+            log.warning("%s: could not count a redelivery (%s); returning it to %s",
+                        self.method_name, exc, self.queue.name)
+            _settle(message, "reject", requeue=True)
+            return
+        _settle(message, "ack")
+
     def handle_message_processed(self, message, result=None, exc_info=None):
         if exc_info is None:
             _settle(message, "ack")
@@ -171,8 +206,8 @@ class ReliableEventHandler(EventHandler):
         try:
             self._retry_or_dead_letter(message, exc_info)
         except Exception as exc:
-            # Could not hand the message on (broker away): let the broker have it back. Its
-            # queue's delivery limit bounds how often that can happen to one message.
+            # Could not hand the message on (broker away): let the broker have it back; it
+            # comes again as a redelivery, which is counted.
             log.warning("%s: could not retry or dead-letter (%s); returning it to %s",
                         self.method_name, exc, self.queue.name)
             _settle(message, "reject", requeue=True)

@@ -5,10 +5,14 @@ in the queue instead of being dropped):
 
     python -m services.common.topology identity orgtree
 
-- `evt-<producer>-<event>--<service>.<handler>`: a quorum queue per (event, handler),
-  bound to the producer's topic exchange. Its delivery limit (`x-delivery-limit`) ends
-  redelivery loops, such as a message that kills its consumer each time: past the limit
-  the broker moves it to the service's dead-letter exchange.
+- `evt-<producer>-<event>--<service>.<handler>`: a durable classic queue per (event,
+  handler), bound to the producer's topic exchange, dead-lettering into the service's
+  dead-letter exchange. Not a quorum queue: on RabbitMQ 3.10 (Debian's) a single-node
+  quorum queue stays unusable for minutes after the broker is killed and restarted
+  ("leader not known", rabbitmq-server#10070) — the very outage the platform must ride
+  out. The delivery limit that ends redelivery loops (a message that kills its consumer
+  each time) is kept by the consumer instead, counted in the message's `x-redeliveries`
+  header (services.common.dependencies.ReliableEventHandler).
 - `events.retry.<ms>ms`: one queue per retry delay, shared by every handler. A failed
   message is published there with its own queue's name as routing key; the queue's
   message TTL expires it into the default exchange, which routes it back by that name.
@@ -44,6 +48,8 @@ def retry_delays(config=None):
 
 
 def delivery_limit(config=None):
+    """Deliveries of one message that ended without an ack or reject (its consumer died)
+    before it is dead-lettered."""
     return int((config or {}).get("EVENT_DELIVERY_LIMIT")
                or env("EVENT_DELIVERY_LIMIT", DEFAULT_DELIVERY_LIMIT))
 
@@ -62,12 +68,22 @@ def dead_letter_queue(service):
                  auto_delete=False)
 
 
-def consumer_queue(producer, event_type, service, handler, limit=DEFAULT_DELIVERY_LIMIT):
+def queue_type(config=None):
+    """`classic` (the default) or `quorum`, for a cluster of three or more nodes on a
+    RabbitMQ whose quorum queues recover from a crash (EVENT_QUEUE_TYPE)."""
+    kind = (config or {}).get("EVENT_QUEUE_TYPE") or env("EVENT_QUEUE_TYPE", "classic")
+    if kind not in ("classic", "quorum"):
+        raise ValueError(f"EVENT_QUEUE_TYPE must be classic or quorum, not {kind!r}")
+    return kind
+
+
+def consumer_queue(producer, event_type, service, handler, kind="classic"):
+    arguments = {"x-dead-letter-exchange": f"{service}.dead"}
+    if kind == "quorum":
+        arguments["x-queue-type"] = "quorum"
     return Queue(queue_name(producer, event_type, service, handler),
                  exchange=event_exchange(producer), routing_key=event_type, durable=True,
-                 auto_delete=False,
-                 queue_arguments={"x-queue-type": "quorum", "x-delivery-limit": int(limit),
-                                  "x-dead-letter-exchange": f"{service}.dead"})
+                 auto_delete=False, queue_arguments=arguments)
 
 
 def retry_exchange(delay_seconds):
@@ -91,8 +107,8 @@ def support_entities(service, config=None):
 
 
 def declare(connection, entity):
-    """Declare one entity. A queue declared before with other arguments (a classic queue
-    from before quorum queues) is replaced when it is empty, and refused otherwise."""
+    """Declare one entity. A queue declared before with other arguments (a quorum queue
+    from an earlier release) is replaced when it is empty, and refused otherwise."""
     try:
         entity(connection.default_channel).declare()
     except PreconditionFailed:
@@ -140,7 +156,7 @@ def declare_services(uri, services, config=None):
             for producer, event_type, handler in service_handlers(service):
                 declare(connection, event_exchange(producer))
                 queue = consumer_queue(producer, event_type, service, handler,
-                                       delivery_limit(config))
+                                       queue_type(config))
                 declare(connection, queue)
                 declared.append(queue.name)
     return declared

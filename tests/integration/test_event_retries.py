@@ -1,7 +1,8 @@
 """A failing event handler on the real broker: a transient failure succeeds on a retry
 (the delay is kept by the broker), a poison message is dead-lettered after its attempts
 without stopping the queue, a dead letter replayed after the fix is applied once, and a
-message that is redelivered past its queue's delivery limit ends in the dead letters."""
+message that is redelivered (its consumer died) is counted, and past the delivery limit
+ends in the dead letters."""
 import pytest
 import requests
 import sqlalchemy as sa
@@ -80,7 +81,7 @@ def test_a_poison_message_is_dead_lettered_after_its_attempts_and_the_queue_goes
     dead = eventually(lambda: dead_letters.list_dead(amqp_uri, "flaky"), timeout=10)
     assert dead == [{"queue": "evt-orgtree-org_registered--flaky.on_org_registered",
                      "event_id": poison["id"], "type": "org_registered", "attempts": 3,
-                     "error": "RuntimeError: 单位2无法处理"}]
+                     "error": "RuntimeError: 单位2无法处理", "redeliveries": None}]
     assert applied_events(uow_factory) == 3
 
 
@@ -97,32 +98,55 @@ def test_a_replayed_dead_letter_is_applied_once(flaky, amqp_uri, uow_factory):
     assert APPLIED == [6] and applied_events(uow_factory) == 1
 
 
-def test_redelivery_past_the_delivery_limit_ends_in_the_dead_letters(amqp_uri):
-    """A message that kills its consumer each time is redelivered by the broker; the
-    queue's delivery limit stops that loop. Played here by returning it to the queue."""
-    topology.declare_services(amqp_uri, ["identity"], {"EVENT_DELIVERY_LIMIT": 3})
-    body = envelope("orgtree", "org_registered", org_payload(7))
-    Publisher(amqp_uri, use_confirms=True, delivery_mode=PERSISTENT).publish(
-        body, exchange=event_exchange("orgtree"), routing_key="org_registered")
-    name = topology.queue_name("orgtree", "org_registered", "identity", "on_org_registered")
-    returned = 0
+def leave_unsettled(amqp_uri, body, redeliveries):
+    """Publish an event as if its consumer had died `redeliveries` times already, and take
+    it from the queue without settling it once more: the broker then hands it out again
+    flagged `redelivered`, as after a consumer's crash."""
+    queue = topology.consumer_queue("orgtree", "org_registered", "flaky", "on_org_registered")
     with Connection(amqp_uri) as conn:
-        queue = topology.consumer_queue("orgtree", "org_registered", "identity",
-                                        "on_org_registered", 3)(conn.default_channel)
-        for _ in range(10):
-            message = queue.get(no_ack=False)
-            if message is None:
-                break
-            message.reject(requeue=True)
-            returned += 1
-    assert returned == 4  # the first delivery and three redeliveries
-    dead = eventually(lambda: dead_letters.list_dead(amqp_uri, "identity"), timeout=10)
-    assert [(d["queue"], d["event_id"]) for d in dead] == [(name, body["id"])]
+        for entity in topology.support_entities("flaky") + [event_exchange("orgtree"), queue]:
+            topology.declare(conn, entity)
+    Publisher(amqp_uri, use_confirms=True, delivery_mode=PERSISTENT).publish(
+        body, exchange=event_exchange("orgtree"), routing_key="org_registered",
+        headers={"x-redeliveries": redeliveries} if redeliveries else {})
+    with Connection(amqp_uri) as conn:
+        bound = queue(conn.default_channel)
+        message = eventually(lambda: bound.get(no_ack=False), timeout=5)
+        assert message.payload["id"] == body["id"]
+    # closing the connection returns it unacknowledged
+
+
+def test_a_message_redelivered_after_a_crash_is_counted_then_applied(
+        container_factory, amqp_uri, database_url, uow_factory):
+    APPLIED.clear()
+    leave_unsettled(amqp_uri, envelope("orgtree", "org_registered", org_payload(7)), 0)
+    container_factory(FlakyService, {
+        "AMQP_URI": amqp_uri, "DATABASE_URL": database_url("identity"),
+        "OUTBOX_RELAY": "off", "EVENT_DELIVERY_LIMIT": 2}).start()
+    eventually(lambda: APPLIED == [7], timeout=10)
+    assert dead_letters.list_dead(amqp_uri, "flaky") == []
+
+
+def test_a_message_redelivered_past_the_delivery_limit_ends_in_the_dead_letters(
+        container_factory, amqp_uri, database_url, uow_factory):
+    """A message that kills its consumer each time comes back flagged `redelivered` each
+    time; past the limit it is dead-lettered instead of run again."""
+    APPLIED.clear()
+    body = envelope("orgtree", "org_registered", org_payload(9))
+    leave_unsettled(amqp_uri, body, 2)
+    container_factory(FlakyService, {
+        "AMQP_URI": amqp_uri, "DATABASE_URL": database_url("identity"),
+        "OUTBOX_RELAY": "off", "EVENT_DELIVERY_LIMIT": 2}).start()
+    dead = eventually(lambda: dead_letters.list_dead(amqp_uri, "flaky"), timeout=10)
+    assert [(d["queue"], d["event_id"], d["redeliveries"]) for d in dead] == [
+        ("evt-orgtree-org_registered--flaky.on_org_registered", body["id"], 3)]
+    assert APPLIED == [] and applied_events(uow_factory) == 0
 
 
 def test_every_consumers_queue_exists_before_any_consumer_ran(amqp_uri):
     """The deploy step declares the queues: an event published before its consumer ever
-    started waits for it, and each queue is a quorum queue with a delivery limit."""
+    started waits for it, and each queue is durable and dead-letters into its service's
+    dead letters."""
     declared = topology.declare_services(amqp_uri, ["identity", "orgtree"])
     expected = {topology.queue_name(p, e, s, h) for s in ("identity", "orgtree")
                 for p, e, h in topology.service_handlers(s)}
@@ -130,8 +154,9 @@ def test_every_consumers_queue_exists_before_any_consumer_ran(amqp_uri):
     vhost = amqp_uri.rsplit("/", 1)[1]
     for name in expected:
         info = requests.get(f"{MANAGEMENT}/queues/{vhost}/{name}", auth=AUTH, timeout=10).json()
-        assert info["arguments"]["x-queue-type"] == "quorum"
-        assert info["arguments"]["x-delivery-limit"] == topology.DEFAULT_DELIVERY_LIMIT
+        assert info["durable"] is True and info["type"] == "classic"
+        service = name.split("--")[1].split(".")[0]
+        assert info["arguments"] == {"x-dead-letter-exchange": f"{service}.dead"}
     body = envelope("orgtree", "org_registered", org_payload(8))
     Publisher(amqp_uri, use_confirms=True, delivery_mode=PERSISTENT, mandatory=True).publish(
         body, exchange=event_exchange("orgtree"), routing_key="org_registered")
