@@ -21,7 +21,9 @@ log = logging.getLogger("gateway")
 
 MAX_BODY_BYTES = 64 * 1024
 SWAGGER_ASSETS = Path(swagger_ui_bundle.swagger_ui_path)
-WEB_CLIENT = Path(__file__).resolve().parent / "web"
+# The built web client (`web/`, `npm run build`); WEB_DIST points elsewhere (tests build
+# their own copy).
+WEB_DIST = Path(__file__).resolve().parent.parent / "web" / "dist"
 # Routes whose body is not JSON (payment callbacks, uploads) declare themselves here,
 # with the largest body each accepts.
 UPLOAD_LIMITS = {"identity_admin.start_import": 20 * 1024 * 1024,
@@ -75,14 +77,28 @@ def create_app(rpc_pool=None):
     def docs_assets(filename):
         return send_from_directory(SWAGGER_ASSETS, filename, max_age=86400)
 
-    # The web client: static files, no build step; API routes take precedence.
-    @app.route("/")
-    def web_index():
-        return send_from_directory(WEB_CLIENT, "index.html")
+    web_client = Path(env("WEB_DIST", str(WEB_DIST)))
 
-    @app.route("/<name>")
-    def web_file(name):
-        return send_from_directory(WEB_CLIENT, name, max_age=300)
+    # The web client: Vite's build. Hashed assets are cached for good, index.html never
+    # (it names the current assets); any other path outside /api is a client route.
+    @app.route("/assets/<path:name>")
+    def web_asset(name):
+        return send_from_directory(web_client / "assets", name, max_age=31536000)
+
+    @app.route("/")
+    @app.route("/<path:route>")
+    def web_index(route=""):
+        if route.startswith(("api/", "assets/")):
+            return problem(404)
+        candidate = web_client / route
+        if route and "/" not in route and candidate.is_file():
+            return send_from_directory(web_client, route, max_age=300)
+        if not (web_client / "index.html").is_file():
+            return problem(503, "web_client_not_built", "网页客户端尚未构建",
+                           "请先构建网页客户端（cd web && npm ci && npm run build）")
+        response = send_from_directory(web_client, "index.html", max_age=0)
+        response.headers["Cache-Control"] = "no-cache"
+        return response
 
     @app.before_request
     def _request_id_and_content_type():

@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import os
 import threading
+from pathlib import Path
 
 import pytest
 import requests
@@ -21,6 +22,10 @@ from werkzeug.serving import make_server
 from tests.integration.conftest import make_platform, start_services  # noqa: F401
 
 CHROMIUM = os.environ.get("E2E_CHROMIUM", "/usr/bin/chromium")
+ROOT = Path(__file__).resolve().parents[2]
+# The built web client the gateway serves (scripts/test.sh builds it; WEB_DIST elsewhere).
+WEB_DIST = Path(os.environ.get("WEB_DIST", ROOT / "web" / "dist"))
+SCREENSHOTS = ROOT / "var" / "screenshots"
 # Verified with Debian's chromium (shared/STACK-NOTES.md); never `playwright install`.
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]
@@ -36,6 +41,10 @@ def pytest_configure(config):
 def live_gateway(start_services, uow_factory, amqp_uri):  # noqa: F811
     """The platform with captcha on, and its gateway app served over HTTP on a free port
     of 127.0.0.1. Yields the platform dict of make_platform plus `url`."""
+    if not (WEB_DIST / "index.html").is_file():
+        pytest.fail(f"the web client is not built in {WEB_DIST}: run `make test` (or "
+                    "`cd web && npm ci && npm run build`)")
+    os.environ["WEB_DIST"] = str(WEB_DIST)
     platform = make_platform(start_services, uow_factory, amqp_uri, captcha="on")
     app = platform["app"]
     app.testing = False  # a real server: errors are answered, not raised
@@ -99,3 +108,15 @@ def run_in_browser(tmp_path):
     def run(scenario):
         asyncio.run(main(scenario))
     return run
+
+
+@pytest.fixture
+def screenshot():
+    """await screenshot(page, "login") saves var/screenshots/login.png (the README and
+    reviewers look at these)."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+
+    async def take(page, name):
+        await page.wait_for_load_state("networkidle")
+        await page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+    return take

@@ -10,6 +10,7 @@ class Me(Schema):
     role = fields.String()
     org_id = fields.Integer(allow_none=True)
     modules = fields.List(fields.String())
+    is_super = fields.Boolean(attribute="super")
     must_change_password = fields.Boolean()
 
 

@@ -1,0 +1,115 @@
+// What each shell's navigation offers. An admin sees the functions of their role's
+// permission modules (the services enforce them again); the operator sees every platform
+// function; a learner sees the seed's navigation, an entry showing once its backend exists.
+import type { Role, SessionUser } from "@/api/session";
+
+export interface Access {
+  /** Roles that may open it (none: any signed-in role). */
+  roles?: Role[];
+  /** The admin's role must hold this permission module (the operator always may). */
+  module?: string;
+  /** Only a super admin 超级管理员 (and never the operator unless listed in roles). */
+  superOnly?: boolean;
+}
+
+export interface MenuItem extends Access {
+  path: string;
+  label: string;
+  hint?: string;
+}
+
+export interface MenuGroup {
+  title: string;
+  items: MenuItem[];
+}
+
+export const ADMIN_ROLES: Role[] = ["admin", "operator"];
+
+export function canAccess(access: Access, user: SessionUser | null): boolean {
+  if (!user) return false;
+  if (access.roles && !access.roles.includes(user.role)) return false;
+  if (user.role === "admin") {
+    if (access.superOnly && !user.is_super) return false;
+    if (access.module && !(user.modules ?? []).includes(access.module)) return false;
+  }
+  return true;
+}
+
+// 管理首页's functions grouped as the Henan guide lists them.
+export const ADMIN_MENU: MenuGroup[] = [
+  { title: "审核账户", items: [
+    { path: "/admin/org-reviews", label: "审核单位注册", module: "account_review",
+      hint: "下级主管部门、用人单位、继续教育基地的注册" },
+    { path: "/admin/member-reviews", label: "审核注册人员", module: "account_review",
+      hint: "本单位及下级单位专技人员的注册" },
+    { path: "/admin/person-change-reviews", label: "人员信息变更审核", module: "account_review",
+      hint: "姓名、证件等信息的修改申请" },
+    { path: "/admin/org-change-reviews", label: "单位信息变更审核", module: "account_review",
+      hint: "下级单位修改单位信息、更换上级部门" },
+  ] },
+  { title: "单位", items: [
+    { path: "/admin/org", label: "本单位信息", module: "basic_info", roles: ["admin"],
+      hint: "联系方式、修改单位信息、更换上级部门、变更记录" },
+    { path: "/admin/departments", label: "内设部门", module: "basic_info", roles: ["admin"],
+      hint: "新增、改名、停用部门及下级部门" },
+    { path: "/admin/subordinates", label: "下级单位与施教机构", module: "direct_accounts",
+      hint: "下级单位的注册信息与管理员" },
+    { path: "/admin/staff", label: "管理员与角色", superOnly: true, roles: ["admin"],
+      hint: "角色的权限模块；新增、禁用、删除管理员（超级管理员）" },
+    { path: "/admin/audit-log", label: "操作记录", module: "statistics",
+      hint: "本单位及下级单位的审核与管理操作" },
+  ] },
+  { title: "专技人员管理", items: [
+    { path: "/admin/learners", label: "学员管理", module: "learner_management",
+      hint: "查询、导出、重置密码、调出；批量导入" },
+    { path: "/admin/transfers", label: "人员调动", module: "learner_management",
+      hint: "确认调入，查看调入、调出记录" },
+    { path: "/admin/password-reset", label: "重置学员密码", module: "learner_management",
+      hint: "按用户 ID 重置为证件号码后六位" },
+  ] },
+];
+
+// The learner's navigation in the seed's order. Entries without a path wait for their
+// service (learning, exam, billing, messaging) and are not shown until it lands.
+export interface LearnerNavEntry {
+  label: string;
+  path?: string;
+  children?: MenuItem[];
+}
+
+export const LEARNER_NAV: LearnerNavEntry[] = [
+  { label: "我的课程" },
+  { label: "历史课程" },
+  { label: "我的考试" },
+  { label: "我的档案" },
+  { label: "我的订单" },
+  { label: "我的账户" },
+  { label: "我的消息" },
+  { label: "我的笔记" },
+  { label: "个人设置", children: [
+    { path: "/settings/profile", label: "个人资料" },
+    { path: "/settings/password", label: "修改密码" },
+    { path: "/settings/info-changes", label: "姓名证件修改", roles: ["learner"] },
+  ] },
+];
+
+export const SETTINGS_MENU: MenuGroup = { title: "个人设置", items: [
+  { path: "/settings/profile", label: "个人资料" },
+  { path: "/settings/password", label: "修改密码" },
+  { path: "/settings/info-changes", label: "姓名证件修改", roles: ["learner"] },
+] };
+
+/** The menu groups a signed-in person's shell shows. */
+export function menusFor(user: SessionUser | null): MenuGroup[] {
+  if (!user) return [];
+  if (user.role === "learner") {
+    return LEARNER_NAV.filter((e) => e.path || e.children)
+      .map((e) => ({ title: e.label, items: (e.children ?? [{ path: e.path!, label: e.label }])
+        .filter((item) => canAccess(item, user)) }))
+      .filter((g) => g.items.length);
+  }
+  const groups = ADMIN_MENU.map((g) => ({ ...g, items: g.items.filter((i) => canAccess(i, user)) }))
+    .filter((g) => g.items.length);
+  return [{ title: "管理首页", items: [{ path: "/admin", label: "管理首页" }] }, ...groups,
+    { ...SETTINGS_MENU, items: SETTINGS_MENU.items.filter((i) => canAccess(i, user)) }];
+}
