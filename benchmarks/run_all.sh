@@ -66,3 +66,7 @@ cpu_share hey -z "$DURATION" -c 8 -m POST -T application/json -D "$BODY" "$BASE/
 echo
 echo "== 5. batch import of 50,000 learners (service-side: read, check, create, report)"
 $PY -W ignore benchmarks/import_50k.py 50000
+
+echo
+echo "== 6. web client first load, cold cache, headless Chromium (Performance API)"
+$PY -W ignore benchmarks/web_first_load.py "$BASE" "${BENCH_WEB_RUNS:-5}"

@@ -54,6 +54,26 @@ if ! $SUDO rabbitmq-plugins is_enabled rabbitmq_management >/dev/null 2>&1; then
 fi
 say "RabbitMQ is up"
 
+# --- The web client (web/): npm packages from the committed lockfile, then the build the
+# gateway serves at /. Rebuilt only when its sources or lockfile changed.
+if ! command -v npm >/dev/null 2>&1; then
+  echo "npm is missing: install Node.js 20 (with npm) to build the web client" >&2
+  exit 1
+fi
+if ! cmp -s web/package-lock.json web/node_modules/.installed-lock 2>/dev/null; then
+  say "installing the web client's packages (npm ci)"
+  (cd web && npm ci --no-audit --no-fund --loglevel=error)
+  cp web/package-lock.json web/node_modules/.installed-lock
+fi
+if [ "${SETUP_WEB_BUILD:-1}" = "1" ]; then
+  stamp=$(cd web && find src index.html vite.config.ts package-lock.json -type f -newer dist/index.html 2>/dev/null | head -1 || true)
+  if [ ! -f web/dist/index.html ] || [ -n "$stamp" ]; then
+    say "building the web client (vite build)"
+    (cd web && npx vite build --logLevel warn)
+  fi
+  say "web client built in web/dist"
+fi
+
 # --- Browser for the end-to-end tests (only with SETUP_BROWSER=1, as scripts/test.sh sets)
 # Debian's chromium, driven by Playwright's Python package (never `playwright install`: it
 # downloads a browser build), and CJK fonts so pages and screenshots show Chinese text.

@@ -1,6 +1,9 @@
 """Logging in, in a real browser: a wrong captcha is told beside its field and a new image
 shown; 记住账号 keeps the login name for the next visit; an admin's menus follow their
 role's permission modules; the operator gets the operator's shell; 退出登录 ends it."""
+import gzip
+import re
+
 import pytest
 from playwright.async_api import expect
 
@@ -60,5 +63,51 @@ def test_login_captcha_remember_and_menus_by_module(live_gateway, run_in_browser
         await expect(page.get_by_text("平台运营", exact=True).first).to_be_visible()
         await expect(page.get_by_role("navigation", name="主导航")
                      .get_by_role("menuitem", name="学员管理")).to_be_visible()
+
+    run_in_browser(scenario)
+
+
+def test_login_page_budget_and_a_phone_sized_screen(live_gateway, run_in_browser, screenshot):
+    """The login page's JavaScript stays within 250 kB gzip (route-level chunks: no other
+    page's code); at 375 px the signed-in shell folds its menu into a drawer. The load
+    time is printed (measured properly by benchmarks/web_first_load.py)."""
+    url, uow, orgs = live_gateway["url"], live_gateway["uow"], live_gateway["orgs"]
+    grant_admin(uow, orgs["open"], modules=["learner_management"], is_super=False,
+                username="phoneadmin")
+
+    async def scenario(page):
+        scripts = []
+
+        async def on_response(response):
+            if response.url.endswith(".js") and response.ok:
+                body = await response.body()
+                scripts.append((response.url.rsplit("/", 1)[-1], len(gzip.compress(body))))
+        page.on("response", on_response)
+        await page.goto(url + "/login")
+        await page.wait_for_function("performance.getEntriesByName('cpe:interactive').length")
+        await page.wait_for_load_state("networkidle")
+        interactive = await page.evaluate(
+            "performance.getEntriesByName('cpe:interactive')[0].startTime")
+        total = sum(size for _, size in scripts)
+        print(f"\nlogin page: interactive at {interactive:.0f} ms; JavaScript "
+              f"{total / 1024:.1f} kB gzip in {len(scripts)} files: "
+              + ", ".join(f"{name} {size / 1024:.1f}" for name, size in sorted(scripts)))
+        assert scripts, "no JavaScript was loaded: the measurement saw nothing"
+        assert not [name for name, _ in scripts if "Admin" in name or "Review" in name], scripts
+        assert total <= 250 * 1024, f"login page ships {total / 1024:.1f} kB gzip of JavaScript"
+
+        await page.set_viewport_size({"width": 375, "height": 740})
+        await log_in(page, uow, url, "phoneadmin", "Admin@2026", role="admin")
+        side_menu = page.locator(".side-nav")
+        await expect(side_menu).to_be_hidden()
+        await page.get_by_role("button", name="打开导航菜单").click()
+        drawer = page.get_by_role("dialog", name="导航")
+        await expect(drawer.get_by_role("menuitem", name="学员管理")).to_be_visible()
+        width = await page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 375, f"the page is {width}px wide at a 375px screen"
+        await screenshot(page, "phone-menu")
+        await drawer.get_by_role("menuitem", name="学员管理").click()
+        await expect(page).to_have_url(re.compile(r"/admin/learners$"))
+        await expect(drawer).to_be_hidden()
 
     run_in_browser(scenario)

@@ -94,8 +94,33 @@ def test_docs_page_loads_its_scripts_from_the_gateway_itself():
     assert c.get("/api/v1/docs-assets/swagger-ui.css").status_code == 200
 
 
-def test_web_client_is_served_and_paths_cannot_escape_it():
+def test_web_client_is_served_and_paths_cannot_escape_it(tmp_path, monkeypatch):
+    (tmp_path / "assets").mkdir()
+    (tmp_path / "index.html").write_text('<meta charset="utf-8"><div id="app"></div>')
+    (tmp_path / "assets" / "index-abc123.js").write_text("export {};")
+    (tmp_path / "robots.txt").write_text("User-agent: *")
+    monkeypatch.setenv("WEB_DIST", str(tmp_path))
     c = client(raise_(AssertionError))
-    assert "<meta charset=\"utf-8\">" in c.get("/").get_data(as_text=True).lower()
-    assert c.get("/app.js").mimetype == "text/javascript"
-    assert c.get("/..%2Fapp.py").status_code == 404
+    index = c.get("/")
+    assert '<meta charset="utf-8">' in index.get_data(as_text=True)
+    assert index.headers["Cache-Control"] == "no-cache"  # it names the current assets
+    # A client route (history mode) is answered with the client; the client routes it.
+    assert c.get("/admin/learners").get_data(as_text=True) == index.get_data(as_text=True)
+    asset = c.get("/assets/index-abc123.js")
+    assert asset.mimetype == "text/javascript"
+    assert "max-age=31536000" in asset.headers["Cache-Control"]
+    assert c.get("/robots.txt").get_data(as_text=True) == "User-agent: *"
+    assert c.get("/assets/missing.js").status_code == 404
+    unknown_api = c.get("/api/v1/no-such-route")
+    assert unknown_api.status_code == 404 and unknown_api.mimetype == "application/problem+json"
+    for escape in ("/..%2Fapp.py", "/assets/..%2F..%2Fgateway%2Fapp.py", "/%2e%2e/README.md"):
+        answer = c.get(escape)
+        assert "create_app" not in answer.get_data(as_text=True), escape
+        assert "专业技术人员" not in answer.get_data(as_text=True), escape
+
+
+def test_an_unbuilt_web_client_is_a_clear_problem(tmp_path, monkeypatch):
+    monkeypatch.setenv("WEB_DIST", str(tmp_path / "nothing"))
+    answer = client(raise_(AssertionError)).get("/login")
+    assert answer.status_code == 503
+    assert answer.get_json()["code"] == "web_client_not_built"
