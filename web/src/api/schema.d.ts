@@ -2200,6 +2200,15 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Vocabularies"];
+                    };
+                };
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
@@ -2914,6 +2923,10 @@ export interface components {
             change_id?: number;
             /** @description 未处理的原因 */
             reason?: string;
+        };
+        CodedChoice: {
+            code: string;
+            label: string;
         };
         DecisionBody: {
             /** @description approve 通过 / reject 驳回 */
@@ -3705,6 +3718,15 @@ export interface components {
             role?: string;
             user_id?: number;
             username?: string;
+        };
+        Vocabularies: {
+            educations: string[];
+            ethnicities: string[];
+            genders: components["schemas"]["CodedChoice"][];
+            id_types: components["schemas"]["CodedChoice"][];
+            political_statuses: string[];
+            title_levels: string[];
+            title_statuses: string[];
         };
     };
     responses: {

@@ -7,7 +7,7 @@ from services.identity.contracts import RegisterBody
 
 from ....rpc import rpc_pool
 from .schemas import (Captcha, LoginBody, RefreshBody, Registered, RegistrationLookup,
-                      RegistrationStatus, RegistrationWithdrawal, Tokens)
+                      RegistrationStatus, RegistrationWithdrawal, Tokens, Vocabularies)
 
 blp = Blueprint("identity_public", __name__, url_prefix="/api/v1/auth",
                 description="注册、登录与登录凭证")
@@ -58,6 +58,7 @@ def logout(body):
 
 
 @blp.route("/vocabularies", methods=["GET"], endpoint="vocabularies")
+@blp.response(200, Vocabularies)
 def vocabularies():
     """注册与个人资料表单的下拉选项（民族、学历、职称级别等）"""
     return rpc_pool().identity.vocabularies()

@@ -89,3 +89,19 @@ class RegistrationStatus(Schema):
     can_withdraw = fields.Boolean()
     org_registrations = fields.List(fields.Nested(OrgRegistrationProgress), metadata={
         "description": "以此人为申请人的单位注册"})
+
+
+class CodedChoice(Schema):
+    code = fields.String(required=True)
+    label = fields.String(required=True)
+
+
+class Vocabularies(Schema):
+    """The choices of the registration and profile forms (seed figures 1.1.3, 8.1)."""
+    id_types = fields.List(fields.Nested(CodedChoice), required=True)
+    genders = fields.List(fields.Nested(CodedChoice), required=True)
+    ethnicities = fields.List(fields.String(), required=True)
+    title_statuses = fields.List(fields.String(), required=True)
+    title_levels = fields.List(fields.String(), required=True)
+    educations = fields.List(fields.String(), required=True)
+    political_statuses = fields.List(fields.String(), required=True)
