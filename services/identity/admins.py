@@ -37,7 +37,8 @@ def _scope(uow, actor, org):
 
 def list_roles(uow, actor, org_id=None):
     org = _org_of(uow, actor, org_id)
-    rows = uow.session.execute(select(roles).where(roles.c.org_id == org)
+    rows = uow.session.execute(select(roles).where(roles.c.org_id == org,
+                                                   roles.c.deleted_at.is_(None))
                                .order_by(roles.c.id)).mappings().all()
     return [_role(r) for r in rows]
 
@@ -87,7 +88,13 @@ def delete_role(uow, actor, role_id, org_id=None):
         admin_grants.c.status.in_(permissions.LIVE_GRANT_STATUSES))).scalar()
     if in_use:
         raise Conflict("role_in_use", "该角色仍有管理员在使用，请先调整这些管理员的角色")
-    uow.session.execute(roles.delete().where(roles.c.id == role_id))
+    named_by_history = uow.session.execute(select(admin_grants.c.id).where(
+        admin_grants.c.role_id == role_id).limit(1)).first()
+    if named_by_history:  # ended grants still name it: kept out of sight, its name free
+        uow.session.execute(roles.update().where(roles.c.id == role_id)
+                            .values(deleted_at=uow.clock.now()))
+    else:
+        uow.session.execute(roles.delete().where(roles.c.id == role_id))
     audit_trail.record(uow, actor, "role_deleted", "role", role_id,
                        {"name": current["name"], "modules": current["modules"]}, None)
     uow.commit()
@@ -95,7 +102,8 @@ def delete_role(uow, actor, role_id, org_id=None):
 
 def _role_by_id(uow, actor, role_id, org_id=None):
     org = _org_of(uow, actor, org_id)
-    row = uow.session.execute(select(roles).where(roles.c.id == role_id, roles.c.org_id == org)
+    row = uow.session.execute(select(roles).where(roles.c.id == role_id, roles.c.org_id == org,
+                                                  roles.c.deleted_at.is_(None))
                               ).mappings().first()
     if row is None:
         raise NotFound("role_not_found", "本单位没有该角色")
@@ -103,8 +111,8 @@ def _role_by_id(uow, actor, role_id, org_id=None):
 
 
 def _ensure_role_name_free(uow, org, name):
-    if uow.session.execute(select(roles.c.id).where(roles.c.org_id == org,
-                                                     roles.c.name == name)).first():
+    if uow.session.execute(select(roles.c.id).where(roles.c.org_id == org, roles.c.name == name,
+                                                     roles.c.deleted_at.is_(None))).first():
         raise Conflict("role_name_taken", "本单位已有同名角色",
                        fields={"name": ["本单位已有同名角色"]})
 

@@ -1,6 +1,6 @@
 """identity's tables. Only this service reads or writes them."""
 from sqlalchemy import (JSON, BigInteger, Boolean, Column, Date, DateTime, ForeignKey, Index,
-                        Integer, String, Table, Text, UniqueConstraint)
+                        Integer, String, Table, Text, text)
 
 from services.common.db import BigId, inbox_table, outbox_table, service_metadata
 from services.common.jobs import jobs_table
@@ -85,8 +85,12 @@ roles = Table(
     # When the modules last changed: tokens stating the old modules are refused from then
     # on (the gateway's grant check, like an ended grant).
     Column("modules_changed_at", DateTime(timezone=True), index=True),
-    UniqueConstraint("org_id", "name", name="uq_roles_org_name"),
+    # A deleted role stays while ended grants (history) still name it; its name is free.
+    Column("deleted_at", DateTime(timezone=True)),
 )
+_LIVE_ROLE = text("deleted_at IS NULL")
+Index("uq_roles_org_name_live", roles.c.org_id, roles.c.name, unique=True,
+      postgresql_where=_LIVE_ROLE, sqlite_where=_LIVE_ROLE)
 
 admin_grants = Table(
     "admin_grants", metadata,

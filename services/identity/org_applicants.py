@@ -108,7 +108,8 @@ def on_org_approved(uow, payload):
         return
     modules = sorted(permissions.MODULES)
     role_id = uow.session.execute(select(roles.c.id).where(
-        roles.c.org_id == org_id, roles.c.name == permissions.SUPER_ADMIN_ROLE)).scalar()
+        roles.c.org_id == org_id, roles.c.name == permissions.SUPER_ADMIN_ROLE,
+        roles.c.deleted_at.is_(None))).scalar()
     if role_id is None:
         role_id = uow.session.execute(insert(roles).values(
             org_id=org_id, name=permissions.SUPER_ADMIN_ROLE, modules=modules)

@@ -3,6 +3,7 @@ enforced by the service itself, from the actor the gateway passes."""
 import datetime as dt
 
 import pytest
+import sqlalchemy as sa
 from nameko.testing.services import worker_factory
 from sqlalchemy import select, update
 
@@ -177,6 +178,28 @@ def test_admin_lifecycle(identity, db):
     assert [a["grant_id"] for a in identity.list_admins(new_boss)] == [added["grant_id"]]
     done = identity.reset_admin_password(new_boss, added["grant_id"])
     assert done["must_change_password"] is True
+
+
+def test_a_role_only_ended_grants_name_is_deleted_and_its_name_is_free(identity, db):
+    boss, _, _ = seed_super_admin(identity, db, HOSPITAL, "/1/3/")
+    [person] = people(identity, (HOSPITAL, "钱七"))
+    role = identity.create_role(boss, {"name": "审核员", "modules": ["account_review"]})
+    grant = identity.add_admin(boss, {"user_id": person, "role_id": role["id"]})
+    identity.set_admin_status(boss, grant["grant_id"], "revoked")
+    identity.delete_role(boss, role["id"])  # was a foreign-key failure (a 500)
+    assert "审核员" not in [r["name"] for r in identity.list_roles(boss)]
+    with pytest.raises(NotFound):
+        identity.update_role(boss, role["id"], {"name": "复活"})
+    with db() as uow:  # the ended grant still names its role
+        assert uow.session.execute(sa.select(models.admin_grants.c.role_id).where(
+            models.admin_grants.c.id == grant["grant_id"])).scalar() == role["id"]
+    again = identity.create_role(boss, {"name": "审核员", "modules": ["statistics"]})
+    assert again["id"] != role["id"]
+    unused = identity.create_role(boss, {"name": "临时", "modules": []})
+    identity.delete_role(boss, unused["id"])
+    with db() as uow:  # nothing names it: gone for good
+        assert uow.session.execute(sa.select(models.roles.c.id).where(
+            models.roles.c.id == unused["id"])).first() is None
 
 
 def test_admin_adds_a_learner_with_the_initial_password(identity, db):

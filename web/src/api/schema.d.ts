@@ -3724,6 +3724,8 @@ export interface components {
             ethnicities: string[];
             genders: components["schemas"]["CodedChoice"][];
             id_types: components["schemas"]["CodedChoice"][];
+            /** @description 管理员角色可选的权限模块 */
+            permission_modules: components["schemas"]["CodedChoice"][];
             political_statuses: string[];
             title_levels: string[];
             title_statuses: string[];

@@ -105,3 +105,5 @@ class Vocabularies(Schema):
     title_levels = fields.List(fields.String(), required=True)
     educations = fields.List(fields.String(), required=True)
     political_statuses = fields.List(fields.String(), required=True)
+    permission_modules = fields.List(fields.Nested(CodedChoice), required=True,
+                                     metadata={"description": "管理员角色可选的权限模块"})
