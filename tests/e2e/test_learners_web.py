@@ -156,7 +156,10 @@ def test_learners_search_export_reset_transfer_import_and_the_log(
         picker = page.get_by_role("dialog", name="选择导入到的单位")
         await picker.get_by_label("按单位名称搜索").fill("直接通过")
         await picker.get_by_role("button", name="选择 直接通过医院").click()
-        await field(panel, "按模板填写的 Excel 文件").set_input_files(str(sheet))
+        async with page.expect_file_chooser() as chooser:
+            await field(panel, "按模板填写的 Excel 文件").click()
+        await (await chooser.value).set_files(str(sheet))
+        await expect(panel.get_by_text(f"已选择：{sheet.name}")).to_be_visible()
         await panel.get_by_role("button", name="开始导入").click()
         await expect(panel.get_by_text("共 2 行：导入 1 人，失败 1 行。")).to_be_visible(
             timeout=30_000)
