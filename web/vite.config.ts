@@ -4,7 +4,7 @@ import vue from "@vitejs/plugin-vue";
 import AutoImport from "unplugin-auto-import/vite";
 import { ElementPlusResolver } from "unplugin-vue-components/resolvers";
 import Components from "unplugin-vue-components/vite";
-import { defineConfig } from "vite";
+import { defineConfig } from "vitest/config";
 
 // The gateway serves the build at / (API under /api/v1). `npm run dev` proxies the API to a
 // running gateway (GATEWAY_URL, default http://127.0.0.1:8000).
@@ -25,6 +25,10 @@ export default defineConfig({
     chunkSizeWarningLimit: 700,
     rollupOptions: {
       output: {
+        // Shared Element Plus chunks are named after their first module (its style import,
+        // "css"): call them what they are.
+        chunkFileNames: (chunk: { name: string }) =>
+          `assets/${chunk.name === "css" ? "element-plus" : "[name]"}-[hash].js`,
         // Vue, the router and Pinia in a chunk of their own (every page needs them, and they
         // change less often than the app). Element Plus is left to Rollup: each page's chunk
         // takes the components it uses, shared ones go to common chunks — so the login page
