@@ -68,6 +68,7 @@ def create_app(rpc_pool=None):
 
     api = ProblemApi(app, spec_kwargs={"components": {"securitySchemes": {
         "bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}}}})
+    app.extensions["openapi"] = api  # its spec: python -m gateway.openapi_dump
     for blp in BLUEPRINTS:
         api.register_blueprint(blp)
     app.register_blueprint(health.blp)

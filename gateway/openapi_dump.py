@@ -9,7 +9,7 @@ from .app import create_app
 def main():
     app = create_app()
     with app.app_context():
-        spec = app.extensions["flask-smorest"]["apis"][""]["ext_obj"].spec.to_dict()
+        spec = app.extensions["openapi"].spec.to_dict()
     json.dump(spec, sys.stdout, ensure_ascii=False, indent=1, sort_keys=True)
     sys.stdout.write("\n")
 

@@ -44,7 +44,6 @@ def live_gateway(start_services, uow_factory, amqp_uri):  # noqa: F811
     if not (WEB_DIST / "index.html").is_file():
         pytest.fail(f"the web client is not built in {WEB_DIST}: run `make test` (or "
                     "`cd web && npm ci && npm run build`)")
-    os.environ["WEB_DIST"] = str(WEB_DIST)
     platform = make_platform(start_services, uow_factory, amqp_uri, captcha="on")
     app = platform["app"]
     app.testing = False  # a real server: errors are answered, not raised
