@@ -8,6 +8,7 @@ from flask import Flask, g, request, send_from_directory
 from flask_smorest import Api
 from werkzeug.exceptions import HTTPException
 
+from services.common.clock import Clock
 from services.common.errors import DomainError
 from services.common.settings import env
 
@@ -27,7 +28,10 @@ WEB_DIST = Path(__file__).resolve().parent.parent / "web" / "dist"
 # Routes whose body is not JSON (payment callbacks, uploads) declare themselves here,
 # with the largest body each accepts.
 UPLOAD_LIMITS = {"identity_admin.start_import": 20 * 1024 * 1024,
-                 "orgtree_public.upload_certificate": 5 * 1024 * 1024 + 64 * 1024}  # + form overhead
+                 "orgtree_public.upload_certificate": 5 * 1024 * 1024 + 64 * 1024,  # + form
+                 "learning_admin.upload_course_image": 2 * 1024 * 1024 + 64 * 1024,
+                 "learning_admin.upload_video": int(env("VIDEO_MAX_MB", "500")) * 1024 * 1024
+                 + 64 * 1024}
 
 
 class ProblemApi(Api):
@@ -46,7 +50,7 @@ class ProblemApi(Api):
         return problem(error.code or 500)
 
 
-def create_app(rpc_pool=None):
+def create_app(rpc_pool=None, clock=None):
     app = Flask(__name__)
     app.config.update(
         API_TITLE="专业技术人员继续教育平台 API",
@@ -62,6 +66,8 @@ def create_app(rpc_pool=None):
     app.json.ensure_ascii = False
     pool = rpc_pool or RpcPool()
     app.extensions["rpc"] = pool
+    # The server's time (heartbeats are stamped with it); tests pass a clock they move.
+    app.extensions["clock"] = clock or Clock()
     app.extensions["public_keys"] = PublicKeys(pool)
     app.extensions["grant_changes"] = GrantChanges(
         pool, max_age=float(env("GATEWAY_GRANT_CHECK_SECONDS", "5")))

@@ -35,3 +35,26 @@ def download(key):
     name = request.args.get("name") or PurePosixPath(key).name
     return send_file(path, as_attachment=True, download_name=name, conditional=True,
                      max_age=0)
+
+
+MEDIA_TYPES = {".webm": "video/webm", ".mp4": "video/mp4"}
+
+
+@blp.route("/api/v1/media/<path:key>")
+def media(key):
+    """A course video (or its preview) for the player, inline and by byte ranges, against
+    the short-lived link learning issued to a learner who may watch it."""
+    store = storage()
+    if not store.verify_link(key, request.args.get("expires"), request.args.get("sig")):
+        raise Forbidden("link_invalid", "视频链接无效或已过期，请重新进入学习")
+    suffix = PurePosixPath(key).suffix
+    try:
+        path = store.local_path(key)
+    except ValueError:
+        raise NotFound("file_not_found", "文件不存在") from None
+    if suffix not in MEDIA_TYPES or not path.is_file():
+        raise NotFound("file_not_found", "文件不存在")
+    response = send_file(path, mimetype=MEDIA_TYPES[suffix], conditional=True, max_age=0)
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["Accept-Ranges"] = "bytes"
+    return response

@@ -18,7 +18,7 @@ _executor = ThreadPoolExecutor(max_workers=4)
 
 
 def deployed_services():
-    return [s.strip() for s in env("GATEWAY_SERVICES", "identity,orgtree").split(",")
+    return [s.strip() for s in env("GATEWAY_SERVICES", "identity,orgtree,learning").split(",")
             if s.strip()]
 
 

@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 export PYTHONWARNINGS="${PYTHONWARNINGS:-ignore::DeprecationWarning}"
 PY=.venv/bin/python
 QUIET=("$PY" -m services.common.run_quietly)  # no eventlet deprecation notice per process
-SERVICES=(identity orgtree)
+SERVICES=(identity orgtree learning)
 PORT="${PORT:-8000}"
 LOGS="${VAR_DIR:-var}/log"
 mkdir -p "$LOGS"
@@ -69,6 +69,8 @@ trap 'stop_all $?' EXIT
 
 echo "==> migrating: ${SERVICES[*]}"
 $PY -m services.common.migrations "${SERVICES[@]}"
+echo "==> certificate signing key (kept under ${VAR_DIR:-var}/keys; production mounts its own)"
+"$PY" -m services.learning.signing_key >/dev/null
 echo "==> event queues"
 "${QUIET[@]}" services.common.topology "${SERVICES[@]}"
 
@@ -95,12 +97,15 @@ services_answer || { echo "not ready; see $LOGS/"; exit 1; }
 echo "==> demo data"
 "${QUIET[@]}" services.orgtree.seed_demo
 "${QUIET[@]}" services.identity.seed_demo
+"${QUIET[@]}" services.learning.seed_demo
 
 cat <<INFO
 
   专业技术人员继续教育平台 is running.
 
-  Web            http://127.0.0.1:$PORT/   (单位注册, 注册审核进度查询, 管理首页 for admins)
+  Web            http://127.0.0.1:$PORT/   (单位注册, 注册审核进度查询, 管理首页 for admins;
+                 learners: 我的课程, 我的档案; operator: 培训计划, 课程)
+  Verify         http://127.0.0.1:$PORT/verify/<证书编号>   (certificate verification, no login)
   API            http://127.0.0.1:$PORT/api/v1/
   API docs       http://127.0.0.1:$PORT/api/v1/docs
   Health         http://127.0.0.1:$PORT/readyz   (?verbose: each service)

@@ -54,6 +54,14 @@ if ! $SUDO rabbitmq-plugins is_enabled rabbitmq_management >/dev/null 2>&1; then
 fi
 say "RabbitMQ is up"
 
+# --- Fonts: certificates and archives are PDFs in Chinese with the font embedded
+# (fpdf2 embeds Debian's Noto CJK; services/learning/certificate_pdf.py).
+if ! dpkg -s fonts-noto-cjk >/dev/null 2>&1; then
+  say "installing fonts-noto-cjk (apt) for certificate PDFs"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq fonts-noto-cjk >/dev/null
+fi
+
 # --- The web client (web/): npm packages from the committed lockfile, then the build the
 # gateway serves at /. Rebuilt only when its sources or lockfile changed.
 if ! command -v npm >/dev/null 2>&1; then
@@ -76,11 +84,10 @@ fi
 
 # --- Browser for the end-to-end tests (only with SETUP_BROWSER=1, as scripts/test.sh sets)
 # Debian's chromium, driven by Playwright's Python package (never `playwright install`: it
-# downloads a browser build), and CJK fonts so pages and screenshots show Chinese text.
+# downloads a browser build); the CJK fonts above make pages and screenshots show Chinese.
 if [ "${SETUP_BROWSER:-0}" = "1" ]; then
   BROWSER_PACKAGES=""
   [ -x /usr/bin/chromium ] || BROWSER_PACKAGES="chromium"
-  dpkg -s fonts-noto-cjk >/dev/null 2>&1 || BROWSER_PACKAGES="$BROWSER_PACKAGES fonts-noto-cjk"
   if [ -n "$BROWSER_PACKAGES" ]; then
     say "installing ${BROWSER_PACKAGES# } (apt) for the end-to-end tests"
     $SUDO apt-get update -qq

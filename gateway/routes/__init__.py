@@ -6,7 +6,11 @@ blueprints here; request contracts the service also checks live in
 from .identity.admin.resources import blp as identity_admin
 from .identity.me.resources import blp as identity_me
 from .identity.public.resources import blp as identity_public
+from .learning.admin.resources import blp as learning_admin
+from .learning.me.resources import blp as learning_me
+from .learning.public.resources import blp as learning_public
 from .orgtree.admin.resources import blp as orgtree_admin
 from .orgtree.public.resources import blp as orgtree_public
 
-BLUEPRINTS = (identity_public, identity_me, orgtree_public, identity_admin, orgtree_admin)
+BLUEPRINTS = (identity_public, identity_me, orgtree_public, learning_public, identity_admin,
+              orgtree_admin, learning_me, learning_admin)

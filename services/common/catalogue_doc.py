@@ -8,7 +8,10 @@ from marshmallow import fields as mf
 from .events import producer_catalogue
 from .topology import service_handlers
 
-SERVICES = ("identity", "orgtree")
+SERVICES = ("identity", "orgtree", "learning")
+# Producers whose service is still to come: their catalogues exist because a running
+# service consumes their events.
+PRODUCERS = SERVICES + ("billing", "exam")
 
 HEADER = """# Events catalogue
 
@@ -54,13 +57,14 @@ def field_type(field):
         return f"list of {field_type(field.inner)}"
     return {mf.Integer: "integer", mf.String: "string", mf.Boolean: "boolean",
             mf.Date: "date", mf.DateTime: "datetime (UTC)", mf.Dict: "object"}.get(
-        type(field), type(field).__name__.lower())
+        type(field), type(field).__name__.lower()) if not isinstance(field, mf.Nested) \
+        else f"object ({field.nested.__name__ if isinstance(field.nested, type) else 'nested'})"
 
 
 def render():
     out = [HEADER]
     handlers = consumers()
-    specs = [(producer, spec) for producer in SERVICES
+    specs = [(producer, spec) for producer in PRODUCERS
              for spec in producer_catalogue(producer).values()]
     for producer, spec in sorted(specs, key=lambda item: (item[0], item[1].type)):
         event_type, schema_cls = spec.type, spec.schema

@@ -85,7 +85,9 @@ def create_person(uow, clean, password_hash, must_change, added_by=None):
         "real_name": clean["real_name"], "id_type": clean["id_type"],
         "id_number_masked": mask_id_number(clean["id_number"]),
         "gender": clean["gender"], "birth_date": clean["birth_date"],
-        "title_level": clean.get("title_level"), "registered_at": now, "added_by": added_by})
+        "title_level": clean.get("title_level"),
+        "professional_title": clean.get("professional_title"), "registered_at": now,
+        "added_by": added_by})
     return {"user_id": user_id, "username": username, "status": "pending_review"}
 
 

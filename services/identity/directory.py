@@ -158,9 +158,3 @@ def batch_query(uow, actor, by, values):
     return {"items": [_listed(r) for r in rows],
             "not_found": [original for key, original in keys.items() if key not in found]}
 
-
-def learner_archive(uow, actor, user_id):
-    """学习档案 belongs to the learning service, which does not exist yet: after checking the
-    learner is in the jurisdiction, say so plainly rather than show an empty archive."""
-    learner_in_scope(uow, actor, user_id)
-    raise NotFound("archive_not_available", "该学员暂无学习档案：学习档案随学习模块上线后提供")

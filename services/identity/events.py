@@ -19,6 +19,8 @@ class UserRegistered(Payload):
     gender = fields.String(required=True)
     birth_date = fields.Date(required=True)
     title_level = fields.String(allow_none=True)
+    # 专业技术职称 (the series a plan's scope may name); added after the first release
+    professional_title = fields.String(allow_none=True, load_default=None)
     registered_at = fields.DateTime(required=True)
     added_by = fields.Integer(allow_none=True)  # the admin who added the person, if any
 

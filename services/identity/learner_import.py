@@ -145,7 +145,7 @@ def create_batch(uow, batch, added_by):
         "real_name": c["real_name"], "id_type": c["id_type"],
         "id_number_masked": mask_id_number(c["id_number"]), "gender": c["gender"],
         "birth_date": c["birth_date"], "title_level": c.get("title_level"),
-        "registered_at": now, "added_by": added_by} for c in fresh])
+        "professional_title": c.get("professional_title"), "registered_at": now, "added_by": added_by} for c in fresh])
     return len(fresh), failed
 
 

@@ -366,11 +366,6 @@ class IdentityService:
             return directory.batch_query(uow, actor, by, values)
 
     @rpc(expected_exceptions=expected)
-    def learner_archive(self, actor, user_id):
-        with self.db() as uow:
-            return directory.learner_archive(uow, actor, int(user_id))
-
-    @rpc(expected_exceptions=expected)
     def get_learner(self, actor, user_id):
         with self.db() as uow:
             return directory.learner_in_scope(uow, actor, int(user_id))

@@ -63,7 +63,8 @@ def live_gateway(start_services, uow_factory, amqp_uri):  # noqa: F811
         # The server thread really serves, and reaches both services through the broker.
         ready = requests.get(f"{url}/readyz?verbose", timeout=10)
         assert ready.status_code == 200, ready.text
-        assert ready.json()["services"] == {"identity": True, "orgtree": True}
+        assert ready.json()["services"] == {"identity": True, "orgtree": True,
+                                            "learning": True}
         yield {**platform, "url": url}
     finally:
         server.shutdown()

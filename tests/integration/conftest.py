@@ -1,4 +1,4 @@
-"""The platform for real: identity and orgtree in Nameko containers on the real broker
+"""The platform for real: identity, orgtree and learning in Nameko containers on the real broker
 (a fresh vhost per test), their own databases, and the gateway's Flask app calling them
 through its RPC pool."""
 import os
@@ -13,12 +13,14 @@ from gateway.rpc import RpcPool
 from services.common.db import make_engine
 from services.common.migrations import upgrade
 from services.identity.service import IdentityService
+from services.learning.service import LearningService
 from services.orgtree import tree
 from services.orgtree.service import OrgTreeService
 from tests.builders import citizen_id
 from tests.conftest import eventually
 
 DEMO = {}
+SERVICES = ("identity", "orgtree", "learning")
 
 
 def service_config(amqp_uri, db_url, **extra):
@@ -32,13 +34,16 @@ def start_services(amqp_uri, container_factory, database_url):
     """start_services(captcha=..., **config) -> the running containers, keyed by service
     name."""
     def start(captcha="off", urls=None, **config):
-        urls = urls or {s: database_url(s) for s in ("identity", "orgtree")}
+        urls = urls or {s: database_url(s) for s in SERVICES}
         containers = {
             "orgtree": container_factory(OrgTreeService,
                                          service_config(amqp_uri, urls["orgtree"], **config)),
             "identity": container_factory(IdentityService, service_config(
                 amqp_uri, urls["identity"], AUTH_CAPTCHA=captcha, **config)),
         }
+        if "learning" in urls:
+            containers["learning"] = container_factory(LearningService, service_config(
+                amqp_uri, urls["learning"], HEARTBEAT_BATCH_MS=50, **config))
         for container in containers.values():
             container.start()
         return containers
@@ -73,11 +78,13 @@ def platform(start_services, uow_factory, amqp_uri):
     return make_platform(start_services, uow_factory, amqp_uri, captcha="off")
 
 
-def make_platform(start_services, uow_factory, amqp_uri, captcha, **config):
+def make_platform(start_services, uow_factory, amqp_uri, captcha, clock=None, **config):
+    """The services, the demo tree, and the gateway's app; `clock` is the gateway's (the
+    time heartbeats are stamped with), so a test can play a whole course in seconds."""
     containers = start_services(captcha=captcha, **config)
     ids = seed_tree(uow_factory)
     eventually(lambda: identity_sees_orgs(uow_factory, len(ids)), timeout=15)
-    app = create_app(RpcPool(uri=amqp_uri, timeout=10))
+    app = create_app(RpcPool(uri=amqp_uri, timeout=10), clock=clock)
     app.testing = True
     return {"client": app.test_client(), "orgs": ids, "containers": containers,
             "uow": uow_factory, "app": app}

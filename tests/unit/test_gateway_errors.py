@@ -71,7 +71,7 @@ def test_readyz_is_not_ready_at_once_when_the_broker_refuses_connections():
     response = app.test_client().get("/readyz?verbose")
     assert response.status_code == 503
     assert response.json == {"status": "not_ready", "broker": False,
-                             "services": {"identity": False, "orgtree": False}}
+                             "services": {"identity": False, "orgtree": False, "learning": False}}
 
 
 def test_openapi_lists_the_contract_paths():

@@ -8,9 +8,11 @@ from alembic.migration import MigrationContext
 
 from services.common.migrations import upgrade
 from services.identity.models import metadata as identity_metadata
+from services.learning.models import metadata as learning_metadata
 from services.orgtree.models import metadata as orgtree_metadata
 
-METADATA = [("identity", identity_metadata), ("orgtree", orgtree_metadata)]
+METADATA = [("identity", identity_metadata), ("orgtree", orgtree_metadata),
+            ("learning", learning_metadata)]
 
 
 def schema_differences(url, metadata):

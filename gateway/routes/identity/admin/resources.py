@@ -104,13 +104,6 @@ def learner(user_id):
     return rpc_pool().identity.get_learner(g.actor, user_id)
 
 
-@blp.route("/learners/<int:user_id>/archive", methods=["GET"], endpoint="learner_archive")
-@login_required("admin", "operator")
-def learner_archive(user_id):
-    """查看学习档案（学习模块上线前如实答复暂无档案）"""
-    return rpc_pool().identity.learner_archive(g.actor, user_id)
-
-
 # --- roles and admins of the admin's own org (super admins) ------------------
 
 @blp.route("/roles", methods=["GET"], endpoint="roles")
