@@ -30,6 +30,7 @@ WEB_DIST = Path(__file__).resolve().parent.parent / "web" / "dist"
 UPLOAD_LIMITS = {"identity_admin.start_import": 20 * 1024 * 1024,
                  "orgtree_public.upload_certificate": 5 * 1024 * 1024 + 64 * 1024,  # + form
                  "learning_admin.upload_course_image": 2 * 1024 * 1024 + 64 * 1024,
+                 "learning_admin.start_course_import": 20 * 1024 * 1024 + 64 * 1024,
                  "learning_admin.upload_video": int(env("VIDEO_MAX_MB", "500")) * 1024 * 1024
                  + 64 * 1024}
 

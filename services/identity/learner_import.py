@@ -3,16 +3,12 @@ in one transaction per batch, the bad ones go to a failure report (失败信息)
 per row. Runs as a job (services/common/jobs.py; the request only queues it), since 50,000
 rows outlive an RPC. Each batch commits with the job's cursor, so a run after a crash
 starts at the first batch not yet done and creates nobody twice."""
-import io
 import uuid
 
-from openpyxl import Workbook, load_workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
-from openpyxl.worksheet.datavalidation import DataValidation
 from sqlalchemy import insert, select
 
 from services.common import jobs as job_queue
+from services.common import sheets
 from services.common.clock import as_utc
 from services.common.errors import DomainError, NotFound
 
@@ -29,58 +25,20 @@ GAVE_UP = "导入多次中断，未能完成，请重新导入"
 
 
 def template_bytes():
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "学员导入模板"
-    sheet.append(import_sheet.HEADERS)
-    sheet.append(import_sheet.EXAMPLE)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for index, (header, _, required, choices) in enumerate(import_sheet.COLUMNS):
-        letter = sheet.cell(row=1, column=index + 1).column_letter
-        sheet.column_dimensions[letter].width = max(12, len(header) * 3)
-        if choices:
-            rule = DataValidation(type="list", formula1='"' + ",".join(choices) + '"',
-                                  allow_blank=not required, showErrorMessage=True,
-                                  errorTitle="输入有误", error=f"请从列表中选择{header}")
-            rule.add(f"{letter}2:{letter}{import_sheet.MAX_ROWS + 1}")
-            sheet.add_data_validation(rule)
-    notes = workbook.create_sheet("填写说明")
-    notes.append(["第一行为表头，请勿修改；第二行为示例，导入前请删除。"])
-    notes.append(["必填：姓名、证件类型、证件号码、出生日期、性别、手机号、职称状态。"])
-    notes.append(["用户名可不填，默认为“u”加证件号码；初始密码为证件号码后六位，首次登录须修改。"])
-    notes.append([f"每次最多导入{import_sheet.MAX_ROWS}行。"])
-    buf = io.BytesIO()
-    workbook.save(buf)
-    return buf.getvalue()
+    return sheets.template(
+        "学员导入模板", import_sheet.HEADERS, import_sheet.EXAMPLE, [
+            "第一行为表头，请勿修改；第二行为示例，导入前请删除。",
+            "必填：姓名、证件类型、证件号码、出生日期、性别、手机号、职称状态。",
+            "用户名可不填，默认为“u”加证件号码；初始密码为证件号码后六位，首次登录须修改。",
+            f"每次最多导入{import_sheet.MAX_ROWS}行。"],
+        choices={header: list(choices) for header, _, _, choices in import_sheet.COLUMNS
+                 if choices},
+        max_rows=import_sheet.MAX_ROWS)
 
 
 def read_rows(data):
     """[(row number, values)] of a checked file; raises InvalidInput for a bad file."""
-    import_sheet.check_container(data)
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    except Exception:  # openpyxl raises many types for broken files
-        import_sheet.refuse("file_unreadable", "无法读取该 Excel 文件，请使用下载的模板")
-    sheet = workbook.worksheets[0]
-    if (sheet.max_row or 0) > import_sheet.MAX_ROWS + 1:
-        import_sheet.refuse("too_many_rows", f"每次最多导入{import_sheet.MAX_ROWS}行，请分批导入")
-    rows = sheet.iter_rows(values_only=True)
-    header = [import_sheet.cell_text(v) for v in next(rows, ())]
-    if header[:len(import_sheet.HEADERS)] != import_sheet.HEADERS:
-        import_sheet.refuse("header_mismatch", "表头与模板不一致，请使用下载的模板")
-    result = []
-    for number, values in enumerate(rows, start=2):
-        if number > import_sheet.MAX_ROWS + 1:
-            import_sheet.refuse("too_many_rows", f"每次最多导入{import_sheet.MAX_ROWS}行，请分批导入")
-        values = list(values[:len(import_sheet.HEADERS)])
-        if not any(import_sheet.cell_text(v) for v in values):
-            continue
-        if any(isinstance(v, str) and v.startswith("=") for v in values):
-            import_sheet.refuse("formula_in_file", f"第{number}行含有公式，请只填写数值后重新上传")
-        result.append((number, values))
-    workbook.close()
-    return result
+    return sheets.read_rows(data, import_sheet.HEADERS, import_sheet.MAX_ROWS)
 
 
 def check_rows(rows, org_id):
@@ -150,25 +108,7 @@ def create_batch(uow, batch, added_by):
 
 
 def failure_report(failed):
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("失败信息")
-    header = []
-    for title in ["行号", *import_sheet.HEADERS, "失败原因"]:
-        cell = WriteOnlyCell(sheet, value=title)
-        cell.font = Font(bold=True)
-        header.append(cell)
-    sheet.append(header)
-    for number, values, reason in sorted(failed, key=lambda f: f[0]):
-        sheet.append([number, *[_safe(v) for v in values], reason])
-    buf = io.BytesIO()
-    workbook.save(buf)
-    return buf.getvalue()
-
-
-def _safe(value):
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
+    return sheets.failure_report(import_sheet.HEADERS, failed)
 
 
 def queue(uow, actor, org_id, upload_key, filename):

@@ -10,12 +10,14 @@ from services.common.events import read_envelope
 from services.common.jobs import JobQueue, sweep_seconds
 from services.common.org_copy import apply_org_event
 from services.common.runtime import prepare_service_process
+from services.common.sheets import check_container
 from services.common.storage import FileStorage
 
-from . import (archives, certificates, community, course_page, courses, enrolment,
-               exam_results, people, playback, plans, purchases, quotes)
+from . import (archives, certificates, community, course_import, course_page, courses,
+               enrolment, exam_results, people, playback, plans, purchases, quotes)
 from .heartbeat_consumer import HeartbeatConsumer
 from .models import inbox, jobs, orgs, outbox
+from .operators import require_operator
 from .xapi import LrsForwarder
 
 prepare_service_process()
@@ -114,6 +116,30 @@ class LearningService:
     def attach_image(self, actor, course_id, what, key):
         with self.db() as uow:
             return courses.attach_image(uow, self.storage, actor, course_id, what, key)
+
+    @rpc(expected_exceptions=expected)
+    def course_import_template(self, actor):
+        require_operator(actor)
+        key = "exports/learning/course-import-template.xlsx"
+        self.storage.put(key, offload(course_import.template_bytes))
+        return {"url": self.storage.signed_link(key, 300) + "&name=课程导入模板.xlsx"}
+
+    @rpc(expected_exceptions=expected)
+    def start_course_import(self, actor, key, filename):
+        require_operator(actor)
+        with self.storage.open(key) as fh:
+            try:
+                check_container(fh.read())
+            except DomainError:
+                self.storage.delete(key)
+                raise
+        with self.db() as uow:
+            return course_import.queue(uow, actor, key, filename)
+
+    @rpc(expected_exceptions=expected)
+    def course_import_status(self, actor, job_id):
+        with self.db() as uow:
+            return course_import.status(uow, actor, job_id, self.storage)
 
     # --- learner: 我的课程, plans, electives, courses, playback ----------------
 
@@ -265,10 +291,15 @@ class LearningService:
     # --- jobs -----------------------------------------------------------------
 
     def _job_kinds(self):
-        return [certificates.job_kind(self.storage, offload)]
+        return [certificates.job_kind(self.storage, offload),
+                course_import.job_kind(self.storage, offload)]
 
     @event_handler("learning", "certificate_requested")
     def on_certificate_requested(self, body):
+        JOBS.run(self.db, self._job_kinds(), job_id=read_envelope(body)["payload"]["job_id"])
+
+    @event_handler("learning", "course_import_requested")
+    def on_course_import_requested(self, body):
         JOBS.run(self.db, self._job_kinds(), job_id=read_envelope(body)["payload"]["job_id"])
 
     @timer(interval=sweep_seconds())

@@ -1,18 +1,11 @@
-"""The batch-import template (Henan guide: 批量导入, 失败信息模板) and the checks a file
-must pass before any row is read: an .xlsx that is what it claims, no zip bomb, no
-formulas, not more rows than allowed, the template's header."""
-import datetime as dt
-import io
-import zipfile
-
-from services.common.errors import InvalidInput
+"""The learner batch-import template (Henan guide: 批量导入, 失败信息模板): its columns and how
+a row becomes registration fields. The file checks every import shares are in
+services/common/sheets.py."""
+from services.common.sheets import cell_text, check_container, refuse  # noqa: F401
 
 from . import vocab
 
 MAX_ROWS = 50_000
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024
-MAX_UNPACKED_BYTES = 200 * 1024 * 1024
-MAX_COMPRESSION_RATIO = 100
 
 # (header, field, required, choices: label -> stored value)
 COLUMNS = [
@@ -36,41 +29,6 @@ HEADERS = [c[0] for c in COLUMNS]
 EXAMPLE = ["zhangsan", "张三", "居民身份证", "120101199001011028", "1990-01-01", "女",
            "13800000000", "汉族", "已取得", "中级", "工程师", "2018-06-01", "大学本科", "群众",
            "zhangsan@example.com"]
-
-
-def refuse(code, message):
-    raise InvalidInput(code, message, fields={"file": [message]})
-
-
-def check_container(data):
-    """Before openpyxl sees the bytes: a real zip (xlsx) whose unpacked size is sane."""
-    if len(data) > MAX_UPLOAD_BYTES:
-        refuse("file_too_large", f"文件不能超过{MAX_UPLOAD_BYTES // 1024 // 1024}MB")
-    if not data.startswith(b"PK\x03\x04"):
-        refuse("file_not_xlsx", "文件不是 Excel（.xlsx）格式，请使用下载的模板")
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        infos = archive.infolist()
-    except zipfile.BadZipFile:
-        refuse("file_not_xlsx", "文件已损坏或不是 Excel（.xlsx）格式")
-    names = {i.filename for i in infos}
-    if "[Content_Types].xml" not in names or not any(n.startswith("xl/") for n in names):
-        refuse("file_not_xlsx", "文件不是 Excel（.xlsx）格式，请使用下载的模板")
-    unpacked = sum(i.file_size for i in infos)
-    if unpacked > MAX_UNPACKED_BYTES or unpacked > MAX_COMPRESSION_RATIO * max(len(data), 1):
-        refuse("file_suspicious", "文件解压后过大，疑似异常文件，已拒绝")
-
-
-def cell_text(value):
-    if value is None:
-        return ""
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
 
 
 def row_to_fields(values):

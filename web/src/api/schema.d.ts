@@ -277,6 +277,541 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/certificates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 已签发的证书（按证书编号查询） */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description 从1开始 */
+                    page?: number;
+                    /** @description 1–100，默认20 */
+                    page_size?: number;
+                    /** @description 证书编号 */
+                    q?: string | null;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CertificatePage"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/certificates/{code}/revocation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 撤销证书（验证页随即显示已撤销及原因） */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    code: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["RevokeBody"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CertificateView"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/chapters/{chapter_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                chapter_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /** 修改章节名称 */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    chapter_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ChapterBody"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Chapter"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/chapters/{chapter_id}/video": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                chapter_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 上传章节视频（MP4/H.264 或 WebM/VP9；按内容核验，时长从文件读取，自动截取试看片段） */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    chapter_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "multipart/form-data": components["schemas"]["Upload"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Chapter"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/courses": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 课程列表（按名称搜索） */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description 从1开始 */
+                    page?: number;
+                    /** @description 1–100，默认20 */
+                    page_size?: number;
+                    /** @description 课程名称 */
+                    q?: string | null;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CoursePage"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        /** 新建课程 */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["CourseBody"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Course"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/courses/import-template": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 课程导入模板（.xlsx：表头、示例行、填写说明） */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Link"];
+                    };
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/courses/imports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 课程导入：上传按模板填写的 .xlsx（最多5,000行）；在后台导入，凭 job_id 查询进度与失败信息 */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "multipart/form-data": components["schemas"]["Upload"];
+                };
+            };
+            responses: {
+                /** @description Accepted */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CourseImport"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/courses/imports/{job_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                job_id: number;
+            };
+            cookie?: never;
+        };
+        /** 课程导入的进度与结果：导入数、失败数、失败信息表（每行原因）的下载链接 */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    job_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CourseImport"];
+                    };
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/courses/{course_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                course_id: number;
+            };
+            cookie?: never;
+        };
+        /** 课程详情及章节 */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    course_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Course"];
+                    };
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        /** 修改课程 */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    course_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["CourseBody"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Course"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/courses/{course_id}/chapters": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                course_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 新增章节 */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    course_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ChapterBody"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Chapter"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/courses/{course_id}/images": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                course_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 上传课程封面或讲师照片（JPG / PNG，不超过2MB） */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    course_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "multipart/form-data": components["schemas"]["Upload"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Course"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/departments": {
         parameters: {
             query?: never;
@@ -786,7 +1321,7 @@ export interface paths {
             };
             cookie?: never;
         };
-        /** 查看学习档案（学习模块上线前如实答复暂无档案） */
+        /** 学员管理 › 查看档案：学员的学习档案（限管辖范围内） */
         get: {
             parameters: {
                 query?: never;
@@ -798,11 +1333,109 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Archive"];
+                    };
+                };
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/learners/{user_id}/archive/{enrolment_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                user_id: number;
+                enrolment_id: number;
+            };
+            cookie?: never;
+        };
+        /** 学员一个培训计划的档案详情 */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    user_id: number;
+                    enrolment_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PlanRecord"];
+                    };
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/learners/{user_id}/offline-records": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                user_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 录入线下档案（平台外取得的学时） */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    user_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["OfflineRecordBody"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Archive"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -1459,6 +2092,332 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["PersonChangeDecisionResult"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/plans": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 培训计划列表（按年度、状态） */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description 从1开始 */
+                    page?: number;
+                    /** @description 1–100，默认20 */
+                    page_size?: number;
+                    year?: number | null;
+                    status?: "draft" | "published" | "closed" | null;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PlanPage"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        /** 新建培训计划（未发布） */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PlanBody"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Plan"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/plans/{plan_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                plan_id: number;
+            };
+            cookie?: never;
+        };
+        /** 培训计划详情及课程 */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    plan_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Plan"];
+                    };
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        /** 修改培训计划（已发布的计划只能增加课程） */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    plan_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PlanBody"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Plan"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/plans/{plan_id}/{action}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                plan_id: number;
+                action: "publish" | "close" | "reopen";
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 发布 / 关闭 / 重新开放培训计划 */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    plan_id: number;
+                    action: "publish" | "close" | "reopen";
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["StatusChange"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Plan"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/posts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 讨论与问答的审核列表（问答中未回答的在前） */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description 从1开始 */
+                    page?: number;
+                    /** @description 1–100，默认20 */
+                    page_size?: number;
+                    kind?: "discussion" | "question";
+                    status?: "visible" | "hidden" | null;
+                    course_id?: number | null;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ModerationPage"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/posts/{post_id}/answer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                post_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 代讲师回答问题 */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    post_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["AnswerBody"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Post"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/posts/{post_id}/moderation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                post_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 隐藏或恢复一条讨论、回复或提问 */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    post_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ModerationBody"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Post"];
                     };
                 };
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
@@ -2220,6 +3179,47 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/certificates/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        /** 证书验证（扫码或输入证书编号，无需登录）：证书的全部内容、状态和文件的 SHA-256 */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    code: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CertificateView"];
+                    };
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/me": {
         parameters: {
             query?: never;
@@ -2402,6 +3402,534 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/me/archive": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 我的档案：本年度与补学计划（我的档案）、往年（历史档案）、线下档案 */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Archive"];
+                    };
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/archive/{enrolment_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                enrolment_id: number;
+            };
+            cookie?: never;
+        };
+        /** 查看档案：一个培训计划的学习档案详情 */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    enrolment_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PlanRecord"];
+                    };
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/archive/{enrolment_id}/certificate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                enrolment_id: number;
+            };
+            cookie?: never;
+        };
+        /** 打印证书：已签名的证书 PDF 的短期下载链接与验证地址 */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    enrolment_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CertificateLink"];
+                    };
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/archive/{enrolment_id}/print": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                enrolment_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 打印档案：生成 PDF，返回短期下载链接 */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    enrolment_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Link"];
+                    };
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/courses/{course_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                course_id: number;
+            };
+            cookie?: never;
+        };
+        /** 课程详情：讲师、目录（章节）及每节的学习进度和上次位置 */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    course_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["LearnerCourse"];
+                    };
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/courses/{course_id}/discussions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                course_id: number;
+            };
+            cookie?: never;
+        };
+        /** 讨论：课程的讨论主题及回复 */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description 从1开始 */
+                    page?: number;
+                    /** @description 1–100，默认20 */
+                    page_size?: number;
+                };
+                header?: never;
+                path: {
+                    course_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PostPage"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        /** 发起讨论 */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    course_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PostBody"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Post"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/courses/{course_id}/discussions/{thread_id}/replies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                course_id: number;
+                thread_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 回复讨论 */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    course_id: number;
+                    thread_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PostBody"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Post"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/courses/{course_id}/notes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                course_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 在视频的某个位置记笔记 */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    course_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["NoteBody"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Note"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/courses/{course_id}/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                course_id: number;
+            };
+            cookie?: never;
+        };
+        /** 试看：课程开头几分钟（单独的视频文件） */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    course_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Preview"];
+                    };
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/courses/{course_id}/questions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                course_id: number;
+            };
+            cookie?: never;
+        };
+        /** 问答：向讲师提出的问题及回答 */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description 从1开始 */
+                    page?: number;
+                    /** @description 1–100，默认20 */
+                    page_size?: number;
+                };
+                header?: never;
+                path: {
+                    course_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PostPage"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        /** 向讲师提问 */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    course_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PostBody"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Post"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/heartbeats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 播放心跳（play / tick / pause / seek / end / hidden）：直接进入消息队列，由服务器按规则计入学习时长 */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["Heartbeat"];
+                };
+            };
+            responses: {
+                /** @description Accepted */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["HeartbeatAccepted"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/me/info-changes": {
         parameters: {
             query?: never;
@@ -2506,6 +4034,117 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/me/notes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 我的笔记：全部课程的笔记，最新的在前 */
+        get: {
+            parameters: {
+                query?: {
+                    page?: number;
+                    page_size?: number;
+                    course_id?: number | null;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["NotePage"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/notes/{note_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                note_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** 删除笔记 */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    note_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["NoteDeleted"];
+                    };
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        options?: never;
+        head?: never;
+        /** 修改笔记 */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    note_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["NotePatch"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Note"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        trace?: never;
+    };
     "/api/v1/me/password": {
         parameters: {
             query?: never;
@@ -2542,6 +4181,307 @@ export interface paths {
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/plans": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 我的课程：按标签（全部 / 本年度公需课 / 补学计划 / 专业科目 / 历史课程）列出培训计划 */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description all 全部 / current_public 本年度公需课 / makeup 补学计划 / professional 专业科目 / history 历史课程 */
+                    tab?: "all" | "current_public" | "makeup" | "professional" | "history";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["MyPlans"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/plans/{plan_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                plan_id: number;
+            };
+            cookie?: never;
+        };
+        /** 培训计划：考核学时与已选学时、已选课程及学习进度 */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    plan_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["LearnerPlanPage"];
+                    };
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/plans/{plan_id}/activation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                plan_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 去激活：激活培训计划，必修课自动选入（免费） */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    plan_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["LearnerPlanPage"];
+                    };
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/plans/{plan_id}/electives": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                plan_id: number;
+            };
+            cookie?: never;
+        };
+        /** 选修课：按课程名搜索，含价格与是否已购买 */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description 从1开始 */
+                    page?: number;
+                    /** @description 1–100，默认20 */
+                    page_size?: number;
+                    /** @description 课程名称 */
+                    q?: string | null;
+                };
+                header?: never;
+                path: {
+                    plan_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ElectivePage"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/plans/{plan_id}/quote": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                plan_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 所选课程的价格（分）与缴费截止日期：已截止、不在参训范围或已购买时说明原因 */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    plan_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["QuoteBody"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Quote"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/playbacks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 开始学习一节：继续学习（上次位置）或重新学习；其他设备上的学习随之停止计时 */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PlaybackStart"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Playback"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/playbacks/{session_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                session_id: string;
+            };
+            cookie?: never;
+        };
+        /** 服务器计入的学习进度，以及本次播放是否仍在计时 */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    session_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PlaybackStatus"];
+                    };
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -2836,6 +4776,9 @@ export interface components {
             /** @description active 启用 / disabled 禁用 */
             status: string;
         };
+        AnswerBody: {
+            answer: string;
+        };
         Applicant: {
             /**
              * Format: email
@@ -2854,6 +4797,17 @@ export interface components {
             password_confirm?: string | null;
             /** @default null */
             real_name?: string | null;
+        };
+        Archive: {
+            /** @description 我的档案 */
+            current?: components["schemas"]["PlanRecord"][];
+            /** @description 历史档案 */
+            history?: components["schemas"]["PlanRecord"][];
+            /** @description 线下档案 */
+            offline?: components["schemas"]["OfflineRecord"][];
+            real_name?: string | null;
+            user_id?: number;
+            username?: string | null;
         };
         AuditEntry: {
             action?: string;
@@ -2904,6 +4858,40 @@ export interface components {
              */
             file: string;
         };
+        CertificateLink: {
+            code?: string;
+            sha256?: string;
+            url?: string;
+            verify_url?: string;
+        };
+        CertificatePage: {
+            items?: components["schemas"]["CertificateView"][];
+            page?: number;
+            page_size?: number;
+            /** @description 符合条件的条数 */
+            total?: number;
+        };
+        CertificateView: {
+            code?: string;
+            completed_on?: string | null;
+            elective_hours?: string | null;
+            hours_total?: string | null;
+            id_number_masked?: string | null;
+            issued_at?: string | null;
+            issued_on?: string | null;
+            issuer?: string | null;
+            learner_name?: string | null;
+            plan_name?: string | null;
+            plan_year?: string | null;
+            required_hours?: string | null;
+            revoked_at?: string | null;
+            revoked_reason?: string | null;
+            /** @description 签发的 PDF 文件的 SHA-256 */
+            sha256?: string | null;
+            /** @description issued 有效 / revoked 已撤销 */
+            status?: string;
+            status_label?: string;
+        };
         ChangeDecisionBody: {
             change_ids: number[];
             /** @description approve 通过 / reject 驳回 */
@@ -2924,9 +4912,87 @@ export interface components {
             /** @description 未处理的原因 */
             reason?: string;
         };
+        Chapter: {
+            chapter_id?: number;
+            completed?: boolean;
+            course_id?: number;
+            duration_ms?: number | null;
+            has_video?: boolean;
+            progress_percent?: number;
+            /** @description 上次学习到的位置（毫秒） */
+            saved_position_ms?: number;
+            seq?: number;
+            title?: string;
+            video_type?: string | null;
+        };
+        ChapterBody: {
+            /** @default null */
+            seq?: number | null;
+            title: string;
+        };
         CodedChoice: {
             code: string;
             label: string;
+        };
+        Course: {
+            chapter_count?: number;
+            chapters?: components["schemas"]["Chapter"][];
+            course_id?: number;
+            cover_url?: string | null;
+            description?: string | null;
+            duration_ms?: number;
+            /** @description 学时（一位小数） */
+            hours?: string;
+            preview_seconds?: number;
+            status?: string;
+            teacher_name?: string;
+            teacher_photo_url?: string | null;
+            teacher_profile?: string | null;
+            teacher_title?: string | null;
+            title?: string;
+        };
+        CourseBody: {
+            /** @default null */
+            description?: string | null;
+            /** @description 学时，如 2.0 */
+            hours: number;
+            /**
+             * @description 免费试看秒数
+             * @default 180
+             */
+            preview_seconds?: number;
+            /**
+             * @default active
+             * @enum {string}
+             */
+            status?: "active" | "hidden";
+            teacher_name: string;
+            /** @default null */
+            teacher_profile?: string | null;
+            /** @default null */
+            teacher_title?: string | null;
+            title: string;
+        };
+        CourseImport: {
+            created_at?: string;
+            error?: string | null;
+            failed?: number | null;
+            /** @description 失败信息表 */
+            failure_report_url?: string | null;
+            filename?: string | null;
+            imported?: number | null;
+            job_id?: number;
+            progress?: components["schemas"]["Progress"];
+            /** @description queued 排队中 / running 导入中 / done 完成 / failed 失败 */
+            status?: string;
+            total_rows?: number | null;
+        };
+        CoursePage: {
+            items?: components["schemas"]["Course"][];
+            page?: number;
+            page_size?: number;
+            /** @description 符合条件的条数 */
+            total?: number;
         };
         DecisionBody: {
             /** @description approve 通过 / reject 驳回 */
@@ -2981,6 +5047,26 @@ export interface components {
             field?: string;
             label?: string;
         };
+        Elective: {
+            course_id?: number;
+            cover_url?: string | null;
+            exam_required?: boolean;
+            hours?: string;
+            preview_seconds?: number;
+            price_fen?: number;
+            /** @description 已购买 */
+            selected?: boolean;
+            teacher_name?: string;
+            teacher_title?: string | null;
+            title?: string;
+        };
+        ElectivePage: {
+            items?: components["schemas"]["Elective"][];
+            page?: number;
+            page_size?: number;
+            /** @description 符合条件的条数 */
+            total?: number;
+        };
         Error: {
             /** @description Error code */
             code?: number;
@@ -3004,6 +5090,35 @@ export interface components {
             download_url?: string;
             expires_at?: string;
             filename?: string;
+        };
+        Heartbeat: {
+            /**
+             * @description play / tick（每15–30秒）/ pause / seek / end / hidden（页面失去焦点）
+             * @enum {string}
+             */
+            event: "play" | "tick" | "pause" | "seek" | "end" | "hidden";
+            /**
+             * @description seek：跳转前的位置（秒）
+             * @default null
+             */
+            from_position?: number | null;
+            /** @description 秒 */
+            position: number;
+            seq: number;
+            /** @description 开始播放时得到的播放凭证 */
+            token: string;
+        };
+        HeartbeatAccepted: {
+            accepted?: boolean;
+            session_id?: string;
+        };
+        HoursStanding: {
+            elective_completed?: string;
+            elective_selected?: string;
+            required_completed?: string;
+            required_selected?: string;
+            total_completed?: string;
+            total_selected?: string;
         };
         ImportFile: {
             /**
@@ -3088,6 +5203,29 @@ export interface components {
             user_id?: number;
             username?: string;
         };
+        LearnerCourse: {
+            chapter_count?: number;
+            chapters?: components["schemas"]["Chapter"][];
+            completed?: boolean;
+            course_id?: number;
+            cover_url?: string | null;
+            description?: string | null;
+            duration_ms?: number;
+            /** @description 学时（一位小数） */
+            hours?: string;
+            plan_id?: number | null;
+            preview_seconds?: number;
+            progress_percent?: number;
+            /** @description 不能学习的原因 */
+            reason?: string | null;
+            status?: string;
+            teacher_name?: string;
+            teacher_photo_url?: string | null;
+            teacher_profile?: string | null;
+            teacher_title?: string | null;
+            title?: string;
+            watchable?: boolean;
+        };
         LearnerPage: {
             items?: components["schemas"]["Learner"][];
             page?: number;
@@ -3096,6 +5234,62 @@ export interface components {
             total?: number;
             /** @description false：符合条件的超过 total 条，请缩小查询范围 */
             total_exact?: boolean;
+        };
+        LearnerPlanPage: {
+            activated_at?: string | null;
+            can_learn?: boolean;
+            cards_allowed?: boolean;
+            /** @description 学时（一位小数） */
+            catalogue_hours?: string;
+            category?: string | null;
+            closes_on?: string;
+            course_count?: number;
+            /** @description 已选课程 */
+            courses?: components["schemas"]["SelectedCourse"][];
+            description?: string | null;
+            /** @description 学时（一位小数） */
+            elective_hours?: string;
+            enrolment_id?: number | null;
+            /** @description not_activated 待激活 / learning 学习中 / passed 已通过 */
+            enrolment_status?: string;
+            enrolment_status_label?: string;
+            exams_missing?: number;
+            extra_required_exams?: number;
+            flat_price_fen?: number;
+            hours?: components["schemas"]["HoursStanding"];
+            /** @description public 公需科目 / professional 专业科目 */
+            kind?: string;
+            kind_label?: string;
+            /** @description 补学计划 */
+            makeup?: boolean;
+            name?: string;
+            /** @description 计划在开通期内 */
+            open?: boolean;
+            opens_on?: string;
+            passed_at?: string | null;
+            pay_deadline?: string;
+            plan_id?: number;
+            price_per_hour_fen?: number;
+            /** @description per_hour 按学时 / flat 按计划 */
+            pricing?: string;
+            required_free?: boolean;
+            /** @description 学时（一位小数） */
+            required_hours?: string;
+            scope_org_id?: number | null;
+            scope_org_name?: string | null;
+            scope_series?: string[];
+            scope_title_levels?: string[];
+            selected_hours?: string;
+            /** @description 未发布 / 未开始 / 进行中 / 已结束 */
+            state_label?: string;
+            /** @description draft 未发布 / published 已发布 / closed 已关闭 */
+            status?: string;
+            /** @description 学时（一位小数） */
+            total_hours?: string;
+            year?: number;
+        };
+        Link: {
+            url?: string;
         };
         LoginBody: {
             /** @default null */
@@ -3146,6 +5340,19 @@ export interface components {
             /** @description 符合条件的条数 */
             total?: number;
         };
+        ModerationBody: {
+            /** @default null */
+            reason?: string | null;
+            /** @enum {string} */
+            status: "visible" | "hidden";
+        };
+        ModerationPage: {
+            items?: components["schemas"]["Post"][];
+            page?: number;
+            page_size?: number;
+            /** @description 符合条件的条数 */
+            total?: number;
+        };
         MoveBody: {
             to_org_id: number;
             /** @description 1–500人 */
@@ -3172,6 +5379,60 @@ export interface components {
             /** @description 本单位人员注册是否需审核 */
             review_members?: boolean;
         };
+        MyPlan: {
+            activated_at?: string | null;
+            can_learn?: boolean;
+            cards_allowed?: boolean;
+            /** @description 学时（一位小数） */
+            catalogue_hours?: string;
+            category?: string | null;
+            closes_on?: string;
+            course_count?: number;
+            courses?: components["schemas"]["PlanCourse"][];
+            description?: string | null;
+            /** @description 学时（一位小数） */
+            elective_hours?: string;
+            enrolment_id?: number | null;
+            /** @description not_activated 待激活 / learning 学习中 / passed 已通过 */
+            enrolment_status?: string;
+            enrolment_status_label?: string;
+            extra_required_exams?: number;
+            flat_price_fen?: number;
+            /** @description public 公需科目 / professional 专业科目 */
+            kind?: string;
+            kind_label?: string;
+            /** @description 补学计划 */
+            makeup?: boolean;
+            name?: string;
+            opens_on?: string;
+            passed_at?: string | null;
+            pay_deadline?: string;
+            plan_id?: number;
+            price_per_hour_fen?: number;
+            /** @description per_hour 按学时 / flat 按计划 */
+            pricing?: string;
+            required_free?: boolean;
+            /** @description 学时（一位小数） */
+            required_hours?: string;
+            scope_org_id?: number | null;
+            scope_org_name?: string | null;
+            scope_series?: string[];
+            scope_title_levels?: string[];
+            selected_hours?: string;
+            /** @description 未发布 / 未开始 / 进行中 / 已结束 */
+            state_label?: string;
+            /** @description draft 未发布 / published 已发布 / closed 已关闭 */
+            status?: string;
+            /** @description 学时（一位小数） */
+            total_hours?: string;
+            year?: number;
+        };
+        MyPlans: {
+            items?: components["schemas"]["MyPlan"][];
+            tab?: string;
+            /** @description 本年度（北京时间） */
+            year?: number;
+        };
         NewAdminPerson: {
             /**
              * Format: email
@@ -3182,6 +5443,59 @@ export interface components {
             id_number: string;
             mobile: string;
             real_name: string;
+        };
+        Note: {
+            body?: string;
+            chapter_id?: number;
+            course_id?: number;
+            course_title?: string | null;
+            created_at?: string;
+            note_id?: number;
+            /** @description 视频位置（秒） */
+            position?: number;
+            updated_at?: string;
+        };
+        NoteBody: {
+            body: string;
+            chapter_id: number;
+            /** @description 视频位置（秒） */
+            position: number;
+        };
+        NoteDeleted: {
+            deleted?: boolean;
+            note_id?: number;
+        };
+        NotePage: {
+            items?: components["schemas"]["Note"][];
+            page?: number;
+            page_size?: number;
+            /** @description 符合条件的条数 */
+            total?: number;
+        };
+        NotePatch: {
+            body: string;
+        };
+        OfflineRecord: {
+            completed_on?: string;
+            /** @description 学时（一位小数） */
+            hours?: string;
+            kind?: string;
+            kind_label?: string;
+            organiser?: string | null;
+            record_id?: number;
+            title?: string;
+            year?: number;
+        };
+        OfflineRecordBody: {
+            /** Format: date */
+            completed_on: string;
+            hours: number;
+            /** @enum {string} */
+            kind: "public" | "professional";
+            /** @default null */
+            organiser?: string | null;
+            title: string;
+            year: number;
         };
         Org: {
             accepts_members?: boolean;
@@ -3427,6 +5741,267 @@ export interface components {
             /** @description 符合条件的条数 */
             total?: number;
         };
+        Plan: {
+            cards_allowed?: boolean;
+            /** @description 学时（一位小数） */
+            catalogue_hours?: string;
+            category?: string | null;
+            closes_on?: string;
+            course_count?: number;
+            courses?: components["schemas"]["PlanCourse"][];
+            description?: string | null;
+            /** @description 学时（一位小数） */
+            elective_hours?: string;
+            extra_required_exams?: number;
+            flat_price_fen?: number;
+            /** @description public 公需科目 / professional 专业科目 */
+            kind?: string;
+            kind_label?: string;
+            /** @description 补学计划 */
+            makeup?: boolean;
+            name?: string;
+            opens_on?: string;
+            pay_deadline?: string;
+            plan_id?: number;
+            price_per_hour_fen?: number;
+            /** @description per_hour 按学时 / flat 按计划 */
+            pricing?: string;
+            required_free?: boolean;
+            /** @description 学时（一位小数） */
+            required_hours?: string;
+            scope_org_id?: number | null;
+            scope_org_name?: string | null;
+            scope_series?: string[];
+            scope_title_levels?: string[];
+            /** @description 未发布 / 未开始 / 进行中 / 已结束 */
+            state_label?: string;
+            /** @description draft 未发布 / published 已发布 / closed 已关闭 */
+            status?: string;
+            /** @description 学时（一位小数） */
+            total_hours?: string;
+            year?: number;
+        };
+        PlanBody: {
+            /**
+             * @description 可用学习卡支付
+             * @default false
+             */
+            cards_allowed?: boolean;
+            /**
+             * @description 专业科目的类别
+             * @default null
+             * @enum {string|null}
+             */
+            category?: "工程技术类" | "经济类" | "会计审计类" | "法律类" | "人力资源管理" | "群众文化" | "政工" | "卫生类" | "教育类" | "农业类" | "其他" | null;
+            /**
+             * Format: date
+             * @description 结束日期，此后不能学习、考试、打印
+             */
+            closes_on: string;
+            courses?: components["schemas"]["PlanCourseRef"][];
+            /** @default null */
+            description?: string | null;
+            /**
+             * @description 补学学员另加的必考门数
+             * @default 0
+             */
+            extra_required_exams?: number;
+            /**
+             * @description 计划价格（分）
+             * @default 0
+             */
+            flat_price_fen?: number;
+            /**
+             * @description public 公需科目 / professional 专业科目
+             * @enum {string}
+             */
+            kind: "public" | "professional";
+            /**
+             * @description 往年补学计划
+             * @default false
+             */
+            makeup?: boolean;
+            name: string;
+            /**
+             * Format: date
+             * @description 开通日期（北京时间）
+             */
+            opens_on: string;
+            /**
+             * Format: date
+             * @description 缴费截止日期
+             */
+            pay_deadline: string;
+            /**
+             * @description 每学时价格（分）
+             * @default 0
+             */
+            price_per_hour_fen?: number;
+            /**
+             * @description per_hour 按学时计费 / flat 按计划收费
+             * @enum {string}
+             */
+            pricing: "per_hour" | "flat";
+            /**
+             * @description 必修课免费
+             * @default true
+             */
+            required_free?: boolean;
+            /** @description 其中必修学时，如 6.0 */
+            required_hours: number;
+            /**
+             * @description 参训范围：单位及其下级
+             * @default null
+             */
+            scope_org_id?: number | null;
+            /** @description 专业技术职称系列，空：不限 */
+            scope_series?: string[];
+            /** @description 职称级别，空：不限 */
+            scope_title_levels?: ("正高级" | "副高级" | "中级" | "初级" | "员级" | "无")[];
+            /** @description 考核学时，如 32.0 */
+            total_hours: number;
+            year: number;
+        };
+        PlanCourse: {
+            course_id?: number;
+            exam_required?: boolean;
+            /** @description 学时（一位小数） */
+            hours?: string;
+            /** @description required 必修 / elective 选修 */
+            kind?: string;
+            teacher_name?: string;
+            title?: string;
+        };
+        PlanCourseRef: {
+            course_id: number;
+            /**
+             * @description 需要考试
+             * @default false
+             */
+            exam_required?: boolean;
+            /**
+             * @description required 必修 / elective 选修
+             * @enum {string}
+             */
+            kind: "required" | "elective";
+        };
+        PlanPage: {
+            items?: components["schemas"]["Plan"][];
+            page?: number;
+            page_size?: number;
+            /** @description 符合条件的条数 */
+            total?: number;
+        };
+        PlanRecord: {
+            certificate_code?: string | null;
+            certificate_status?: string | null;
+            completed_at?: string | null;
+            courses?: components["schemas"]["SelectedCourse"][];
+            /** @description 选修完成学时 */
+            elective_completed?: string;
+            /** @description 选修已学学时 */
+            elective_studied?: string;
+            enrolment_id?: number;
+            /** @description 尚未通过的必考考试数 */
+            exams_missing?: number;
+            kind?: string;
+            kind_label?: string;
+            makeup?: boolean;
+            plan_id?: number;
+            plan_name?: string;
+            /** @description 学时（一位小数） */
+            plan_total_hours?: string;
+            /** @description 必修完成学时 */
+            required_completed?: string;
+            /** @description 必修已学学时 */
+            required_studied?: string;
+            started_at?: string | null;
+            /** @description learning 学习中 / passed 已通过 */
+            status?: string;
+            status_label?: string;
+            /** @description 总完成学时 */
+            total_completed?: string;
+            /** @description 已选学时 */
+            total_selected?: string;
+            year?: number;
+        };
+        Playback: {
+            chapter_id?: number;
+            completed?: boolean;
+            course_id?: number;
+            covered_ms?: number;
+            duration_ms?: number;
+            /** @description 已学到的最远位置：不能拖动到此之后 */
+            furthest_ms?: number;
+            heartbeat_interval_seconds?: number;
+            /** @description 视频的短期签名链接（支持 Range） */
+            media_url?: string;
+            plan_id?: number;
+            session_id?: string;
+            start_position_ms?: number;
+            title?: string;
+            /** @description 心跳须带上的播放凭证 */
+            token?: string;
+            video_type?: string | null;
+        };
+        PlaybackStart: {
+            chapter_id: number;
+            /**
+             * @description resume 继续学习 / restart 重新学习
+             * @default resume
+             * @enum {string}
+             */
+            mode?: "resume" | "restart";
+        };
+        PlaybackStatus: {
+            /** @description false：已在其他设备开始学习，本页面不再计时 */
+            active?: boolean;
+            chapter_id?: number;
+            completed?: boolean;
+            covered_ms?: number;
+            duration_ms?: number;
+            furthest_ms?: number;
+            last_verdict?: string | null;
+            message?: string | null;
+        };
+        Post: {
+            answer?: string | null;
+            answered_at?: string | null;
+            answered_by_name?: string | null;
+            author_name?: string;
+            body?: string;
+            chapter_id?: number | null;
+            course_id?: number;
+            course_title?: string;
+            created_at?: string;
+            hidden_reason?: string | null;
+            /** @description discussion 讨论 / question 问答 */
+            kind?: string;
+            post_id?: number;
+            replies?: components["schemas"]["Post"][];
+            status?: string;
+            teacher_name?: string;
+            thread_id?: number | null;
+        };
+        PostBody: {
+            body: string;
+            /** @default null */
+            chapter_id?: number | null;
+        };
+        PostPage: {
+            items?: components["schemas"]["Post"][];
+            page?: number;
+            page_size?: number;
+            /** @description 符合条件的条数 */
+            total?: number;
+        };
+        Preview: {
+            course_id?: number;
+            media_url?: string;
+            preview_seconds?: number;
+            title?: string;
+            video_type?: string | null;
+        };
         Profile: {
             birth_date?: string | null;
             education?: string | null;
@@ -3506,6 +6081,36 @@ export interface components {
              * @enum {string}
              */
             title_status?: "已取得" | "未取得";
+        };
+        Progress: {
+            done?: number | null;
+            total?: number | null;
+        };
+        Quote: {
+            cards_allowed?: boolean;
+            category?: string | null;
+            kind?: string;
+            kind_label?: string;
+            lines?: components["schemas"]["QuoteLine"][];
+            makeup?: boolean;
+            pay_deadline?: string;
+            plan_id?: number;
+            plan_name?: string;
+            total_fen?: number;
+            year?: number;
+        };
+        QuoteBody: {
+            /** @description 空：按计划收费的计划费用 */
+            course_ids?: number[];
+            plan_id?: number;
+        };
+        QuoteLine: {
+            course_id?: number | null;
+            hours?: string;
+            /** @description course 课程 / plan_fee 计划费用 */
+            kind?: string;
+            price_fen?: number;
+            title?: string;
         };
         RefreshBody: {
             refresh_token: string;
@@ -3601,6 +6206,9 @@ export interface components {
             password: string;
             real_name: string;
         };
+        RevokeBody: {
+            reason: string;
+        };
         Role: {
             id?: number;
             module_labels?: string[];
@@ -3617,6 +6225,30 @@ export interface components {
             /** @description 权限模块：basic_info, direct_accounts, account_review, credit_declaration, declaration_records, credit_approval, batch_import, statistics, certificates, learner_management, pii_full */
             modules?: ("basic_info" | "direct_accounts" | "account_review" | "credit_declaration" | "declaration_records" | "credit_approval" | "batch_import" | "statistics" | "certificates" | "learner_management" | "pii_full")[];
             name?: string;
+        };
+        SelectedCourse: {
+            completed?: boolean;
+            completed_at?: string | null;
+            course_id?: number;
+            exam_passed?: boolean;
+            exam_required?: boolean;
+            exam_score?: number | null;
+            /** @description 学时（一位小数） */
+            hours?: string;
+            kind?: string;
+            order_no?: string | null;
+            progress_percent?: number;
+            started_at?: string | null;
+            teacher_name?: string;
+            title?: string;
+        };
+        StatusChange: {
+            /**
+             * Format: date
+             * @description 重新开放：新的结束日期
+             * @default null
+             */
+            closes_on?: string | null;
         };
         SubordinatePage: {
             items?: components["schemas"]["SubordinateUnit"][];
@@ -3711,6 +6343,10 @@ export interface components {
             items?: components["schemas"]["UnitAdmin"][];
             org_id?: number;
             org_name?: string;
+        };
+        Upload: {
+            /** Format: binary */
+            file: string;
         };
         UserSummary: {
             org_id?: number | null;

@@ -12,9 +12,10 @@ from services.learning.contracts import (AnswerBody, ChapterBody, CourseBody, Co
 from ....auth import login_required
 from ....files import store_upload
 from ....rpc import rpc_pool
-from ..shapes import Archive, CertificateView, Chapter, Course, Plan, PlanRecord, Post
-from .schemas import (CertificatePage, CertificateQuery, CoursePage, ImageKind, ModerationPage,
-                      PlanPage, StatusChange, Upload)
+from ..shapes import (Archive, CertificateView, Chapter, Course, Link, Plan, PlanRecord,
+                      Post)
+from .schemas import (CertificatePage, CertificateQuery, CourseImport, CoursePage, ImageKind,
+                      ModerationPage, PlanPage, StatusChange, Upload)
 
 blp = Blueprint("learning_admin", __name__, url_prefix="/api/v1/admin",
                 description="平台运营：培训计划、课程、审核与证书；管理员：学员学习档案")
@@ -97,6 +98,32 @@ def courses(query):
 def create_course(body):
     """新建课程"""
     return learning().create_course(g.actor, CourseBody().dump(body))
+
+
+@blp.route("/courses/import-template", methods=["GET"], endpoint="course_import_template")
+@blp.response(200, Link)
+@login_required("operator")
+def course_import_template():
+    """课程导入模板（.xlsx：表头、示例行、填写说明）"""
+    return learning().course_import_template(g.actor)
+
+
+@blp.route("/courses/imports", methods=["POST"], endpoint="start_course_import")
+@blp.arguments(Upload, location="files")
+@blp.response(202, CourseImport)
+@login_required("operator")
+def start_course_import(files):
+    """课程导入：上传按模板填写的 .xlsx（最多5,000行）；在后台导入，凭 job_id 查询进度与失败信息"""
+    upload = files["file"]
+    return learning().start_course_import(g.actor, upload_key(files, ".xlsx"), upload.filename)
+
+
+@blp.route("/courses/imports/<int:job_id>", methods=["GET"], endpoint="course_import_status")
+@blp.response(200, CourseImport)
+@login_required("operator")
+def course_import_status(job_id):
+    """课程导入的进度与结果：导入数、失败数、失败信息表（每行原因）的下载链接"""
+    return learning().course_import_status(g.actor, job_id)
 
 
 @blp.route("/courses/<int:course_id>", methods=["GET"], endpoint="course")

@@ -26,3 +26,21 @@ class CertificateQuery(PageQuery):
     q = fields.String(load_default=None, metadata={"description": "证书编号"})
 
 
+
+
+class Progress(Schema):
+    done = fields.Integer(allow_none=True)
+    total = fields.Integer(allow_none=True)
+
+
+class CourseImport(Schema):
+    job_id = fields.Integer()
+    filename = fields.String(allow_none=True)
+    status = fields.String(metadata={"description": "queued 排队中 / running 导入中 / done 完成 / failed 失败"})
+    progress = fields.Nested(Progress)
+    total_rows = fields.Integer(allow_none=True)
+    imported = fields.Integer(allow_none=True)
+    failed = fields.Integer(allow_none=True)
+    failure_report_url = fields.String(allow_none=True, metadata={"description": "失败信息表"})
+    error = fields.String(allow_none=True)
+    created_at = fields.String()

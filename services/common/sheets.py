@@ -1,0 +1,136 @@
+"""Uploaded spreadsheets, one way for every import: the checks a file must pass before
+any row is read (an .xlsx that is what it claims, no zip bomb, no formulas, not more rows
+than allowed, the template's header), its rows as text, a template with a notes sheet and
+drop-down choices, and the failure report (失败信息) listing each refused row with its
+reason."""
+import datetime as dt
+import io
+import zipfile
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from .errors import InvalidInput
+
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+MAX_COMPRESSION_RATIO = 100
+
+
+def refuse(code, message):
+    raise InvalidInput(code, message, fields={"file": [message]})
+
+
+def check_container(data):
+    """Before openpyxl sees the bytes: a real zip (xlsx) whose unpacked size is sane."""
+    if len(data) > MAX_UPLOAD_BYTES:
+        refuse("file_too_large", f"文件不能超过{MAX_UPLOAD_BYTES // 1024 // 1024}MB")
+    if not data.startswith(b"PK\x03\x04"):
+        refuse("file_not_xlsx", "文件不是 Excel（.xlsx）格式，请使用下载的模板")
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        infos = archive.infolist()
+    except zipfile.BadZipFile:
+        refuse("file_not_xlsx", "文件已损坏或不是 Excel（.xlsx）格式")
+    names = {i.filename for i in infos}
+    if "[Content_Types].xml" not in names or not any(n.startswith("xl/") for n in names):
+        refuse("file_not_xlsx", "文件不是 Excel（.xlsx）格式，请使用下载的模板")
+    unpacked = sum(i.file_size for i in infos)
+    if unpacked > MAX_UNPACKED_BYTES or unpacked > MAX_COMPRESSION_RATIO * max(len(data), 1):
+        refuse("file_suspicious", "文件解压后过大，疑似异常文件，已拒绝")
+
+
+def cell_text(value):
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def read_rows(data, headers, max_rows):
+    """[(row number, values)] of a checked file with the template's `headers`; raises
+    InvalidInput for a bad file. Empty rows are skipped."""
+    check_container(data)
+    too_many = f"每次最多导入{max_rows}行，请分批导入"
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    except Exception:  # openpyxl raises many types for broken files
+        refuse("file_unreadable", "无法读取该 Excel 文件，请使用下载的模板")
+    sheet = workbook.worksheets[0]
+    if (sheet.max_row or 0) > max_rows + 1:
+        refuse("too_many_rows", too_many)
+    rows = sheet.iter_rows(values_only=True)
+    header = [cell_text(v) for v in next(rows, ())]
+    if header[:len(headers)] != list(headers):
+        refuse("header_mismatch", "表头与模板不一致，请使用下载的模板")
+    result = []
+    for number, values in enumerate(rows, start=2):
+        if number > max_rows + 1:
+            refuse("too_many_rows", too_many)
+        values = list(values[:len(headers)]) + [None] * (len(headers) - len(values))
+        if not any(cell_text(v) for v in values):
+            continue
+        if any(isinstance(v, str) and v.startswith("=") for v in values):
+            refuse("formula_in_file", f"第{number}行含有公式，请只填写数值后重新上传")
+        result.append((number, values))
+    workbook.close()
+    return result
+
+
+def template(title, headers, example, notes, choices=None, max_rows=50_000):
+    """An import template: bold header, an example row, drop-down lists for columns with
+    `choices` ({header: [values]}), and a 填写说明 sheet of `notes`."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = title
+    sheet.append(list(headers))
+    sheet.append(list(example))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for index, header in enumerate(headers):
+        letter = sheet.cell(row=1, column=index + 1).column_letter
+        sheet.column_dimensions[letter].width = max(12, len(header) * 3)
+        allowed = (choices or {}).get(header)
+        if allowed:
+            rule = DataValidation(type="list", formula1='"' + ",".join(allowed) + '"',
+                                  allow_blank=True, showErrorMessage=True,
+                                  errorTitle="输入有误", error=f"请从列表中选择{header}")
+            rule.add(f"{letter}2:{letter}{max_rows + 1}")
+            sheet.add_data_validation(rule)
+    sheet_notes = workbook.create_sheet("填写说明")
+    for line in notes:
+        sheet_notes.append([line])
+    buf = io.BytesIO()
+    workbook.save(buf)
+    return buf.getvalue()
+
+
+def failure_report(headers, failed):
+    """失败信息: 行号, the row as uploaded, 失败原因 — for (row number, values, reason)."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("失败信息")
+    header = []
+    for title in ["行号", *headers, "失败原因"]:
+        cell = WriteOnlyCell(sheet, value=title)
+        cell.font = Font(bold=True)
+        header.append(cell)
+    sheet.append(header)
+    for number, values, reason in sorted(failed, key=lambda f: f[0]):
+        sheet.append([number, *[_safe(v) for v in values], reason])
+    buf = io.BytesIO()
+    workbook.save(buf)
+    return buf.getvalue()
+
+
+def _safe(value):
+    """A cell that a spreadsheet would run as a formula is written as text."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+        return "'" + value
+    return value

@@ -1,0 +1,168 @@
+"""课程导入: a course list from the template, checked row by row against the same contract
+as the course form; good rows become courses (and their chapters, by title, videos to be
+uploaded), bad ones go to the failure report with the reason per row. A job (the request
+only queues it): each batch commits with the job's cursor, so a run after a crash starts
+where the last one stopped and creates nothing twice."""
+import uuid
+
+from sqlalchemy import and_, insert, select
+
+from services.common import jobs as job_queue
+from services.common import sheets
+from services.common.clock import as_utc
+from services.common.errors import DomainError, NotFound
+from services.common.schema import load
+
+from .contracts import CourseBody
+from .models import chapters, courses, jobs
+from .operators import require_operator
+
+KIND = "course_import"
+BATCH = 500
+MAX_ROWS = 5_000
+GAVE_UP = "课程导入多次中断，未能完成，请重新导入"
+# (header, field, required)
+COLUMNS = [("课程名称", "title", True), ("讲师", "teacher_name", True),
+           ("讲师职称", "teacher_title", False), ("讲师简介", "teacher_profile", False),
+           ("学时", "hours", True), ("课程简介", "description", False),
+           ("试看秒数", "preview_seconds", False), ("章节", "chapters", False)]
+HEADERS = [c[0] for c in COLUMNS]
+EXAMPLE = ["人工智能与数字经济", "陈静", "研究员", "中国社会科学院研究员", "4.0",
+           "数字经济的发展趋势与政策", "180", "第1节　数字经济概论|第2节　人工智能应用"]
+NOTES = ["第一行为表头，请勿修改；第二行为示例，导入前请删除。",
+         "必填：课程名称、讲师、学时（如 2.0，最多一位小数）。",
+         "章节：多个章节名称用“|”分隔；导入后在课程页为每一章节上传视频。",
+         f"每次最多导入{MAX_ROWS}行；与已有课程同名且同讲师的行不会重复导入。"]
+
+
+def template_bytes():
+    return sheets.template("课程导入模板", HEADERS, EXAMPLE, NOTES, max_rows=MAX_ROWS)
+
+
+def row_to_course(values):
+    """(course fields, chapter titles) of one row, or DomainError with the reasons."""
+    record, missing = {}, []
+    for (header, field, required), raw in zip(COLUMNS, values, strict=False):
+        text = sheets.cell_text(raw)
+        if not text:
+            if required:
+                missing.append(f"{header}为必填项")
+            continue
+        record[field] = text
+    if missing:
+        raise DomainError("row_invalid", "；".join(missing))
+    titles = [t.strip() for t in record.pop("chapters", "").split("|") if t.strip()]
+    if len(titles) > 100 or any(len(t) > 120 for t in titles):
+        raise DomainError("row_invalid", "章节最多100个，每个章节名称不超过120个字符")
+    try:
+        clean = load(CourseBody(), record)
+    except DomainError as exc:
+        labels = {field: header for header, field, _ in COLUMNS}
+        raise DomainError("row_invalid", "；".join(
+            f"{labels.get(f, f)}：{'、'.join(m)}" for f, m in exc.fields.items())) from None
+    if clean["hours"] <= 0:
+        raise DomainError("row_invalid", "学时须大于0")
+    return clean, titles
+
+
+def check_rows(rows):
+    good, failed, seen = [], [], set()
+    for number, values in rows:
+        try:
+            clean, titles = row_to_course(values)
+        except DomainError as exc:
+            failed.append((number, values, exc.detail))
+            continue
+        key = (clean["title"], clean["teacher_name"])
+        if key in seen:
+            failed.append((number, values, "与文件中前面的行重复（课程名称与讲师相同）"))
+            continue
+        seen.add(key)
+        good.append((number, values, clean, titles))
+    return good, failed
+
+
+def create_batch(uow, batch):
+    existing = {(r.title, r.teacher_name) for r in uow.session.execute(
+        select(courses.c.title, courses.c.teacher_name).where(
+            courses.c.title.in_([c["title"] for _, _, c, _ in batch])))}
+    created, failed = 0, []
+    now = uow.clock.now()
+    for number, values, clean, titles in batch:
+        if (clean["title"], clean["teacher_name"]) in existing:
+            failed.append((number, values, "已有同名且同讲师的课程"))
+            continue
+        course_id = uow.session.execute(insert(courses).values(**clean, created_at=now)
+                                        ).inserted_primary_key[0]
+        if titles:
+            uow.session.execute(insert(chapters), [
+                {"course_id": course_id, "seq": n, "title": t, "created_at": now}
+                for n, t in enumerate(titles, 1)])
+        created += 1
+    return created, failed
+
+
+def queue(uow, actor, upload_key, filename):
+    require_operator(actor)
+    job_id = job_queue.enqueue(uow, jobs, KIND, requested_by=int(actor["user_id"]), params={
+        "upload_key": upload_key, "filename": (filename or "")[:200],
+        "report_key": f"exports/learning/course-import-failures-{uuid.uuid4().hex}.xlsx"})
+    uow.add_event("course_import_requested", {"job_id": job_id})
+    uow.commit()
+    return status(uow, actor, job_id)
+
+
+def job_kind(storage, offload):
+    return job_queue.JobKind(KIND, lambda ctx: run(ctx, storage, offload), GAVE_UP)
+
+
+def run(ctx, storage, offload):
+    job = ctx.job
+    try:
+        with storage.open(job.params["upload_key"]) as fh:
+            data = fh.read()
+    except FileNotFoundError as exc:
+        raise job_queue.JobFailed("上传的文件已不存在，请重新上传后导入") from exc
+    try:
+        rows = offload(sheets.read_rows, data, HEADERS, MAX_ROWS)
+    except DomainError as exc:
+        raise job_queue.JobFailed(exc.detail) from exc
+    good, invalid = check_rows(rows)
+    cursor = job.checkpoint or {"last_row": 0, "imported": 0, "clashes": []}
+    todo = [g for g in good if g[0] > cursor["last_row"]]
+    settled = len(rows) - len(todo)
+    ctx.beat(done=settled, total=len(rows))
+    for start in range(0, len(todo), BATCH):
+        batch = todo[start:start + BATCH]
+        with ctx.db() as uow:
+            created, clashes = create_batch(uow, batch)
+            settled += len(batch)
+            cursor = {"last_row": batch[-1][0], "imported": cursor["imported"] + created,
+                      "clashes": cursor["clashes"] + [[n, reason] for n, _, reason in clashes]}
+            ctx.step(uow, cursor, done=settled, total=len(rows))
+            uow.commit()
+    values = dict(rows)
+    failed = invalid + [(n, values[n], reason) for n, reason in cursor["clashes"]]
+    report = None
+    if failed:
+        report = job.params["report_key"]
+        storage.put(report, offload(sheets.failure_report, HEADERS, failed))
+    return job_queue.Outcome(result={"total_rows": len(rows), "imported": cursor["imported"],
+                                     "failed": len(failed)}, result_key=report)
+
+
+def status(uow, actor, job_id, storage=None):
+    require_operator(actor)
+    row = uow.session.execute(select(jobs).where(and_(
+        jobs.c.id == int(job_id), jobs.c.kind == KIND))).mappings().first()
+    if row is None:
+        raise NotFound("import_not_found", "没有该导入任务")
+    result = row["result"] or {}
+    report = None
+    if storage is not None and row["result_key"]:
+        report = storage.signed_link(row["result_key"], 600) + "&name=课程导入失败信息.xlsx"
+    return {"job_id": row["id"], "filename": row["params"].get("filename"),
+            "status": row["status"], "progress": job_queue.progress(row),
+            "total_rows": result.get("total_rows"), "imported": result.get("imported"),
+            "failed": result.get("failed"), "failure_report_url": report, "error": row["error"],
+            "created_at": as_utc(row["created_at"]).isoformat()}
