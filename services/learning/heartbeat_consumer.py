@@ -17,17 +17,18 @@ from services.common.dependencies import Database, UnitOfWorkFactory
 from . import heartbeat_queue
 from .heartbeats import apply_batch, parse
 from .settings import complete_ratio_permille, credit_rules
+from .xapi import LrsForwarder
 
 log = logging.getLogger(__name__)
 
 
 class HeartbeatConsumer(DependencyProvider):
 
-    def __init__(self, forwarder=None):
-        self.forwarder = forwarder  # xAPI statements to an LRS, when one is configured
-
     def setup(self):
         config = self.container.config
+        # xAPI statements go to a Learning Record Store only when one is configured.
+        endpoint = config.get("LRS_ENDPOINT") or ""
+        self.forwarder = LrsForwarder(endpoint) if endpoint else None
         self.uri = config["AMQP_URI"]
         self.batch_size = int(config.get("HEARTBEAT_BATCH_SIZE", 500))
         self.batch_seconds = float(config.get("HEARTBEAT_BATCH_MS", 200)) / 1000

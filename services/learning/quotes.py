@@ -51,14 +51,17 @@ def quote(uow, actor, plan_id, course_ids):
     if len(set(clean["course_ids"])) != len(clean["course_ids"]):
         raise InvalidInput("duplicate_courses", "同一课程不能重复购买")
     rows = require_course_in_plan(uow, plan["id"], clean["course_ids"])
+    for course_id in clean["course_ids"]:
+        row = rows[course_id]
+        if row["kind"] == "required" and plan["required_free"]:
+            raise InvalidInput("required_course_free",
+                               f"必修课《{row['title']}》免费，激活计划后即可学习")
     bought = [rows[c]["title"] for c in clean["course_ids"] if c in held]
     if bought:
         raise Conflict("already_bought", "以下课程已购买：" + "、".join(bought))
     lines = []
     for course_id in clean["course_ids"]:
         row = rows[course_id]
-        if row["kind"] == "required" and plan["required_free"]:
-            raise InvalidInput("required_course_free", f"必修课《{row['title']}》免费，激活计划后即可学习")
         lines.append({"kind": "course", "course_id": course_id, "title": row["title"],
                       "hours": hrs.text(row["hours"]),
                       "price_fen": course_price_fen(plan, row["hours"], row["kind"])})

@@ -18,7 +18,6 @@ from . import (archives, certificates, community, course_import, course_page, co
 from .heartbeat_consumer import HeartbeatConsumer
 from .models import inbox, jobs, orgs, outbox
 from .operators import require_operator
-from .xapi import LrsForwarder
 
 prepare_service_process()
 
@@ -37,7 +36,7 @@ class LearningService:
 
     db = Database("learning", outbox, inbox)
     heartbeat = Heartbeat()
-    heartbeats = HeartbeatConsumer(forwarder=LrsForwarder())
+    heartbeats = HeartbeatConsumer()
     storage = FileStorage()
 
     @rpc

@@ -56,9 +56,9 @@ def statement(user_id, beat, outcome):
 class LrsForwarder:
     """Posts statements to LRS_ENDPOINT/statements (xAPI 1.0.3) from a green thread."""
 
-    def __init__(self, endpoint=None, auth=None, max_queue=10_000, attempts=3):
+    def __init__(self, endpoint, auth=None, max_queue=10_000, attempts=3):
         import eventlet.queue
-        self.endpoint = (endpoint if endpoint is not None else env("LRS_ENDPOINT", "")).rstrip("/")
+        self.endpoint = endpoint.rstrip("/")
         user, password = env("LRS_USERNAME"), env("LRS_PASSWORD")
         self.auth = auth or ((user, password) if user else None)
         self.queue = eventlet.queue.LightQueue(max_queue)
