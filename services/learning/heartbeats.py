@@ -14,7 +14,7 @@ from services.common.clock import as_utc
 from .domain import crediting
 from .domain.crediting import Beat, Playback
 from .models import chapter_progress, playbacks
-from .progress import chapter_credited
+from .progress import Credit, apply_credits
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +54,7 @@ def apply_batch(uow, beats, rules, ratio_permille, lock=True):
             held[(r["user_id"], r["chapter_id"])] = dict(r)
     verdicts = defaultdict(int)
     moments = []
-    playback_updates, progress_new, progress_updates = [], [], []
+    playback_updates, progress_new, progress_updates, credits = [], [], [], []
     for user_id, user_beats in by_user.items():
         row = current.get(user_id)
         if row is None:
@@ -96,8 +96,8 @@ def apply_batch(uow, beats, rules, ratio_permille, lock=True):
         else:
             progress_updates.append({"uid": user_id, "cid": row["chapter_id"], **values})
         if covered > before_covered:
-            chapter_credited(uow, user_id, row["course_id"], covered - before_covered,
-                             playback.last_at, complete_now)
+            credits.append(Credit(user_id, row["course_id"], covered - before_covered,
+                                  playback.last_at, complete_now))
     if playback_updates:
         uow.session.execute(
             update(playbacks).where(playbacks.c.user_id == bindparam("uid"))
@@ -115,5 +115,6 @@ def apply_batch(uow, beats, rules, ratio_permille, lock=True):
                     last_position_ms=bindparam("last_position_ms"),
                     updated_at=bindparam("updated_at"), completed_at=bindparam("completed_at")),
             progress_updates, execution_options={"synchronize_session": False})
+    apply_credits(uow, credits)
     return dict(verdicts), moments
 

@@ -3,7 +3,7 @@ admins of the admin's own unit, personnel info-change reviews, subordinate units
 import uuid
 
 from flask import g
-from flask_smorest import Blueprint
+from gateway.blueprint import Blueprint
 
 from ....auth import login_required
 from ....files import store_upload

@@ -1,7 +1,7 @@
 """The signed-in person's own routes (/api/v1/me), answered by identity: who I am,
 profile, password, info changes for review."""
 from flask import g
-from flask_smorest import Blueprint
+from gateway.blueprint import Blueprint
 
 from services.identity.contracts import InfoChangeBody, ProfilePatch
 

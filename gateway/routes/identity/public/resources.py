@@ -1,7 +1,7 @@
 """Public routes answered by identity (/api/v1/auth): captcha, registration, login and
 tokens, vocabularies, a registration's progress and its withdrawal."""
 from flask import request
-from flask_smorest import Blueprint
+from gateway.blueprint import Blueprint
 
 from services.identity.contracts import RegisterBody
 

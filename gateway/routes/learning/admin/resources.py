@@ -3,7 +3,7 @@ and of admins (a learner's archive within the jurisdiction), answered by learnin
 import uuid
 
 from flask import g
-from flask_smorest import Blueprint
+from gateway.blueprint import Blueprint
 
 from services.learning.contracts import (AnswerBody, ChapterBody, CourseBody, CourseQuery,
                                          ModerationBody, OfflineRecordBody, PlanBody, PlanQuery,

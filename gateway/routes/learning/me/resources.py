@@ -2,7 +2,7 @@
 course pages and the player (playback sessions, heartbeats onto the bus), notes,
 discussions and questions, 我的档案 and certificates."""
 from flask import current_app, g
-from flask_smorest import Blueprint
+from gateway.blueprint import Blueprint
 
 from services.common.contracts import PageQuery
 from services.learning.contracts import (ElectiveQuery, Heartbeat, MyPlansQuery, NoteBody,

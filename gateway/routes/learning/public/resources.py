@@ -1,5 +1,5 @@
 """Public routes answered by learning: certificate verification (no login)."""
-from flask_smorest import Blueprint
+from gateway.blueprint import Blueprint
 
 from ....rpc import rpc_pool
 from ..shapes import CertificateView

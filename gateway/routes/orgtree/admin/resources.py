@@ -3,7 +3,7 @@ admin's own unit and its info and parent changes, subordinate units and training
 institutions, member reviews, transfers, departments, the audit log; the operator's
 direct re-parenting of a unit."""
 from flask import g
-from flask_smorest import Blueprint
+from gateway.blueprint import Blueprint
 
 from ....auth import login_required
 from services.orgtree.contracts import (AuditQuery, ChangeReviewQuery, MemberReviewQuery,

@@ -2,7 +2,7 @@
 registration (certificate scan, then the registration)."""
 import uuid
 
-from flask_smorest import Blueprint
+from gateway.blueprint import Blueprint
 
 from ....files import store_upload
 from ....rpc import rpc_pool
