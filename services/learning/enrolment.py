@@ -26,14 +26,23 @@ def today(uow):
     return shanghai_today(uow.clock.now())
 
 
-def scope_refusal(uow, plan, actor):
-    scope_path = None
-    if plan["scope_org_id"] is not None:
-        scope_path = uow.session.execute(select(orgs.c.path).where(
-            orgs.c.id == plan["scope_org_id"])).scalar()
-    person = people.learner(uow, actor["user_id"]) or {}
+def scope_refusal(uow, plan, actor, person=None, scope_orgs=None):
+    """Why the learner may not take the plan (None: they may). A list passes the person
+    and {org id: (path, name)} of the plans' scopes, looked up once for all."""
+    if scope_orgs is None:
+        scope_orgs = _scope_orgs(uow, [plan])
+    person = person if person is not None else (people.learner(uow, actor["user_id"]) or {})
+    scope_path = (scope_orgs.get(plan["scope_org_id"]) or (None, None))[0]
     return scope.refusal(plan, actor.get("org_path"), person.get("title_level"),
                          person.get("professional_title"), scope_path)
+
+
+def _scope_orgs(uow, plan_rows):
+    ids = {p["scope_org_id"] for p in plan_rows if p["scope_org_id"] is not None}
+    if not ids:
+        return {}
+    return {r.id: (r.path, r.name) for r in uow.session.execute(
+        select(orgs.c.id, orgs.c.path, orgs.c.name).where(orgs.c.id.in_(ids)))}
 
 
 def enrolment_of(uow, user_id, plan_id, lock=False):
@@ -73,15 +82,18 @@ def my_plans(uow, actor, query):
     ).mappings().all()
     enrolled = [r["enrolment_id"] for r in rows if r["enrolment_id"]]
     selected = _selected_hours(uow, enrolled)
+    person = people.learner(uow, actor["user_id"]) or {}
+    scope_orgs = _scope_orgs(uow, rows)
+    names = {org_id: name for org_id, (_, name) in scope_orgs.items()}
     items = []
     for row in rows:
         plan = dict(row)
         if row["enrolment_id"] is None:
             # Not taken: shown only while it can be activated and the learner is in scope.
             if clean["tab"] == "history" or not plan_open(plan, day) \
-                    or scope_refusal(uow, plan, actor):
+                    or scope_refusal(uow, plan, actor, person, scope_orgs):
                 continue
-        item = view(uow, plan, day)
+        item = view(uow, plan, day, org_names=names)
         item.update({
             "enrolment_id": row["enrolment_id"],
             "enrolment_status": row["enrolment_status"] or "not_activated",

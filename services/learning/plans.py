@@ -52,7 +52,9 @@ def state(uow, plan):
                         for c in plan_course_rows(uow, plan["id"])]}
 
 
-def view(uow, plan, today=None, with_courses=False):
+def view(uow, plan, today=None, with_courses=False, org_names=None):
+    """A plan as the API shows it; `org_names` ({org id: name}) spares a lookup per plan
+    when a list shows many."""
     today = today or shanghai_today(uow.clock.now())
     answer = {
         "plan_id": plan["id"], "name": plan["name"], "year": plan["year"], "kind": plan["kind"],
@@ -68,7 +70,8 @@ def view(uow, plan, today=None, with_courses=False):
         "opens_on": plan["opens_on"].isoformat(), "closes_on": plan["closes_on"].isoformat(),
         "pay_deadline": plan["pay_deadline"].isoformat(),
         "scope_org_id": plan["scope_org_id"],
-        "scope_org_name": _org_name(uow, plan["scope_org_id"]),
+        "scope_org_name": (org_names.get(plan["scope_org_id"]) if org_names is not None
+                           else _org_name(uow, plan["scope_org_id"])),
         "scope_title_levels": list(plan["scope_title_levels"] or []),
         "scope_series": list(plan["scope_series"] or []),
         "status": plan["status"], "state_label": plan_state_label(plan, today),
