@@ -144,42 +144,14 @@ def _call(fn, *args):
 
 
 def run(ctx, storage, offload):
-    """The job: read and check the whole file (cheap to repeat), then create the good
-    rows in batches after the cursor (the last row number done), then the report."""
+    """The job (services/common/sheets.run_import): rows checked against the template and
+    the org, created in batches of 1,000 after the cursor, the failure report."""
     job = ctx.job
-    try:
-        with storage.open(job.params["upload_key"]) as fh:
-            data = fh.read()
-    except FileNotFoundError as exc:
-        raise job_queue.JobFailed("上传的文件已不存在，请重新上传后导入") from exc
-    try:
-        rows = offload(read_rows, data)
-    except DomainError as exc:  # the file itself is refused: nothing imported
-        raise job_queue.JobFailed(exc.detail) from exc
-    good, invalid = offload(check_rows, rows, job.org_id)
-    cursor = job.checkpoint or {"last_row": 0, "imported": 0, "clashes": []}
-    # By row number, not batch index: a row judged differently on a re-run (the date
-    # moved on) cannot shift rows into batches already done.
-    todo = [g for g in good if g[0] > cursor["last_row"]]
-    settled = len(rows) - len(todo)
-    ctx.beat(done=settled, total=len(rows))
-    for start in range(0, len(todo), BATCH):
-        batch = todo[start:start + BATCH]
-        with ctx.db() as uow:
-            created, clashes = create_batch(uow, batch, job.requested_by)
-            settled += len(batch)
-            cursor = {"last_row": batch[-1][0], "imported": cursor["imported"] + created,
-                      "clashes": cursor["clashes"] + [[n, reason] for n, _, reason in clashes]}
-            ctx.step(uow, cursor, done=settled, total=len(rows))
-            uow.commit()
-    values = dict(rows)
-    failed = invalid + [(n, values[n], reason) for n, reason in cursor["clashes"]]
-    report = None
-    if failed:
-        report = job.params["report_key"]
-        storage.put(report, offload(failure_report, failed))  # same key on a re-run
-    return job_queue.Outcome(result={"total_rows": len(rows), "imported": cursor["imported"],
-                                     "failed": len(failed)}, result_key=report)
+    return sheets.run_import(
+        ctx, storage, offload, import_sheet.HEADERS, import_sheet.MAX_ROWS,
+        check_rows=lambda rows: check_rows(rows, job.org_id),
+        create_batch=lambda uow, batch: create_batch(uow, batch, job.requested_by),
+        batch_size=BATCH)
 
 
 def job_for(uow, actor, job_id):

@@ -4,6 +4,7 @@ from sqlalchemy import (JSON, BigInteger, Boolean, Column, Date, DateTime, Forei
 
 from services.common.db import BigId, inbox_table, outbox_table, service_metadata
 from services.common.jobs import jobs_table
+from services.common.org_copy import org_copy_table
 
 metadata = service_metadata()
 
@@ -60,20 +61,7 @@ Index("ix_people_real_name_prefix", people.c.real_name,
       postgresql_ops={"real_name": "varchar_pattern_ops"}).ddl_if(dialect="postgresql")
 
 # identity's own copy of the org tree, fed by orgtree's events (jurisdiction, org names).
-orgs = Table(
-    "orgs", metadata,
-    Column("id", Integer, primary_key=True, autoincrement=False),
-    Column("parent_id", Integer),
-    Column("path", String(512), nullable=False),
-    Column("name", String(200), nullable=False),
-    Column("type", String(32), nullable=False),
-    Column("status", String(20), nullable=False),
-    Column("review_members", Boolean, nullable=False),
-    # The newest version of the org's events applied here (see org_copy).
-    Column("version", BigInteger, nullable=False, server_default="0"),
-)
-Index("ix_orgs_parent_id", orgs.c.parent_id)
-Index("ix_orgs_path", orgs.c.path, postgresql_ops={"path": "varchar_pattern_ops"})
+orgs = org_copy_table(metadata)
 
 # A role is a named set of permission modules; org_id NULL means built in.
 roles = Table(

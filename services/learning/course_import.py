@@ -117,38 +117,8 @@ def job_kind(storage, offload):
 
 
 def run(ctx, storage, offload):
-    job = ctx.job
-    try:
-        with storage.open(job.params["upload_key"]) as fh:
-            data = fh.read()
-    except FileNotFoundError as exc:
-        raise job_queue.JobFailed("上传的文件已不存在，请重新上传后导入") from exc
-    try:
-        rows = offload(sheets.read_rows, data, HEADERS, MAX_ROWS)
-    except DomainError as exc:
-        raise job_queue.JobFailed(exc.detail) from exc
-    good, invalid = check_rows(rows)
-    cursor = job.checkpoint or {"last_row": 0, "imported": 0, "clashes": []}
-    todo = [g for g in good if g[0] > cursor["last_row"]]
-    settled = len(rows) - len(todo)
-    ctx.beat(done=settled, total=len(rows))
-    for start in range(0, len(todo), BATCH):
-        batch = todo[start:start + BATCH]
-        with ctx.db() as uow:
-            created, clashes = create_batch(uow, batch)
-            settled += len(batch)
-            cursor = {"last_row": batch[-1][0], "imported": cursor["imported"] + created,
-                      "clashes": cursor["clashes"] + [[n, reason] for n, _, reason in clashes]}
-            ctx.step(uow, cursor, done=settled, total=len(rows))
-            uow.commit()
-    values = dict(rows)
-    failed = invalid + [(n, values[n], reason) for n, reason in cursor["clashes"]]
-    report = None
-    if failed:
-        report = job.params["report_key"]
-        storage.put(report, offload(sheets.failure_report, HEADERS, failed))
-    return job_queue.Outcome(result={"total_rows": len(rows), "imported": cursor["imported"],
-                                     "failed": len(failed)}, result_key=report)
+    return sheets.run_import(ctx, storage, offload, HEADERS, MAX_ROWS, check_rows,
+                             create_batch, BATCH)
 
 
 def status(uow, actor, job_id, storage=None):
