@@ -2,6 +2,7 @@
 courses selected at once and free); the plan page with its hours; electives to browse;
 and whether a learner may watch a course now."""
 from sqlalchemy import and_, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
 
 from services.common.errors import Conflict, Forbidden, InvalidInput, NotFound
 from services.common.paging import page_request, paged
@@ -133,9 +134,13 @@ def activate(uow, actor, plan_id):
     if enrolment_of(uow, actor["user_id"], plan["id"]):
         raise Conflict("plan_already_activated", "您已激活该培训计划")
     now = uow.clock.now()
-    enrolment_id = uow.session.execute(insert(enrolments).values(
-        plan_id=plan["id"], user_id=actor["user_id"], org_id=actor.get("org_id"),
-        status="learning", activated_at=now)).inserted_primary_key[0]
+    try:
+        with uow.session.begin_nested():
+            enrolment_id = uow.session.execute(insert(enrolments).values(
+                plan_id=plan["id"], user_id=actor["user_id"], org_id=actor.get("org_id"),
+                status="learning", activated_at=now)).inserted_primary_key[0]
+    except IntegrityError:  # the same learner's other request won the race
+        raise Conflict("plan_already_activated", "您已激活该培训计划") from None
     uow.add_event("plan_activated", {"enrolment_id": enrolment_id, "user_id": actor["user_id"],
                                      "plan_id": plan["id"], "org_id": actor.get("org_id"),
                                      "activated_at": now})
