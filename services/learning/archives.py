@@ -118,7 +118,8 @@ def my_plan_record(uow, actor, enrolment_id):
 
 def print_record(uow, storage, actor, enrolment_id, offload=lambda f, *a: f(*a)):
     """打印档案: the record as a PDF (a link to it), while the plan is open."""
-    from .certificate_pdf import render_archive
+    from .certificate_pdf import cjk_font, render_archive
+    cjk_font()  # found on the event loop (it may run fc-list), rendered in a worker thread
     enrolment = _mine(uow, actor, enrolment_id)
     plan = get_plan(uow, enrolment["plan_id"])
     if not plan_open(plan, shanghai_today(uow.clock.now())):

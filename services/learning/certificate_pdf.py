@@ -10,6 +10,7 @@ fonts. Debian's `fonts-noto-cjk` is used by default; `CJK_FONT_FILE` points else
 """
 import functools
 import hashlib
+import logging
 import re
 import shutil
 import subprocess
@@ -22,6 +23,12 @@ from fpdf.enums import Align, WrapMode, XPos, YPos
 from fpdf.fonts import FontFace
 
 from services.common.settings import env
+
+# fontTools reports each subsetting step at INFO and pyHanko its progress: these run in a
+# worker thread (eventlet's tpool), where taking the logging handlers' (green) locks
+# fails; and nobody reads those lines.
+logging.getLogger("fontTools").setLevel(logging.WARNING)
+logging.getLogger("pyhanko").setLevel(logging.WARNING)
 
 DEFAULT_ISSUER = "天津市专业技术人员继续教育平台"
 CERTIFICATE_TITLE = "专业技术人员继续教育培训证书"

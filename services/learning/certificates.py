@@ -49,8 +49,12 @@ def job_kind(storage, offload=lambda f, *a: f(*a)):
                 "plan_name": plan["name"], "plan_year": str(plan["year"]),
                 "code": cert["code"], "issuer": ISSUER,
                 "issued_on": shanghai_today(uow.clock.now()).isoformat()}
-        from .certificate_pdf import issue
-        data, digest = offload(issue, fields, verify_url(fields["code"]))
+        from .certificate_pdf import cjk_font, issue
+        from .signing_key import load_signer
+        # The font and the signer are found here, on the event loop (they may run a
+        # subprocess or take a lock); only rendering and signing run in the worker thread.
+        cjk_font()
+        data, digest = offload(issue, fields, verify_url(fields["code"]), load_signer())
         key = f"learning/certificates/{fields['code']}.pdf"
         storage.put(key, data)
         with ctx.db() as uow:

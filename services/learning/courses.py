@@ -64,6 +64,7 @@ def course_view(uow, storage, course, with_chapters=False):
               "preview_seconds": course["preview_seconds"], "status": course["status"]}
     if with_chapters:
         answer["chapters"] = [chapter_view(c) for c in chapter_rows(uow, course["id"])]
+        answer["chapter_count"] = len(answer["chapters"])
         answer["duration_ms"] = sum(c["duration_ms"] or 0 for c in answer["chapters"])
     return answer
 

@@ -155,8 +155,8 @@ def test_register_then_log_in_and_out(live_gateway, run_in_browser, screenshot):
         # ---- 登录 with the answer of the captcha the page shows now ------------------------
         await captcha_input.fill(captcha_answer(uow, second_id).lower())
         await page.get_by_role("button", name="登录", exact=True).click()
-        await expect(page.get_by_role("heading", name="个人资料")).to_be_visible()
-        await expect(page).to_have_url(re.compile(r"/settings/profile$"))
+        await expect(page.get_by_role("heading", name="我的课程")).to_be_visible()
+        await expect(page).to_have_url(re.compile(r"/courses$"))
 
         # ---- 退出登录 -----------------------------------------------------------------------
         await page.get_by_role("button", name="退出登录").click()

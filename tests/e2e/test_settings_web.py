@@ -59,9 +59,11 @@ def test_profile_shows_the_person_and_saves_a_new_mobile(live_gateway, run_in_br
 
     async def scenario(page):
         await log_in(page, uow, url, person["username"], person["password"])
-        # A learner's first page is 个人资料.
+        # A learner's first page is 学习首页 (我的课程); 个人资料 is under 个人设置.
+        await expect(page.get_by_role("heading", name="我的课程", exact=True)).to_be_visible()
+        await expect(page).to_have_url(re.compile(r"/courses$"))
+        await page.goto(url + "/settings/profile")
         await expect(page.get_by_role("heading", name="个人资料", exact=True)).to_be_visible()
-        await expect(page).to_have_url(re.compile(r"/settings/profile$"))
         facts = page.locator(".readonly")
         for shown in (person["username"], "直接通过医院", "李文静", "居民身份证",
                       person["id_number"], "1990-01-01", "男"):
@@ -166,10 +168,11 @@ def test_a_reset_password_must_be_changed_before_anything_else(live_gateway, run
 
         await field(page, "旧密码").fill(reset_password)
         await page.get_by_role("button", name="修改并保存").click()
-        # Let in: the learner's home, with the menu back.
-        await expect(page.get_by_role("heading", name="个人资料", exact=True)).to_be_visible()
+        # Let in: the learner's home (我的课程), with the menu back.
+        await expect(page.get_by_role("heading", name="我的课程", exact=True)).to_be_visible()
         await expect(page.get_by_text("密码修改成功。其他设备上的登录已全部失效。")).to_be_visible()
         await expect(page.get_by_role("navigation", name="主导航")).to_be_visible()
+        await page.goto(url + "/settings/profile")
         await expect(field(page, "手机号")).to_have_value(person["mobile"])
         assert row_of(uow, "identity", sa.select(accounts.c.must_change_password)
                       .where(accounts.c.id == user_id))[0] is False
@@ -177,7 +180,7 @@ def test_a_reset_password_must_be_changed_before_anything_else(live_gateway, run
         # The new password is the one that logs in now.
         await page.get_by_role("button", name="退出登录").click()
         await log_in(page, uow, url, person["username"], new_password)
-        await expect(page.get_by_role("heading", name="个人资料", exact=True)).to_be_visible()
+        await expect(page.get_by_role("heading", name="我的课程", exact=True)).to_be_visible()
 
     run_in_browser(scenario)
 

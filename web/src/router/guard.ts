@@ -21,7 +21,8 @@ export const PASSWORD_PAGE = "/settings/password";
 export function homeOf(s: Session | null): string {
   if (!s) return "/login";
   if (s.must_change_password) return PASSWORD_PAGE;
-  return ADMIN_ROLES.includes(s.user.role) ? "/admin" : "/settings/profile";
+  // A learner starts at 学习首页, which is 我的课程 (seed 1.2).
+  return ADMIN_ROLES.includes(s.user.role) ? "/admin" : "/courses";
 }
 
 export function decide(path: string, meta: RouteAccess, s: Session | null): Decision {
