@@ -11,6 +11,7 @@ fonts. Debian's `fonts-noto-cjk` is used by default; `CJK_FONT_FILE` points else
 import functools
 import hashlib
 import logging
+import os
 import re
 import shutil
 import subprocess
@@ -22,7 +23,7 @@ from fpdf import FPDF
 from fpdf.enums import Align, WrapMode, XPos, YPos
 from fpdf.fonts import FontFace
 
-from services.common.settings import env
+from services.common.settings import REPO_ROOT, env
 
 # fontTools reports each subsetting step at INFO and pyHanko its progress: these run in a
 # worker thread (eventlet's tpool), where taking the logging handlers' (green) locks
@@ -131,9 +132,15 @@ def _simplified_chinese_face(path):
         collection.close()
 
 
-def _prepare(pdf, title, author, pages_alias):
-    # Parsing and subsetting the two CJK faces is most of the time a render takes.
-    (regular, regular_index), (bold, bold_index) = cjk_font()
+def _prepare(pdf, title, author, pages_alias, texts=()):
+    # Parsing and subsetting the two CJK faces is most of the time a render takes: a face
+    # cut down once to the common characters (GB 2312 and the like) parses and subsets in
+    # a fraction of the full face's time; a text needing any other character uses the
+    # full face.
+    faces = cjk_font()
+    if common_characters().issuperset("".join(str(t) for t in texts if t)):
+        faces = _common_faces() or faces
+    (regular, regular_index), (bold, bold_index) = faces
     pdf.add_font(FONT_FAMILY, "", regular, collection_font_number=regular_index)
     pdf.add_font(FONT_FAMILY, "B", bold, collection_font_number=bold_index)
     # fpdf2 replaces "{nb}" anywhere in the text by default, course titles included.
@@ -144,6 +151,61 @@ def _prepare(pdf, title, author, pages_alias):
     pdf.set_creator(DEFAULT_ISSUER)
     pdf.set_text_color(*INK)
     return pdf
+
+
+@functools.lru_cache(maxsize=1)
+def common_characters():
+    """ASCII, GB 2312 (its 6,763 hanzi and symbols) and the full-width forms: what the
+    names, plans and courses of nearly every certificate are written in."""
+    chars = {chr(c) for c in range(0x20, 0x7F)} | {chr(c) for c in range(0xFF01, 0xFF5F)}
+    chars |= set("\n\t·—“”‘’…、。〈〉《》「」『』【】〔〕〖〗（）：；，！？￥" + MISSING)
+    for high in range(0xA1, 0xF8):
+        for low in range(0xA1, 0xFF):
+            try:
+                chars.add(bytes((high, low)).decode("gb2312"))
+            except UnicodeDecodeError:
+                pass
+    return frozenset(chars)
+
+
+def _common_path(path, index):
+    # Outside VAR_DIR: one cache per checkout, also for tests and benchmarks.
+    cache = Path(env("FONT_CACHE", str(REPO_ROOT / "var" / "fonts")))
+    return cache / f"{Path(path).stem}-{index}-common.otf"
+
+
+def warm_common_faces():
+    """Cut the faces down to common_characters() once per machine, under var/fonts
+    (about half a minute a face; written whole, then renamed, so a reader never sees half
+    a file). Until they exist, documents use the full faces."""
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+    made = []
+    for path, index in set(cjk_font()):
+        target = _common_path(path, index)
+        if not target.is_file():
+            font = TTFont(str(path), fontNumber=index)
+            options = subset.Options()
+            options.name_IDs = ["*"]
+            options.notdef_outline = True
+            options.hinting = False  # nobody prints certificates at 9 px
+            options.desubroutinize = True  # quicker to cut, and to subset again later
+            options.layout_features = []
+            subsetter = subset.Subsetter(options)
+            subsetter.populate(text="".join(sorted(common_characters())))
+            subsetter.subset(font)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
+            font.save(str(partial))
+            os.replace(partial, target)
+        made.append(target)
+    return made
+
+
+def _common_faces():
+    """The cut-down faces, or None while they are not made yet."""
+    faces = tuple((_common_path(path, index), 0) for path, index in cjk_font())
+    return faces if all(path.is_file() for path, _ in faces) else None
 
 
 def _text(value):
@@ -165,7 +227,8 @@ def render_certificate(fields, verify_url):
         raise ValueError(f"certificate fields missing: {', '.join(missing)}")
     issuer = fields.get("issuer") or DEFAULT_ISSUER
     pdf = _prepare(FPDF(orientation="L", unit="mm", format="A4"),
-                   f"{CERTIFICATE_TITLE} {fields['code']}", issuer, pages_alias=None)
+                   f"{CERTIFICATE_TITLE} {fields['code']}", issuer, pages_alias=None,
+                   texts=[*fields.values(), verify_url])
     pdf.set_subject(f"{fields['learner_name']} {fields['plan_name']}")
     pdf.set_auto_page_break(False)  # one page, laid out by hand
     pdf.add_page()
@@ -447,8 +510,11 @@ def render_archive(archive):
     """打印档案: a portrait A4 PDF (bytes) of one learner's courses and hours in one plan."""
     learner, plan = _text(archive.get("learner_name")), _text(archive.get("plan_name"))
     year = _text(archive.get("plan_year"))
+    texts = [v for v in archive.values() if not isinstance(v, list)] + [
+        v for course in archive.get("courses") or [] for v in course.values()]
     pdf = _prepare(_ArchivePdf(orientation="P", unit="mm", format="A4"),
-                   f"{ARCHIVE_TITLE} {learner} {plan}", DEFAULT_ISSUER, ARCHIVE_PAGES_ALIAS)
+                   f"{ARCHIVE_TITLE} {learner} {plan}", DEFAULT_ISSUER, ARCHIVE_PAGES_ALIAS,
+                   texts=texts)
     pdf.set_margins(15, 15, 15)
     pdf.set_auto_page_break(True, margin=18)
     pdf.running_title = f"{learner} · {plan}（{year}年）{ARCHIVE_TITLE}"
@@ -521,3 +587,9 @@ def _archive_totals(pdf, archive):
         pdf.add_page()
     _section_title(pdf, "学时汇总")
     _label_value_table(pdf, rows)
+
+
+if __name__ == "__main__":
+    # python -m services.learning.certificate_pdf: make the cut-down faces (the setup does).
+    for made in warm_common_faces():
+        print(made)

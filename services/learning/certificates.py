@@ -11,7 +11,7 @@ from services.common.schema import load
 from . import people
 from .contracts import RevokeBody
 from .domain.calendar import plan_open, shanghai_today
-from .models import certificates, enrolments
+from .models import certificates, enrolments, learners
 from .operators import require_learner, require_operator
 from .plans import get_plan
 from .settings import public_base_url
@@ -134,13 +134,17 @@ def revoke(uow, actor, code, data):
 
 
 def listing(uow, actor, query):
-    """The operator's certificate list, newest first, by code or learner."""
+    """The operator's certificate list, newest first, by code or learner (name, username)."""
     from services.common.paging import page_request, paged
     require_operator(actor)
     rows = select(certificates).where(certificates.c.status != "pending").order_by(
         certificates.c.id.desc())
-    q = (query or {}).get("q")
+    q = str((query or {}).get("q") or "").strip()
     if q:
-        rows = rows.where(certificates.c.code == str(q).strip().upper())
+        # A code (as typed on paper, any case) or part of the learner's name or username.
+        rows = rows.where(certificates.c.code == q.upper()
+                          | certificates.c.user_id.in_(select(learners.c.user_id).where(
+                              learners.c.real_name.contains(q, autoescape=True)
+                              | (learners.c.username == q))))
     return paged(uow.session, rows, page_request(query or {}),
                  view=lambda r: public_view(uow, r["code"]))

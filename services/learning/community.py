@@ -11,7 +11,7 @@ from services.common.schema import load
 from .contracts import AnswerBody, ModerationBody, NoteBody, NotePatch, PostBody, PostQuery
 from .courses import get_chapter, get_course
 from .enrolment import watchable_plan
-from .models import courses, notes, posts
+from .models import courses, learners, notes, posts
 from .operators import require_learner, require_operator
 
 
@@ -144,9 +144,12 @@ def course_posts(uow, actor, course_id, kind, query):
 def moderation_list(uow, actor, query):
     require_operator(actor)
     clean = load(PostQuery(), query or {})
-    rows = select(posts, courses.c.title, courses.c.teacher_name).join(
-        courses, courses.c.id == posts.c.course_id).where(posts.c.kind == clean["kind"]
-                                                          ).order_by(posts.c.id.desc())
+    # The operator sees who wrote it (learners see a masked name).
+    rows = (select(posts, courses.c.title, courses.c.teacher_name, learners.c.real_name,
+                   learners.c.username)
+            .join(courses, courses.c.id == posts.c.course_id)
+            .outerjoin(learners, learners.c.user_id == posts.c.user_id)
+            .where(posts.c.kind == clean["kind"]).order_by(posts.c.id.desc()))
     if clean["status"]:
         rows = rows.where(posts.c.status == clean["status"])
     if clean["course_id"]:
@@ -155,7 +158,9 @@ def moderation_list(uow, actor, query):
         rows = rows.order_by(None).order_by(posts.c.answered_at.is_not(None), posts.c.id.desc())
 
     def item(r):
-        return _post_view(dict(r)) | {"course_title": r["title"], "teacher_name": r["teacher_name"]}
+        return _post_view(dict(r)) | {"course_title": r["title"], "teacher_name": r["teacher_name"],
+                                      "author_real_name": r["real_name"],
+                                      "author_username": r["username"]}
     return paged(uow.session, rows, page_request(clean), view=item)
 
 

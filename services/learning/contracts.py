@@ -14,9 +14,15 @@ TITLE_LEVELS = ("正高级", "副高级", "中级", "初级", "员级", "无")
 MAX_HOURS = 999
 
 
-def hours_field(required=True, **kwargs):
+def decimal_text(**metadata):
+    """OpenAPI: a decimal travels as text ("32.0"), never as a binary float."""
+    return {"type": "string", "format": "decimal", **metadata}
+
+
+def hours_field(required=True, metadata=None, **kwargs):
     return fields.Decimal(required=required, places=1, as_string=True, validate=validate.Range(
-        min=0, max=MAX_HOURS, error=f"学时须为0–{MAX_HOURS}"), **kwargs)
+        min=0, max=MAX_HOURS, error=f"学时须为0–{MAX_HOURS}"),
+        metadata=decimal_text(**(metadata or {})), **kwargs)
 
 
 def fen_field(**kwargs):
@@ -122,10 +128,11 @@ class Heartbeat(Schema):
     event = fields.String(required=True, validate=one_of(EVENTS), metadata={
         "description": "play / tick（每15–30秒）/ pause / seek / end / hidden（页面失去焦点）"})
     position = fields.Decimal(required=True, places=3, as_string=True, validate=validate.Range(
-        min=0, max=86400, error="播放位置须为0–86400秒"), metadata={"description": "秒"})
-    from_position = fields.Decimal(load_default=None, places=3, as_string=True,
+        min=0, max=86400, error="播放位置须为0–86400秒"),
+        metadata=decimal_text(description="秒，如 \"12.345\""))
+    from_position = fields.Decimal(load_default=None, allow_none=True, places=3, as_string=True,
                                    validate=validate.Range(min=0, max=86400),
-                                   metadata={"description": "seek：跳转前的位置（秒）"})
+                                   metadata=decimal_text(description="seek：跳转前的位置（秒）"))
 
 
 class NoteBody(Schema):

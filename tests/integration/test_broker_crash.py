@@ -54,7 +54,8 @@ class Platform:
             IDENTITY_DATABASE_URL=urls["identity"], ORGTREE_DATABASE_URL=urls["orgtree"],
             VAR_DIR=str(tmp_path / "var"), HEARTBEAT_DIR=str(tmp_path),
             IDENTITY_ARGON2_TIME_COST="1", IDENTITY_ARGON2_MEMORY_KIB="1024",
-            GATEWAY_WORKERS="1", GATEWAY_THREADS="8", PYTHONWARNINGS="ignore")
+            GATEWAY_WORKERS="1", GATEWAY_THREADS="8", PYTHONWARNINGS="ignore",
+            GATEWAY_SERVICES="identity,orgtree")  # the services this test runs
         self.processes = {}
 
     def start(self):

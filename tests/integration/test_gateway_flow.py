@@ -172,7 +172,7 @@ def test_readiness_follows_the_broker_and_names_each_service_for_ops(platform):
     client = platform["client"]
     assert client.get("/readyz").json == {"status": "ready", "broker": True}
     verbose = client.get("/readyz?verbose")
-    assert verbose.json["services"] == {"identity": True, "orgtree": True}
+    assert verbose.json["services"] == {"identity": True, "orgtree": True, "learning": True}
 
     # One service down does not take the gateway out of service (its routes answer
     # 503 instead); the verbose view says which one.
@@ -180,7 +180,8 @@ def test_readiness_follows_the_broker_and_names_each_service_for_ops(platform):
     verbose = client.get("/readyz?verbose")
     assert verbose.status_code == 200
     assert verbose.json == {"status": "ready", "broker": True,
-                            "services": {"identity": True, "orgtree": False}}
+                            "services": {"identity": True, "orgtree": False,
+                                         "learning": True}}
 
 
 def test_admin_exports_learners_and_downloads_the_file_by_its_signed_link(platform):

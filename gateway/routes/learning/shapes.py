@@ -175,6 +175,8 @@ class Post(Schema):
     created_at = fields.String()
     course_title = fields.String()
     teacher_name = fields.String()
+    author_real_name = fields.String(allow_none=True, metadata={"description": "运营审核时可见"})
+    author_username = fields.String(allow_none=True, metadata={"description": "运营审核时可见"})
     replies = fields.List(fields.Nested(lambda: Post()))
 
 
