@@ -33,7 +33,9 @@ def download(key):
     if not path.is_file():
         raise NotFound("file_not_found", "文件不存在")
     name = request.args.get("name") or PurePosixPath(key).name
-    return send_file(path, as_attachment=True, download_name=name, conditional=True,
+    # inline=1: shown by the browser (a certificate to print) rather than saved.
+    inline = request.args.get("inline") == "1"
+    return send_file(path, as_attachment=not inline, download_name=name, conditional=True,
                      max_age=0)
 
 

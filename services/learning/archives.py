@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from sqlalchemy import insert, select
 
+from services.common.clock import as_utc
 from services.common.authz import require_module, within
 from services.common.errors import Conflict, Forbidden, NotFound
 from services.common.schema import load
@@ -69,7 +70,7 @@ def plan_record(uow, enrolment, plan):
 
 
 def _iso(value):
-    return value.isoformat() if value else None
+    return as_utc(value).isoformat() if value else None
 
 
 def archive_of(uow, user_id):
@@ -144,7 +145,7 @@ def print_record(uow, storage, actor, enrolment_id, offload=lambda f, *a: f(*a))
                     for c in record["courses"]]})
     key = f"learning/archives/{enrolment['id']}/{uuid.uuid4().hex}.pdf"
     storage.put(key, data)
-    return {"url": storage.signed_link(key, 300) + f"&name=学习档案_{plan['year']}.pdf"}
+    return {"url": storage.signed_link(key, 300) + f"&name=学习档案_{plan['year']}.pdf&inline=1"}
 
 
 def _governed(uow, actor, user_id):

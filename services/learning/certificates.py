@@ -4,6 +4,7 @@ SHA-256 of the issued file; an operator may revoke one (the page then says so). 
 is a job: it may run twice, and the second run only finds the certificate issued."""
 from sqlalchemy import select, update
 
+from services.common.clock import as_utc
 from services.common.errors import Conflict, NotFound
 from services.common.jobs import JobKind, Outcome
 from services.common.schema import load
@@ -18,6 +19,10 @@ from .settings import public_base_url
 
 ISSUER = "天津市专业技术人员继续教育平台"
 STATUS_LABELS = {"pending": "制作中", "issued": "有效", "revoked": "已撤销"}
+
+
+def _iso(value):
+    return as_utc(value).isoformat() if value else None
 
 
 def verify_url(code):
@@ -90,8 +95,7 @@ def public_view(uow, code):
             "elective_hours": fields.get("elective_hours"),
             "completed_on": fields.get("completed_on"), "issued_on": fields.get("issued_on"),
             "issuer": fields.get("issuer"), "sha256": cert["sha256"],
-            "issued_at": cert["issued_at"].isoformat() if cert["issued_at"] else None,
-            "revoked_at": cert["revoked_at"].isoformat() if cert["revoked_at"] else None,
+            "issued_at": _iso(cert["issued_at"]), "revoked_at": _iso(cert["revoked_at"]),
             "revoked_reason": cert["revoked_reason"]}
 
 
@@ -110,7 +114,9 @@ def download(uow, storage, actor, enrolment_id):
     if not plan_open(plan, shanghai_today(uow.clock.now())):
         raise Conflict("plan_closed", "培训计划已结束（系统下线），不能再打印证书")
     return {"code": cert["code"], "sha256": cert["sha256"],
-            "url": storage.signed_link(cert["file_key"], 300) + "&name=" + f"证书_{cert['code']}.pdf",
+            # inline: the browser shows the PDF for printing rather than saving it
+            "url": storage.signed_link(cert["file_key"], 300)
+            + f"&name=证书_{cert['code']}.pdf&inline=1",
             "verify_url": verify_url(cert["code"])}
 
 

@@ -4,6 +4,7 @@ for the teacher), with the operator's moderation. Text is stored as typed and sh
 text by the client, never as HTML."""
 from sqlalchemy import delete, insert, select, update
 
+from services.common.clock import as_utc
 from services.common.errors import Forbidden, NotFound
 from services.common.paging import page_request, paged
 from services.common.schema import load
@@ -11,15 +12,19 @@ from services.common.schema import load
 from .contracts import AnswerBody, ModerationBody, NoteBody, NotePatch, PostBody, PostQuery
 from .courses import get_chapter, get_course
 from .enrolment import watchable_plan
-from .models import courses, learners, notes, posts
+from .models import chapters, courses, learners, notes, posts
 from .operators import require_learner, require_operator
+
+
+def _iso(value):
+    return as_utc(value).isoformat() if value else None
 
 
 def _note_view(row):
     return {"note_id": row["id"], "course_id": row["course_id"], "chapter_id": row["chapter_id"],
             "position": row["position_ms"] // 1000, "body": row["body"],
-            "course_title": row.get("title"),
-            "created_at": row["created_at"].isoformat(), "updated_at": row["updated_at"].isoformat()}
+            "course_title": row.get("title"), "chapter_title": row.get("chapter_title"),
+            "created_at": _iso(row["created_at"]), "updated_at": _iso(row["updated_at"])}
 
 
 def add_note(uow, actor, course_id, data):
@@ -66,7 +71,9 @@ def remove_note(uow, actor, note_id):
 def my_notes(uow, actor, query, course_id=None):
     """我的笔记 across courses (or one course's, in the player), newest first."""
     require_learner(actor)
-    rows = (select(notes, courses.c.title).join(courses, courses.c.id == notes.c.course_id)
+    rows = (select(notes, courses.c.title, chapters.c.title.label("chapter_title"))
+            .join(courses, courses.c.id == notes.c.course_id)
+            .join(chapters, chapters.c.id == notes.c.chapter_id)
             .where(notes.c.user_id == actor["user_id"])
             .order_by(notes.c.created_at.desc(), notes.c.id.desc()))
     if course_id is not None:
@@ -80,8 +87,7 @@ def _post_view(row, replies=None):
               "author_name": row["author_name"], "body": row["body"],
               "status": row["status"], "hidden_reason": row["hidden_reason"],
               "answer": row["answer"], "answered_by_name": row["answered_by_name"],
-              "answered_at": row["answered_at"].isoformat() if row["answered_at"] else None,
-              "created_at": row["created_at"].isoformat()}
+              "answered_at": _iso(row["answered_at"]), "created_at": _iso(row["created_at"])}
     if replies is not None:
         answer["replies"] = replies
     return answer

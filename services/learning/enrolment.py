@@ -4,6 +4,7 @@ and whether a learner may watch a course now."""
 from sqlalchemy import and_, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from services.common.clock import as_utc
 from services.common.errors import Conflict, Forbidden, InvalidInput, NotFound
 from services.common.paging import page_request, paged
 from services.common.schema import load
@@ -108,7 +109,7 @@ def my_plans(uow, actor, query):
 
 
 def _iso(value):
-    return value.isoformat() if value else None
+    return as_utc(value).isoformat() if value else None
 
 
 def _selected_hours(uow, enrolment_ids):

@@ -28,7 +28,9 @@ WEB_DIST = Path(os.environ.get("WEB_DIST", ROOT / "web" / "dist"))
 SCREENSHOTS = ROOT / "var" / "screenshots"
 # Verified with Debian's chromium (shared/STACK-NOTES.md); never `playwright install`.
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
+                 "--disable-component-update", "--disable-sync",
+                 # the player starts the video itself (Debian's chromium plays WebM VP9+Opus)
+                 "--autoplay-policy=no-user-gesture-required"]
 TIMEOUT_MS = 10_000
 
 

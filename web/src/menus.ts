@@ -67,6 +67,17 @@ export const ADMIN_MENU: MenuGroup[] = [
     { path: "/admin/password-reset", label: "重置学员密码", module: "learner_management",
       hint: "按用户 ID 重置为证件号码后六位" },
   ] },
+  // The learning catalogue, run by the platform's operator only.
+  { title: "平台运营", items: [
+    { path: "/operator/plans", label: "培训计划", roles: ["operator"],
+      hint: "公需科目、专业科目与补学计划：学时、价格、课程与考试；发布、关闭" },
+    { path: "/operator/courses", label: "课程", roles: ["operator"],
+      hint: "课程、讲师、封面，章节与视频上传；批量导入" },
+    { path: "/operator/posts", label: "讨论与问答审核", roles: ["operator"],
+      hint: "隐藏、恢复学员的讨论；代讲师回答问题" },
+    { path: "/operator/certificates", label: "证书管理", roles: ["operator"],
+      hint: "按编号查询已签发的证书，撤销证书" },
+  ] },
 ];
 
 // The learner's navigation in the seed's order. Entries without a path wait for their
@@ -78,14 +89,14 @@ export interface LearnerNavEntry {
 }
 
 export const LEARNER_NAV: LearnerNavEntry[] = [
-  { label: "我的课程" },
-  { label: "历史课程" },
+  { label: "我的课程", path: "/courses" },
+  { label: "历史课程", path: "/history" },
   { label: "我的考试" },
-  { label: "我的档案" },
+  { label: "我的档案", path: "/archive" },
   { label: "我的订单" },
   { label: "我的账户" },
   { label: "我的消息" },
-  { label: "我的笔记" },
+  { label: "我的笔记", path: "/notes" },
   { label: "个人设置", children: [
     { path: "/settings/profile", label: "个人资料" },
     { path: "/settings/password", label: "修改密码" },

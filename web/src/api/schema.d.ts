@@ -4954,8 +4954,11 @@ export interface components {
         CourseBody: {
             /** @default null */
             description?: string | null;
-            /** @description 学时，如 2.0 */
-            hours: number;
+            /**
+             * Format: decimal
+             * @description 学时，如 2.0
+             */
+            hours: string;
             /**
              * @description 免费试看秒数
              * @default 180
@@ -5098,12 +5101,16 @@ export interface components {
              */
             event: "play" | "tick" | "pause" | "seek" | "end" | "hidden";
             /**
+             * Format: decimal
              * @description seek：跳转前的位置（秒）
              * @default null
              */
-            from_position?: number | null;
-            /** @description 秒 */
-            position: number;
+            from_position?: string | null;
+            /**
+             * Format: decimal
+             * @description 秒，如 "12.345"
+             */
+            position: string;
             seq: number;
             /** @description 开始播放时得到的播放凭证 */
             token: string;
@@ -5447,6 +5454,7 @@ export interface components {
         Note: {
             body?: string;
             chapter_id?: number;
+            chapter_title?: string | null;
             course_id?: number;
             course_title?: string | null;
             created_at?: string;
@@ -5489,7 +5497,8 @@ export interface components {
         OfflineRecordBody: {
             /** Format: date */
             completed_on: string;
-            hours: number;
+            /** Format: decimal */
+            hours: string;
             /** @enum {string} */
             kind: "public" | "professional";
             /** @default null */
@@ -5847,8 +5856,11 @@ export interface components {
              * @default true
              */
             required_free?: boolean;
-            /** @description 其中必修学时，如 6.0 */
-            required_hours: number;
+            /**
+             * Format: decimal
+             * @description 其中必修学时，如 6.0
+             */
+            required_hours: string;
             /**
              * @description 参训范围：单位及其下级
              * @default null
@@ -5858,8 +5870,11 @@ export interface components {
             scope_series?: string[];
             /** @description 职称级别，空：不限 */
             scope_title_levels?: ("正高级" | "副高级" | "中级" | "初级" | "员级" | "无")[];
-            /** @description 考核学时，如 32.0 */
-            total_hours: number;
+            /**
+             * Format: decimal
+             * @description 考核学时，如 32.0
+             */
+            total_hours: string;
             year: number;
         };
         PlanCourse: {
@@ -5969,6 +5984,10 @@ export interface components {
             answered_at?: string | null;
             answered_by_name?: string | null;
             author_name?: string;
+            /** @description 运营审核时可见 */
+            author_real_name?: string | null;
+            /** @description 运营审核时可见 */
+            author_username?: string | null;
             body?: string;
             chapter_id?: number | null;
             course_id?: number;

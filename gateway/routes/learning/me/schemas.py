@@ -130,6 +130,7 @@ class Note(Schema):
     course_id = fields.Integer()
     chapter_id = fields.Integer()
     course_title = fields.String(allow_none=True)
+    chapter_title = fields.String(allow_none=True)
     position = fields.Integer(metadata={"description": "视频位置（秒）"})
     body = fields.String()
     created_at = fields.String()
