@@ -23,5 +23,6 @@ echo "  heartbeat batches: ${HEARTBEAT_BATCH_SIZE:-500} messages or ${HEARTBEAT_
 echo
 echo "== heartbeats: $RATE/s for ${SECONDS_} s, a tick every ${INTERVAL} s per learner"
 ( sleep $(( SECONDS_ / 2 )); .venv/bin/python benchmarks/cpu_share.py 10 ) &
+CPU_SHARE=$!
 .venv/bin/python -W ignore benchmarks/heartbeat_load.py "http://127.0.0.1:$PORT" "$RATE" "$SECONDS_" "$INTERVAL"
-wait
+wait "$CPU_SHARE"  # not a bare wait: that would wait for the platform too

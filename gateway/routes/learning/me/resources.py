@@ -1,10 +1,11 @@
 """The learner's routes answered by learning (/api/v1/me): 我的课程 and plans, electives,
 course pages and the player (playback sessions, heartbeats onto the bus), notes,
 discussions and questions, 我的档案 and certificates."""
-from flask import current_app, g
+from flask import current_app, g, jsonify, request
 from gateway.blueprint import Blueprint
 
 from services.common.contracts import PageQuery
+from services.common.schema import load
 from services.learning.contracts import (ElectiveQuery, Heartbeat, MyPlansQuery, NoteBody,
                                          NotePatch, PlaybackStart, PostBody, QuoteBody)
 
@@ -99,13 +100,22 @@ def playback_status(session_id):
     return learning().playback_status(g.actor, session_id[:36])
 
 
+HEARTBEAT = Heartbeat()
+
+
 @blp.route("/heartbeats", methods=["POST"], endpoint="heartbeat")
-@blp.arguments(Heartbeat)
-@blp.response(202, HeartbeatAccepted)
+@blp.doc(requestBody={"required": True, "content": {"application/json": {"schema": Heartbeat}}},
+         responses={"202": {"description": "Accepted", "content": {
+             "application/json": {"schema": HeartbeatAccepted}}}})
+@blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
 @login_required("learner")
-def heartbeat(body):
+def heartbeat():
     """播放心跳（play / tick / pause / seek / end / hidden）：直接进入消息队列，由服务器按规则计入学习时长"""
-    return accept(g.actor, body, current_app.extensions["clock"].now())
+    # The hottest route: the same contract, checked without webargs' and the response
+    # schema's machinery (a third of the route's time); the same problem+json on a bad body.
+    body = load(HEARTBEAT, request.get_json(silent=True))
+    answer = accept(g.actor, body, current_app.extensions["clock"].now())
+    return jsonify(answer), 202
 
 
 @blp.route("/notes", methods=["GET"], endpoint="my_notes")
