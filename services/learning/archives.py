@@ -145,7 +145,7 @@ def print_record(uow, storage, actor, enrolment_id, offload=lambda f, *a: f(*a))
                     for c in record["courses"]]})
     key = f"learning/archives/{enrolment['id']}/{uuid.uuid4().hex}.pdf"
     storage.put(key, data)
-    return {"url": storage.signed_link(key, 300) + f"&name=学习档案_{plan['year']}.pdf&inline=1"}
+    return {"url": storage.signed_link(key, 300) + f"&name=学习档案_{plan['year']}.pdf"}
 
 
 def _governed(uow, actor, user_id):

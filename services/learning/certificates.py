@@ -2,7 +2,7 @@
 verification page, digitally signed (PAdES) by the platform's key, and stored with the
 SHA-256 of the issued file; an operator may revoke one (the page then says so). Rendering
 is a job: it may run twice, and the second run only finds the certificate issued."""
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 
 from services.common.clock import as_utc
 from services.common.errors import Conflict, NotFound
@@ -114,9 +114,7 @@ def download(uow, storage, actor, enrolment_id):
     if not plan_open(plan, shanghai_today(uow.clock.now())):
         raise Conflict("plan_closed", "培训计划已结束（系统下线），不能再打印证书")
     return {"code": cert["code"], "sha256": cert["sha256"],
-            # inline: the browser shows the PDF for printing rather than saving it
-            "url": storage.signed_link(cert["file_key"], 300)
-            + f"&name=证书_{cert['code']}.pdf&inline=1",
+            "url": storage.signed_link(cert["file_key"], 300) + f"&name=证书_{cert['code']}.pdf",
             "verify_url": verify_url(cert["code"])}
 
 
@@ -148,9 +146,9 @@ def listing(uow, actor, query):
     q = str((query or {}).get("q") or "").strip()
     if q:
         # A code (as typed on paper, any case) or part of the learner's name or username.
-        rows = rows.where(certificates.c.code == q.upper()
-                          | certificates.c.user_id.in_(select(learners.c.user_id).where(
-                              learners.c.real_name.contains(q, autoescape=True)
-                              | (learners.c.username == q))))
+        rows = rows.where(or_(
+            certificates.c.code == q.upper(),
+            certificates.c.user_id.in_(select(learners.c.user_id).where(or_(
+                learners.c.real_name.contains(q, autoescape=True), learners.c.username == q)))))
     return paged(uow.session, rows, page_request(query or {}),
                  view=lambda r: public_view(uow, r["code"]))
