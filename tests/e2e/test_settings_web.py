@@ -209,6 +209,7 @@ def test_a_learner_asks_to_change_their_name_and_withdraws(live_gateway, run_in_
 
     async def scenario(page):
         await log_in(page, uow, url, person["username"], person["password"])
+        await page.goto(url + "/settings/profile")  # a learner starts at 我的课程
         await page.get_by_role("navigation", name="个人设置").get_by_role(
             "link", name="姓名证件修改").click()
         await expect(page.get_by_role("heading", name="姓名证件修改")).to_be_visible()
@@ -292,6 +293,7 @@ def test_an_invited_person_accepts_and_opens_admin_home(live_gateway, run_in_bro
 
     async def scenario(page):
         await log_in(page, uow, url, outsider["username"], outsider["password"])
+        await page.goto(url + "/settings/profile")  # invitations are shown on 个人资料
         invitation = page.get_by_role("region", name="管理员邀请")
         await expect(invitation).to_contain_text("直接通过医院")
         await expect(invitation).to_contain_text("角色“角色openboss”")
