@@ -10,6 +10,7 @@ from kombu import Connection, Producer
 from nameko.standalone.rpc import ClusterRpcProxy
 
 from services.common.errors import Conflict
+from services.common.relay import event_exchange
 from services.common.scripting import UnitOfWorkFactory
 from services.learning import heartbeat_queue, models
 from services.learning.domain.calendar import shanghai_today
@@ -143,7 +144,6 @@ def test_an_order_delivered_twice_at_once_selects_its_course_once(learning_pg, a
                    "price_fen": 500}], "total_fen": 500, "channel": "alipay",
         "paid_at": datetime.now(timezone.utc)})
     # The broker hands the same event to both replicas again (a redelivery after a crash).
-    from services.common.relay import event_exchange
     with Connection(amqp_uri) as connection:
         producer = Producer(connection.channel(), exchange=event_exchange("billing"))
         for _ in range(4):
