@@ -56,10 +56,11 @@ say "RabbitMQ is up"
 
 # --- Fonts: certificates and archives are PDFs in Chinese with the font embedded
 # (fpdf2 embeds Debian's Noto CJK; services/learning/certificate_pdf.py).
-if ! dpkg -s fonts-noto-cjk >/dev/null 2>&1; then
-  say "installing fonts-noto-cjk (apt) for certificate PDFs"
+# poppler-utils: the tests read the PDFs back (pdftotext, pdftoppm) as a reader would.
+if ! dpkg -s fonts-noto-cjk >/dev/null 2>&1 || ! command -v pdftotext >/dev/null 2>&1; then
+  say "installing fonts-noto-cjk and poppler-utils (apt) for certificate PDFs"
   $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq fonts-noto-cjk >/dev/null
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq fonts-noto-cjk poppler-utils >/dev/null
 fi
 
 # The common characters cut out of those faces once (~1 minute): a certificate then renders
