@@ -18,7 +18,7 @@ export PYTHONPATH="$PWD"
 echo "== setup"
 echo "  machine: $(nproc) cores, $(free -g | awk '/Mem/ {print $2}') GiB; everything on this machine"
 echo "  learning database: ${LEARNING_DATABASE_URL:-SQLite (WAL)}; broker: RabbitMQ $(rabbitmqctl version 2>/dev/null)"
-echo "  gateway: gunicorn gthread ${GATEWAY_WORKERS:-2} workers x ${GATEWAY_THREADS:-16} threads"
+echo "  gateway: gunicorn, ${GATEWAY_WORKERS:-1} uvicorn worker(s) (heartbeats on the event loop; Flask on ${GATEWAY_THREADS:-16} threads each)"
 echo "  heartbeat batches: ${HEARTBEAT_BATCH_SIZE:-500} messages or ${HEARTBEAT_BATCH_MS:-200} ms, one commit each"
 echo
 echo "== heartbeats: $RATE/s for ${SECONDS_} s, a tick every ${INTERVAL} s per learner"

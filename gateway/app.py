@@ -1,4 +1,5 @@
-"""The gateway's Flask application: `create_app()`; under gunicorn see gunicorn.conf.py."""
+"""The gateway's Flask application: `create_app()`. gunicorn serves it inside asgi.py,
+which answers the heartbeat route itself (see gunicorn.conf.py)."""
 import logging
 import uuid
 from pathlib import Path

@@ -127,6 +127,12 @@ class VerifiedTokens:
 _verified = VerifiedTokens()
 
 
+def already_verified(token):
+    """The claims of a token verified before and not expired, or None (no I/O: an event
+    loop may call it)."""
+    return _verified.get(token)
+
+
 def verify(keys, token):
     claims = _verified.get(token)
     if claims is not None:
@@ -158,23 +164,34 @@ def actor_from_claims(claims):
             "super": bool(claims.get("super"))}
 
 
+def bearer_token(authorization):
+    """The token of an `Authorization: Bearer …` header, or Unauthenticated."""
+    scheme, _, token = (authorization or "").partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthenticated("token_missing", "请先登录")
+    return token.strip()
+
+
+def admit(claims, roles, endpoint, grant_changes):
+    """Whether verified claims may use `endpoint`: a password to change first, the role,
+    and for an admin a grant that still stands."""
+    if claims.get("mcp") and endpoint not in PASSWORD_CHANGE_ROUTES:
+        raise Forbidden("password_change_required", "密码已被重置，请先修改密码")
+    if roles and claims.get("role") not in roles:
+        raise Forbidden("role_forbidden", "当前登录角色无权进行此操作")
+    if claims.get("role") == "admin":
+        grant_changes.check(claims)
+
+
 def login_required(*roles):
     """Verify the bearer token; optionally require one of `roles`."""
     def decorator(view):
         @functools.wraps(view)
         def wrapper(*args, **kwargs):
             from flask import current_app
-            header = request.headers.get("Authorization", "")
-            scheme, _, token = header.partition(" ")
-            if scheme.lower() != "bearer" or not token:
-                raise Unauthenticated("token_missing", "请先登录")
-            claims = verify(current_app.extensions["public_keys"], token.strip())
-            if claims.get("mcp") and request.endpoint not in PASSWORD_CHANGE_ROUTES:
-                raise Forbidden("password_change_required", "密码已被重置，请先修改密码")
-            if roles and claims.get("role") not in roles:
-                raise Forbidden("role_forbidden", "当前登录角色无权进行此操作")
-            if claims.get("role") == "admin":
-                current_app.extensions["grant_changes"].check(claims)
+            token = bearer_token(request.headers.get("Authorization"))
+            claims = verify(current_app.extensions["public_keys"], token)
+            admit(claims, roles, request.endpoint, current_app.extensions["grant_changes"])
             g.claims = claims
             g.actor = actor_from_claims(claims)
             return view(*args, **kwargs)

@@ -1,12 +1,15 @@
-"""Video heartbeats go from here straight onto the bus (DESIGN.md: the one exception to
-"the gateway is thin"): no RPC, no reply, no commit per heartbeat. The gateway checks what
-it can alone — the playback token (signature, owner, expiry) and the position within the
-video — stamps the arrival time (the server's clock, which the credit rule trusts, never
-the client's), and publishes; learning applies them in batches.
+"""Video heartbeats go from the gateway straight onto the bus (DESIGN.md: the one
+exception to "the gateway is thin"): no RPC, no reply, no commit per heartbeat. The
+gateway checks what it can alone — the playback token (signature, owner, expiry) and the
+position within the video — stamps the arrival time (the server's clock, which the credit
+rule trusts, never the client's), and publishes; learning applies them in batches.
 
-One kombu connection and producer per gateway thread (kombu's are not thread-safe),
-connected once with a bounded attempt; a lost connection is dropped and the next
-heartbeat reconnects."""
+Two doors, one rule (`message`): gunicorn's workers answer the route on their event loop
+(heartbeat_route.py, publishing with heartbeat_bus.py); the Flask view serves it where
+the gateway runs as plain WSGI — the in-process tests, whose Nameko containers need
+eventlet — publishing with the blocking publisher below: one kombu connection and
+producer per thread (kombu's are not thread-safe), connected once with a bounded attempt;
+a lost connection is dropped and the next heartbeat reconnects."""
 import json
 import threading
 from decimal import Decimal
@@ -77,18 +80,23 @@ def to_ms(seconds):
     return int((Decimal(seconds) * 1000).to_integral_value())
 
 
-def accept(actor, body, now):
-    """Check a heartbeat against its playback token and put it on the bus."""
-    claim = playback_tokens.verify(body["token"], actor["user_id"], now.timestamp())
+def message(user_id, body, now):
+    """The bus message for a checked heartbeat body of `user_id`, or a DomainError."""
+    claim = playback_tokens.verify(body["token"], user_id, now.timestamp())
     position = to_ms(body["position"])
     from_position = None if body.get("from_position") is None else to_ms(body["from_position"])
     for name, value in (("position", position), ("from_position", from_position)):
         if value is not None and value > claim.duration_ms + TOLERANCE_MS:
             raise InvalidInput("position_out_of_range", "播放位置超出了视频时长",
                                fields={name: ["超出视频时长"]})
-    publisher().publish({
-        "user_id": actor["user_id"], "session_id": claim.session_id,
-        "chapter_id": claim.chapter_id, "seq": body["seq"], "event": body["event"],
-        "position_ms": position, "from_position_ms": from_position,
-        "received_at": now.isoformat()})
-    return {"accepted": True, "session_id": claim.session_id}
+    return {"user_id": user_id, "session_id": claim.session_id,
+            "chapter_id": claim.chapter_id, "seq": body["seq"], "event": body["event"],
+            "position_ms": position, "from_position_ms": from_position,
+            "received_at": now.isoformat()}
+
+
+def accept(actor, body, now):
+    """The Flask view's door: check a heartbeat and put it on the bus."""
+    heartbeat = message(actor["user_id"], body, now)
+    publisher().publish(heartbeat)
+    return {"accepted": True, "session_id": heartbeat["session_id"]}

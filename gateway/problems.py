@@ -27,17 +27,23 @@ HTTP_PROBLEMS = {
 }
 
 
-def problem(status, code=None, title=None, detail=None, errors=None, headers=None, **extra):
+def problem_document(status, code=None, title=None, detail=None, errors=None,
+                     request_id=None, **extra):
+    """The problem+json body (the Flask side and the ASGI heartbeat route share it)."""
     default_code, default_title = HTTP_PROBLEMS.get(status, ("error", "请求失败"))
     body = {"type": "about:blank", "status": status, "code": code or default_code,
             "title": title or default_title, "detail": detail or title or default_title}
     if errors:
         body["errors"] = errors
-    request_id = getattr(g, "request_id", None)
     if request_id:
         body["request_id"] = request_id
     body.update({k: v for k, v in extra.items() if v is not None})
-    response = jsonify(body)
+    return body
+
+
+def problem(status, code=None, title=None, detail=None, errors=None, headers=None, **extra):
+    response = jsonify(problem_document(status, code, title, detail, errors,
+                                        getattr(g, "request_id", None), **extra))
     response.status_code = status
     response.mimetype = PROBLEM_JSON
     for key, value in (headers or {}).items():

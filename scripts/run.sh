@@ -80,7 +80,7 @@ for svc in "${SERVICES[@]}"; do
 done
 : >"$LOGS/gateway.log"
 supervise gateway "${QUIET[@]}" gunicorn -c gateway/gunicorn.conf.py --bind "0.0.0.0:$PORT" \
-  "gateway.app:wsgi()"
+  "gateway.asgi:asgi()"
 
 services_answer() {  # /readyz?verbose pings every service through the broker
   local body

@@ -1,11 +1,14 @@
 """The batch consumer of heartbeats, inside the learning service: it drains up to
-HEARTBEAT_BATCH_SIZE messages or waits HEARTBEAT_BATCH_MS, applies them in one
+HEARTBEAT_BATCH_SIZE heartbeats or waits HEARTBEAT_BATCH_MS, applies them in one
 transaction, and acknowledges them (one multiple ack) only after the commit — a crash
 before it redelivers the batch, which the sequence numbers make harmless. A batch that
 fails is applied one heartbeat at a time, so one bad message cannot hold the rest; one
 that fails alone is logged and dropped (a lost heartbeat only delays credit). Nameko's
 one-message-per-worker entrypoints would commit per heartbeat; this is plain kombu on the
-service's event loop, reconnecting by itself when the broker goes away."""
+service's event loop, reconnecting by itself when the broker goes away.
+
+A message holds one heartbeat or a list of them (the gateway sends the heartbeats that
+arrive while its previous message is being confirmed as one list)."""
 import logging
 import time
 
@@ -37,6 +40,7 @@ class HeartbeatConsumer(DependencyProvider):
         self.ratio = complete_ratio_permille()
         self._running = False
         self._buffer = []
+        self._buffered = 0  # heartbeats in the buffer's messages
         self.applied = 0
 
     def _db(self):
@@ -65,7 +69,7 @@ class HeartbeatConsumer(DependencyProvider):
             except Exception as exc:  # broker away, channel closed ...: reconnect
                 if self._running:
                     log.warning("heartbeat consumer: %s; reconnecting in %.1fs", exc, pause)
-                self._buffer = []  # unacknowledged: the broker redelivers them
+                self._buffer, self._buffered = [], 0  # unacknowledged: redelivered
                 eventlet.sleep(pause)
                 pause = min(pause * 2, 5.0)
 
@@ -74,11 +78,11 @@ class HeartbeatConsumer(DependencyProvider):
         heartbeat_queue.QUEUE(channel).declare()
         channel.basic_qos(0, self.batch_size * 2, False)
         consumer = Consumer(channel, queues=[heartbeat_queue.QUEUE], accept=["json"],
-                            callbacks=[lambda body, message: self._buffer.append((body, message))])
+                            callbacks=[self._receive])
         with consumer:
             while self._running:
                 deadline = time.monotonic() + self.batch_seconds
-                while len(self._buffer) < self.batch_size:
+                while self._buffered < self.batch_size:
                     remaining = deadline - time.monotonic()
                     if remaining <= 0:
                         break
@@ -88,16 +92,21 @@ class HeartbeatConsumer(DependencyProvider):
                         break
                 connection.heartbeat_check()
                 if self._buffer:
-                    batch, self._buffer = self._buffer, []
+                    batch, self._buffer, self._buffered = self._buffer, [], 0
                     self._flush(batch)
+
+    def _receive(self, body, message):
+        self._buffer.append((body if isinstance(body, list) else [body], message))
+        self._buffered += len(self._buffer[-1][0])
 
     def _flush(self, batch):
         beats = []
-        for body, _message in batch:
-            try:
-                beats.append(parse(body))
-            except ValueError as exc:
-                log.warning("dropping a heartbeat: %s", exc)
+        for bodies, _message in batch:
+            for body in bodies:
+                try:
+                    beats.append(parse(body))
+                except ValueError as exc:
+                    log.warning("dropping a heartbeat: %s", exc)
         db = self._db()
         try:
             moments = self._apply(db, beats)

@@ -65,7 +65,7 @@ class Platform:
                                   f"services.{service}.service"])
         self._spawn("gateway", [f"{BIN}/gunicorn", "-c", "gateway/gunicorn.conf.py",
                                 "--bind", f"127.0.0.1:{self.port}", "--no-control-socket",
-                                "gateway.app:wsgi()"])
+                                "gateway.asgi:asgi()"])
 
     def _spawn(self, name, argv):
         out = open(self.logs / f"{name}.log", "wb")
