@@ -1,0 +1,148 @@
+"""billing's tables. Only this service reads or writes them.
+
+Money is integer fen in every column (never floats, never yuan). A learner's balance is
+a ledger: `ledger_entries` are never updated or deleted, `accounts` holds the running
+balance per pocket with a CHECK that it never goes below zero, and both change in the
+transaction that moves the money. Restricted money (a learning card for one year's
+plans) sits in its own pocket, so it can only pay what the card allows."""
+from sqlalchemy import (JSON, BigInteger, Boolean, CheckConstraint, Column, DateTime,
+                        ForeignKey, Index, Integer, Numeric, String, Table, Text,
+                        UniqueConstraint)
+
+from services.common.db import BigId, inbox_table, outbox_table, service_metadata
+from services.common.jobs import jobs_table
+
+metadata = service_metadata()
+outbox = outbox_table(metadata)
+inbox = inbox_table(metadata)
+jobs = jobs_table(metadata)
+
+Hours = Numeric(6, 1)
+
+# 购物车: an elective of an activated plan, or a plan's flat fee (course_id 0). Prices are
+# not kept here: the cart shows learning's quote of the moment, and checkout re-quotes.
+cart_items = Table(
+    "cart_items", metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("user_id", BigId, nullable=False),
+    Column("plan_id", Integer, nullable=False),
+    Column("course_id", Integer, nullable=False),  # 0: the plan's flat fee
+    Column("added_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("user_id", "plan_id", "course_id"),
+)
+
+orders = Table(
+    "orders", metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("order_no", String(40), nullable=False, unique=True),
+    Column("user_id", BigId, nullable=False),
+    Column("plan_id", Integer, nullable=False),
+    Column("plan_name", String(120), nullable=False),
+    Column("plan_year", Integer, nullable=False),
+    Column("plan_kind", String(20), nullable=False),
+    Column("cards_allowed", Boolean, nullable=False),
+    Column("total_fen", BigInteger, nullable=False),
+    Column("refunded_fen", BigInteger, nullable=False, server_default="0"),
+    # unpaid | paid | closed | partially_refunded | refunded
+    Column("status", String(20), nullable=False),
+    Column("channel", String(10)),           # alipay | bank | balance, once paid
+    Column("trade_no", String(64)),          # the provider's number of the paying payment
+    Column("tried_channel", String(10)),     # last channel sent to (reconciliation asks it)
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),  # unpaid orders close
+    Column("paid_at", DateTime(timezone=True)),
+    Column("closed_at", DateTime(timezone=True)),
+    Column("close_reason", String(20)),      # timeout | deleted
+    Column("deleted", Boolean, nullable=False, server_default="0"),  # hidden from 我的订单
+    Column("pay_deadline", String(10), nullable=False),  # the plan's, ISO date
+    CheckConstraint("total_fen >= 0 AND refunded_fen >= 0 AND refunded_fen <= total_fen",
+                    name="order_money"),
+)
+Index("ix_orders_user_created", orders.c.user_id, orders.c.created_at)
+Index("ix_orders_status_expires", orders.c.status, orders.c.expires_at)
+
+order_lines = Table(
+    "order_lines", metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("order_id", BigId, ForeignKey("orders.id"), nullable=False),
+    Column("kind", String(10), nullable=False),  # course | plan_fee
+    Column("course_id", Integer),
+    Column("title", String(200), nullable=False),
+    Column("hours", Hours),
+    Column("price_fen", BigInteger, nullable=False),
+    Column("refunded", Boolean, nullable=False, server_default="0"),
+    CheckConstraint("price_fen >= 0", name="line_price"),
+)
+Index("ix_order_lines_order", order_lines.c.order_id)
+
+# Every notification a provider sent, kept before anything is decided on it — the raw
+# body as received, what it was taken to mean, and what came of it.
+notifications = Table(
+    "notifications", metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("channel", String(10), nullable=False),  # alipay | bank
+    Column("received_at", DateTime(timezone=True), nullable=False),
+    Column("raw", Text, nullable=False),
+    Column("order_no", String(64)),
+    Column("trade_no", String(64)),
+    Column("genuine", Boolean, nullable=False),
+    Column("outcome", String(20)),  # settlement's outcome, or unknown_order / forged
+    Column("detail", String(200)),
+)
+Index("ix_notifications_order_no", notifications.c.order_no)
+
+# Money that arrived from a provider (or the balance), one row per provider payment:
+# the unique (channel, trade_no) is what makes a notification apply once.
+payments = Table(
+    "payments", metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("order_id", BigId, ForeignKey("orders.id"), nullable=False),
+    Column("channel", String(10), nullable=False),
+    Column("trade_no", String(64), nullable=False),
+    Column("amount_fen", BigInteger, nullable=False),
+    Column("paid_at", DateTime(timezone=True), nullable=False),
+    # applied: it paid the order | refund_due: a second or late payment, to be returned
+    Column("status", String(12), nullable=False),
+    UniqueConstraint("channel", "trade_no"),
+)
+
+# 余额: one row per learner and pocket ("general", or a card's restriction such as
+# "year:2018" / "kind:public"), the running balance; never below zero.
+accounts = Table(
+    "accounts", metadata,
+    Column("user_id", BigId, primary_key=True, autoincrement=False),
+    Column("pocket", String(40), primary_key=True),
+    Column("balance_fen", BigInteger, nullable=False),
+    CheckConstraint("balance_fen >= 0", name="balance_not_negative"),
+)
+
+ledger_entries = Table(
+    "ledger_entries", metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("user_id", BigId, nullable=False),
+    Column("pocket", String(40), nullable=False),
+    Column("amount_fen", BigInteger, nullable=False),  # + in, - out
+    Column("balance_after_fen", BigInteger, nullable=False),
+    Column("kind", String(12), nullable=False),  # recharge | card | order | refund
+    Column("reference", String(64), nullable=False),  # order / recharge / card number
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("user_id", "pocket", "kind", "reference"),
+)
+Index("ix_ledger_user_created", ledger_entries.c.user_id, ledger_entries.c.created_at)
+
+refunds = Table(
+    "refunds", metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("refund_no", String(40), nullable=False, unique=True),
+    Column("request_id", String(64), nullable=False, unique=True),  # the caller's, reused on retries
+    Column("order_id", BigId, ForeignKey("orders.id"), nullable=False),
+    Column("payment_id", BigId, ForeignKey("payments.id")),
+    Column("amount_fen", BigInteger, nullable=False),
+    Column("course_ids", JSON, nullable=False),
+    Column("reason", String(200)),
+    Column("status", String(12), nullable=False),  # pending | done | failed
+    Column("requested_by", BigId),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("done_at", DateTime(timezone=True)),
+    CheckConstraint("amount_fen > 0", name="refund_positive"),
+)

@@ -1,0 +1,73 @@
+"""A provider's word that money moved, start to finish: kept raw and committed first,
+then verified, decided and applied in a transaction of its own, and only then answered —
+Alipay's `success` after the commit, so a crash in between means Alipay asks again and
+the repeat changes nothing. Reconciliation asks Alipay about orders that went there and
+settles what it says through the same path."""
+import logging
+from datetime import timedelta
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from . import alipay, payments
+from .models import orders
+
+log = logging.getLogger(__name__)
+ACK, NO_ACK = "success", "fail"
+
+
+def alipay_notification(db, form, raw):
+    cfg = alipay.config()
+    genuine, order_no, notice = alipay.read_notification(cfg, form)
+    with db() as uow:
+        kept = payments.keep_notification(
+            uow, "alipay", raw, order_no, notice.trade_no, genuine,
+            None if genuine else "forged", None if genuine else "签名无效或不是 RSA2 签名")
+        uow.commit()
+    if not genuine:
+        return NO_ACK
+    decision = _settle(db, notice, order_no, kept)
+    return ACK if decision is not None and decision.acknowledged else NO_ACK
+
+
+def _settle(db, notice, order_no, kept=None):
+    for attempt in range(3):
+        try:
+            with db() as uow:
+                decision = payments.settle(uow, notice, str(order_no or ""))
+                if kept is not None:
+                    outcome = ("unknown_order", "订单不存在或尚未生成") if decision is None \
+                        else (decision.outcome, decision.reason)
+                    payments.note_outcome(uow, kept, *outcome)
+                uow.commit()
+                return decision
+        except IntegrityError:
+            # The same payment committed by a concurrent delivery: decide again (it is
+            # now already applied).
+            if attempt == 2:
+                raise
+    return None
+
+
+def reconcile(db, now, limit=50):
+    """Asks Alipay about orders sent there in the last 26 hours that are not paid (a
+    notification may have been lost) and settles what it says. Returns how many it
+    settled as paid or refund-due."""
+    cfg = alipay.config()
+    with db() as uow:
+        numbers = [r.order_no for r in uow.session.execute(
+            select(orders.c.order_no).where(
+                orders.c.tried_channel == "alipay", orders.c.status.in_(("unpaid", "closed")),
+                orders.c.created_at >= now - timedelta(hours=26))
+            .order_by(orders.c.created_at).limit(limit))]
+    settled = 0
+    for number in numbers:
+        found, notice = alipay.query(cfg, number, now)
+        if not found or notice is None or not notice.succeeded:
+            continue
+        decision = _settle(db, notice, number)
+        if decision is not None and decision.outcome in ("apply", "late_payment",
+                                                         "second_payment"):
+            log.info("reconciliation settled order %s: %s", number, decision.outcome)
+            settled += 1
+    return settled
