@@ -35,6 +35,9 @@ UPLOAD_LIMITS = {"identity_admin.start_import": 20 * 1024 * 1024,
                  "learning_admin.upload_video": int(env("VIDEO_MAX_MB", "500")) * 1024 * 1024
                  + 64 * 1024}
 
+# Payment providers post forms, as their protocols define.
+FORM_ROUTES = {"billing_public.alipay_notify"}
+
 
 class ProblemApi(Api):
     """flask-smorest, with every HTTP error rendered as problem+json."""
@@ -117,6 +120,9 @@ def create_app(rpc_pool=None, clock=None):
             if request.mimetype != "multipart/form-data":
                 return problem(415, title="请求内容类型须为 multipart/form-data",
                                detail="请以 multipart/form-data 上传文件")
+        elif request.endpoint in FORM_ROUTES:
+            if request.mimetype != "application/x-www-form-urlencoded":
+                return problem(415, title="请求内容类型须为 application/x-www-form-urlencoded")
         elif (request.method in ("POST", "PUT", "PATCH") and request.path.startswith("/api/")
                 and (request.content_length or request.headers.get("Transfer-Encoding"))
                 and request.mimetype != "application/json"):

@@ -1,6 +1,6 @@
-"""The platform for real: identity, orgtree and learning in Nameko containers on the real broker
-(a fresh vhost per test), their own databases, and the gateway's Flask app calling them
-through its RPC pool."""
+"""The platform for real: identity, orgtree and learning (and billing, for the tests that
+ask for it) in Nameko containers on the real broker (a fresh vhost per test), their own
+databases, and the gateway's Flask app calling them through its RPC pool."""
 import os
 import uuid
 
@@ -10,6 +10,7 @@ from stdnum.cn import ric
 
 from gateway.app import create_app
 from gateway.rpc import RpcPool
+from services.billing.service import BillingService
 from services.common.db import make_engine
 from services.common.migrations import upgrade
 from services.identity.service import IdentityService
@@ -31,10 +32,10 @@ def service_config(amqp_uri, db_url, **extra):
 @pytest.fixture
 def start_services(amqp_uri, container_factory, database_url):
     # amqp_uri first: its vhost must outlive the containers at teardown.
-    """start_services(captcha=..., **config) -> the running containers, keyed by service
-    name."""
-    def start(captcha="off", urls=None, **config):
-        urls = urls or {s: database_url(s) for s in SERVICES}
+    """start_services(captcha=..., billing=False, **config) -> the running containers,
+    keyed by service name."""
+    def start(captcha="off", urls=None, billing=False, **config):
+        urls = urls or {s: database_url(s) for s in SERVICES + (("billing",) if billing else ())}
         containers = {
             "orgtree": container_factory(OrgTreeService,
                                          service_config(amqp_uri, urls["orgtree"], **config)),
@@ -44,6 +45,9 @@ def start_services(amqp_uri, container_factory, database_url):
         if "learning" in urls:
             containers["learning"] = container_factory(LearningService, service_config(
                 amqp_uri, urls["learning"], HEARTBEAT_BATCH_MS=50, **config))
+        if "billing" in urls:
+            containers["billing"] = container_factory(BillingService, service_config(
+                amqp_uri, urls["billing"], **config))
         for container in containers.values():
             container.start()
         return containers

@@ -1,0 +1,110 @@
+"""Shapes of billing's answers to the learner, for the OpenAPI document."""
+from services.common.schema import Schema, fields
+
+
+class OrderLine(Schema):
+    kind = fields.String(metadata={"description": "course 课程 / plan_fee 计划费用"})
+    course_id = fields.Integer(allow_none=True)
+    title = fields.String()
+    hours = fields.String(allow_none=True)
+    price_fen = fields.Integer()
+    price = fields.String(metadata={"description": "元，两位小数"})
+    refunded = fields.Boolean()
+
+
+class Order(Schema):
+    order_no = fields.String()
+    plan_id = fields.Integer()
+    plan_name = fields.String()
+    plan_year = fields.Integer()
+    plan_kind = fields.String()
+    total_fen = fields.Integer()
+    total = fields.String()
+    refunded_fen = fields.Integer()
+    status = fields.String()
+    status_label = fields.String()
+    channel = fields.String(allow_none=True)
+    channel_label = fields.String(allow_none=True)
+    created_at = fields.String()
+    expires_at = fields.String()
+    paid_at = fields.String(allow_none=True)
+    cards_allowed = fields.Boolean()
+    pay_deadline = fields.String()
+    lines = fields.List(fields.Nested(OrderLine))
+
+
+class OrderPage(Schema):
+    items = fields.List(fields.Nested(Order))
+    total = fields.Integer()
+    page = fields.Integer()
+    page_size = fields.Integer()
+
+
+class OrderDeleted(Schema):
+    order_no = fields.String()
+    deleted = fields.Boolean()
+
+
+class PaymentStarted(Schema):
+    order_no = fields.String()
+    status = fields.String()
+    redirect_url = fields.String(allow_none=True, metadata={
+        "description": "支付宝或银行的支付页面；余额支付为空（已支付）"})
+
+
+class CartLine(Schema):
+    kind = fields.String()
+    course_id = fields.Integer(allow_none=True)
+    title = fields.String()
+    hours = fields.String(allow_none=True)
+    price_fen = fields.Integer()
+    price = fields.String()
+
+
+class Problem(Schema):
+    code = fields.String()
+    detail = fields.String()
+
+
+class CartGroup(Schema):
+    plan_id = fields.Integer()
+    plan_name = fields.String()
+    year = fields.Integer()
+    kind = fields.String()
+    kind_label = fields.String()
+    cards_allowed = fields.Boolean()
+    pay_deadline = fields.String()
+    payable = fields.Boolean()
+    problem = fields.Nested(Problem, allow_none=True)
+    course_ids = fields.List(fields.Integer())
+    lines = fields.List(fields.Nested(CartLine))
+    total_fen = fields.Integer()
+    total = fields.String()
+
+
+class Cart(Schema):
+    groups = fields.List(fields.Nested(CartGroup))
+    total_fen = fields.Integer()
+    total = fields.String()
+
+
+class Pocket(Schema):
+    pocket = fields.String(metadata={"description": "general 余额 / year:2018、kind:public 学习卡限定"})
+    balance_fen = fields.Integer()
+    balance = fields.String()
+
+
+class LedgerEntry(Schema):
+    amount_fen = fields.Integer()
+    amount = fields.String()
+    balance_after_fen = fields.Integer()
+    kind = fields.String()
+    pocket = fields.String()
+    reference = fields.String()
+    created_at = fields.String()
+
+
+class Account(Schema):
+    balance_fen = fields.Integer()
+    pockets = fields.List(fields.Nested(Pocket))
+    entries = fields.List(fields.Nested(LedgerEntry))

@@ -1,0 +1,33 @@
+"""What billing is asked, defined once: the request contracts the gateway checks (for its
+OpenAPI document and an early 422). Ownership, prices and states stay in the service."""
+from services.common.contracts import PageQuery
+from services.common.schema import Schema, fields, length, one_of, validate
+
+ORDER_STATUSES = ("unpaid", "paid", "closed", "partially_refunded", "refunded")
+PAYMENT_METHODS = ("alipay", "bank", "balance")
+
+
+class CartItemBody(Schema):
+    plan_id = fields.Integer(required=True)
+    course_id = fields.Integer(load_default=None, allow_none=True, metadata={
+        "description": "选修课程；按计划收费的培训计划不填（计划费用）"})
+
+
+class OrderBody(Schema):
+    plan_id = fields.Integer(required=True)
+    course_ids = fields.List(fields.Integer(), load_default=list, validate=validate.Length(
+        max=200, error="一次最多购买200门课程"))
+
+
+class PaymentBody(Schema):
+    method = fields.String(required=True, validate=one_of(PAYMENT_METHODS), metadata={
+        "description": "alipay 支付宝 / bank 银行卡 / balance 余额"})
+    bank = fields.String(load_default=None, allow_none=True, validate=length(max=20))
+
+
+class OrderQuery(PageQuery):
+    status = fields.String(load_default=None, validate=one_of(ORDER_STATUSES))
+    created_from = fields.Date(load_default=None, metadata={"description": "下单日期起"})
+    created_to = fields.Date(load_default=None, metadata={"description": "下单日期止（含）"})
+    course = fields.String(load_default=None, validate=length(max=60),
+                           metadata={"description": "课程或培训计划名称"})
