@@ -10,9 +10,21 @@ cd "$(dirname "$0")/.."
 export PYTHONWARNINGS="${PYTHONWARNINGS:-ignore::DeprecationWarning}"
 PY=.venv/bin/python
 QUIET=("$PY" -m services.common.run_quietly)  # no eventlet deprecation notice per process
-SERVICES=(identity orgtree learning)
+SERVICES=(identity orgtree learning billing)
 PORT="${PORT:-8000}"
+SANDBOX_PORT="${SANDBOX_PORT:-$((PORT + 90))}"
+KEYS="${VAR_DIR:-var}/keys"
 LOGS="${VAR_DIR:-var}/log"
+# The payment sandbox plays Alipay on this machine (sandbox/README.md); production points
+# the same adapter at Alipay by setting these (docs/operations.md).
+export GATEWAY_SERVICES="identity,orgtree,learning,billing"
+export PUBLIC_BASE_URL="${PUBLIC_BASE_URL:-http://127.0.0.1:$PORT}"
+export ALIPAY_GATEWAY="${ALIPAY_GATEWAY:-http://127.0.0.1:$SANDBOX_PORT/gateway.do}"
+export ALIPAY_PRIVATE_KEY_FILE="${ALIPAY_PRIVATE_KEY_FILE:-$KEYS/alipay_merchant_private.pem}"
+export ALIPAY_PUBLIC_KEY_FILE="${ALIPAY_PUBLIC_KEY_FILE:-$KEYS/alipay_sandbox_public.pem}"
+export SANDBOX_ALIPAY_PRIVATE_KEY_FILE="$KEYS/alipay_sandbox_private.pem"
+export SANDBOX_MERCHANT_PUBLIC_KEY_FILE="$KEYS/alipay_merchant_public.pem"
+export SANDBOX_DB="${VAR_DIR:-var}/sandbox.db"
 mkdir -p "$LOGS"
 STOP_GRACE_SECONDS=10  # then SIGKILL (a service asked to stop while the broker is away)
 pids=()
@@ -71,6 +83,8 @@ echo "==> migrating: ${SERVICES[*]}"
 $PY -m services.common.migrations "${SERVICES[@]}"
 echo "==> certificate signing key (kept under ${VAR_DIR:-var}/keys; production mounts its own)"
 "$PY" -m services.learning.signing_key >/dev/null
+echo "==> payment sandbox keys (Alipay's and the merchant's, under $KEYS)"
+"$PY" -m sandbox.keys "${VAR_DIR:-var}" >/dev/null
 echo "==> event queues"
 "${QUIET[@]}" services.common.topology "${SERVICES[@]}"
 
@@ -78,6 +92,9 @@ for svc in "${SERVICES[@]}"; do
   : >"$LOGS/$svc.log"
   supervise "$svc" "${QUIET[@]}" nameko run --config "services/$svc/config.yaml" "services.$svc.service"
 done
+: >"$LOGS/sandbox.log"
+supervise sandbox "$PY" -m gunicorn --workers 1 --threads 8 --bind "127.0.0.1:$SANDBOX_PORT" \
+  "sandbox.app:wsgi()"
 : >"$LOGS/gateway.log"
 supervise gateway "${QUIET[@]}" gunicorn -c gateway/gunicorn.conf.py --bind "0.0.0.0:$PORT" \
   "gateway.asgi:asgi()"
@@ -104,11 +121,12 @@ cat <<INFO
   专业技术人员继续教育平台 is running.
 
   Web            http://127.0.0.1:$PORT/   (单位注册, 注册审核进度查询, 管理首页 for admins;
-                 learners: 我的课程, 我的档案; operator: 培训计划, 课程)
+                 learners: 我的课程, 购物车, 我的订单, 我的档案; operator: 培训计划, 课程)
   Verify         http://127.0.0.1:$PORT/verify/<证书编号>   (certificate verification, no login)
   API            http://127.0.0.1:$PORT/api/v1/
   API docs       http://127.0.0.1:$PORT/api/v1/docs
   Health         http://127.0.0.1:$PORT/readyz   (?verbose: each service)
+  Pay sandbox    http://127.0.0.1:$SANDBOX_PORT/trades   (plays Alipay: cashier, notifications)
   Logs           $LOGS/
 
   Demo logins (POST /api/v1/auth/login, "role" as shown):

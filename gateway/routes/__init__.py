@@ -3,6 +3,7 @@ then by audience: `public` (no login: /auth, /orgs), `me` (the signed-in person:
 `admin` (/admin, admins and the operator). A new service adds `routes/<context>/` and its
 blueprints here; request contracts the service also checks live in
 `services/<context>/contracts.py`."""
+from .billing.admin.resources import blp as billing_admin
 from .billing.me.resources import blp as billing_me
 from .billing.public.resources import blp as billing_public
 from .identity.admin.resources import blp as identity_admin
@@ -15,4 +16,5 @@ from .orgtree.admin.resources import blp as orgtree_admin
 from .orgtree.public.resources import blp as orgtree_public
 
 BLUEPRINTS = (identity_public, identity_me, orgtree_public, learning_public, identity_admin,
-              orgtree_admin, learning_me, learning_admin, billing_me, billing_public)
+              orgtree_admin, learning_me, learning_admin, billing_me, billing_public,
+              billing_admin)

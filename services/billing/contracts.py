@@ -31,3 +31,18 @@ class OrderQuery(PageQuery):
     created_to = fields.Date(load_default=None, metadata={"description": "下单日期止（含）"})
     course = fields.String(load_default=None, validate=length(max=60),
                            metadata={"description": "课程或培训计划名称"})
+
+
+class RefundBody(Schema):
+    request_id = fields.String(required=True, validate=length(min=1, max=64), metadata={
+        "description": "调用方生成的退款请求编号；重试时使用同一编号，只退款一次"})
+    whole = fields.Boolean(load_default=False, metadata={"description": "整单退款"})
+    course_ids = fields.List(fields.Integer(), load_default=list,
+                             metadata={"description": "部分退款：要退的课程"})
+    reason = fields.String(load_default=None, allow_none=True, validate=length(max=200))
+
+
+class OperatorOrderQuery(PageQuery):
+    order_no = fields.String(load_default=None, validate=length(max=40))
+    user_id = fields.Integer(load_default=None)
+    status = fields.String(load_default=None, validate=one_of(ORDER_STATUSES))

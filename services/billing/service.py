@@ -8,7 +8,7 @@ from services.common.errors import DomainError
 from services.common.rpc_client import ServiceRpc
 from services.common.runtime import prepare_service_process
 
-from . import balance, cart, checkout, notices, orders
+from . import balance, cart, checkout, notices, orders, refunds
 from .models import inbox, outbox
 
 prepare_service_process()
@@ -93,6 +93,28 @@ class BillingService:
     def my_account(self, actor, query=None):
         with self.db() as uow:
             return balance.account(uow, actor, query or {})
+
+    # --- operator: orders and refunds ----------------------------------------------
+
+    @rpc(expected_exceptions=expected)
+    def all_orders(self, actor, query=None):
+        with self.db() as uow:
+            return orders.operator_listing(uow, actor, query or {})
+
+    @rpc(expected_exceptions=expected)
+    def refund_order(self, actor, order_no, request_id, course_ids=None, whole=False,
+                     reason=None):
+        with self.db() as uow:
+            answer, at_provider = refunds.request(uow, actor, order_no, request_id,
+                                                  course_ids, whole, reason)
+            uow.commit()
+        if at_provider is not None:
+            answer["status"] = refunds.settle_at_provider(self.db, **at_provider)
+        return answer
+
+    @timer(interval=60)
+    def retry_pending_refunds(self):
+        refunds.retry_pending(self.db)
 
     # --- payment providers --------------------------------------------------------
 

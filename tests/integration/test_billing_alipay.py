@@ -64,7 +64,7 @@ def world(start_services, uow_factory, amqp_uri, tmp_path, keys):
     assert client.post(f"/api/v1/me/plans/{plan['plan_id']}/activation",
                        headers=learner).status_code == 200
     return {**platform, "plan": plan, "elective": elective, "learner": learner,
-            "user_id": user_id, "keys": keys}
+            "user_id": user_id, "keys": keys, "operator": operator}
 
 
 def alipay_notification(keys, order_no, total="10.00", trade_no="2026120122001403030500001234",

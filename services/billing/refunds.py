@@ -1,0 +1,146 @@
+"""退款: the operator refunds a paid order wholly or in part — each line at most once —
+through the channel that paid it: to the balance at once, to Alipay through
+`alipay.trade.refund`. A refund request carries the caller's `request_id`: asked again
+(a retry, a double-click) it answers the refund already made. An Alipay refund is
+recorded pending first, asked of Alipay with its refund number (Alipay's own
+idempotency key), and applied when Alipay confirms; one Alipay could not be asked about
+stays pending and is asked again by `retry_pending`. `order_refunded` (in the applying
+transaction) lets learning withdraw the courses not yet studied."""
+import logging
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import insert, select, update
+
+from services.common.errors import Conflict, InvalidInput, NotFound
+
+from . import alipay, balance
+from .domain import order_numbers
+from .domain.money import yuan_text
+from .learners import require_operator
+from .models import order_lines, orders, refunds
+from .orders import lines_of, order_by_number
+
+log = logging.getLogger(__name__)
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+REFUNDABLE = ("paid", "partially_refunded")
+
+
+def view(refund, order_no):
+    return {"refund_no": refund["refund_no"], "request_id": refund["request_id"],
+            "order_no": order_no, "amount_fen": refund["amount_fen"],
+            "amount": yuan_text(refund["amount_fen"]), "course_ids": refund["course_ids"],
+            "status": refund["status"], "reason": refund["reason"]}
+
+
+def request(uow, actor, order_no, request_id, course_ids, whole, reason):
+    """The refund (made now, pending at Alipay, or made before for this request_id)."""
+    require_operator(actor)
+    if not request_id or len(str(request_id)) > 64:
+        raise InvalidInput("request_id_required", "缺少退款请求编号",
+                           fields={"request_id": ["须为1–64个字符"]})
+    earlier = uow.session.execute(select(refunds).where(
+        refunds.c.request_id == str(request_id))).mappings().first()
+    if earlier is not None:
+        return view(earlier, order_no), None
+    order = order_by_number(uow, str(order_no)[:40], lock=True)
+    if order is None:
+        raise NotFound("order_not_found", "订单不存在")
+    if order["status"] not in REFUNDABLE:
+        raise Conflict("order_not_refundable", "只有已支付的订单可以退款")
+    if uow.session.execute(select(refunds.c.id).where(
+            refunds.c.order_id == order["id"], refunds.c.status == "pending")).first():
+        raise Conflict("refund_in_progress", "该订单有一笔退款正在处理，请稍后再试")
+    open_lines = [line for line in lines_of(uow, order["id"]) if not line.refunded]
+    if whole:
+        chosen = open_lines
+    else:
+        wanted = set(course_ids or [])
+        chosen = [line for line in open_lines if line.course_id in wanted]
+        if not wanted or len(chosen) != len(wanted):
+            raise InvalidInput("refund_lines_invalid", "请选择本订单中尚未退款的课程",
+                               fields={"course_ids": ["不是本订单中尚未退款的课程"]})
+        if any(line.kind == "plan_fee" for line in chosen):
+            raise InvalidInput("refund_whole_only", "按计划收费的订单只能整单退款")
+    if not chosen:
+        raise Conflict("order_fully_refunded", "该订单已全部退款")
+    amount = sum(line.price_fen for line in chosen)
+    if amount <= 0 or amount > order["total_fen"] - order["refunded_fen"]:
+        raise Conflict("refund_exceeds_paid", "退款金额超过了可退金额")
+    now = uow.clock.now()
+    refund_no = order_numbers.new_number("refund", now.astimezone(SHANGHAI))
+    refund_id = uow.session.execute(insert(refunds).values(
+        refund_no=refund_no, request_id=str(request_id), order_id=order["id"],
+        amount_fen=amount, course_ids=[line.course_id for line in chosen if line.course_id],
+        reason=(reason or "")[:200] or None, status="pending",
+        requested_by=actor.get("user_id"), created_at=now)).inserted_primary_key[0]
+    refund = uow.session.execute(select(refunds).where(refunds.c.id == refund_id)
+                                 ).mappings().one()
+    if order["channel"] == "balance":
+        balance.credit(uow, order["user_id"], balance.GENERAL, amount, "refund", refund_no)
+        apply(uow, refund, order, [line.id for line in chosen])
+        refund = uow.session.execute(select(refunds).where(refunds.c.id == refund_id)
+                                     ).mappings().one()
+        return view(refund, order["order_no"]), None
+    return view(refund, order["order_no"]), {"refund_id": refund_id,
+                                             "line_ids": [line.id for line in chosen]}
+
+
+def apply(uow, refund, order, line_ids):
+    """The refund done: lines marked, the order's refunded amount and state, the event."""
+    now = uow.clock.now()
+    uow.session.execute(update(order_lines).where(order_lines.c.id.in_(line_ids))
+                        .values(refunded=True))
+    refunded = order["refunded_fen"] + refund["amount_fen"]
+    status = "refunded" if refunded == order["total_fen"] else "partially_refunded"
+    uow.session.execute(update(orders).where(orders.c.id == order["id"])
+                        .values(refunded_fen=refunded, status=status))
+    uow.session.execute(update(refunds).where(refunds.c.id == refund["id"])
+                        .values(status="done", done_at=now))
+    uow.add_event("order_refunded", {
+        "order_no": order["order_no"], "refund_no": refund["refund_no"],
+        "user_id": order["user_id"], "plan_id": order["plan_id"],
+        "course_ids": list(refund["course_ids"]), "whole": status == "refunded",
+        "amount_fen": refund["amount_fen"], "refunded_at": now})
+
+
+def settle_at_provider(db, refund_id, line_ids):
+    """Asks Alipay to refund, then applies (or fails) the pending refund."""
+    with db() as uow:
+        refund = uow.session.execute(select(refunds).where(refunds.c.id == refund_id)
+                                     ).mappings().one()
+        order = uow.session.execute(select(orders).where(orders.c.id == refund["order_id"])
+                                    ).mappings().one()
+        now = uow.clock.now()
+    done = alipay.refund(alipay.config(), order["order_no"], refund["amount_fen"],
+                         refund["refund_no"], refund["reason"], now)
+    if done is None:
+        log.warning("refund %s: Alipay could not be asked; retried later", refund["refund_no"])
+        return "pending"
+    with db() as uow:
+        order = order_by_number(uow, order["order_no"], lock=True)
+        refund = uow.session.execute(select(refunds).where(refunds.c.id == refund_id)
+                                     .with_for_update()).mappings().one()
+        if refund["status"] != "pending":
+            return refund["status"]
+        if done:
+            apply(uow, refund, order, line_ids)
+        else:
+            uow.session.execute(update(refunds).where(refunds.c.id == refund_id)
+                                .values(status="failed", done_at=uow.clock.now()))
+        uow.commit()
+        return "done" if done else "failed"
+
+
+def retry_pending(db, limit=20):
+    """Pending Alipay refunds (Alipay was away when asked): asked again, same number."""
+    with db() as uow:
+        pending = uow.session.execute(select(refunds.c.id, refunds.c.course_ids,
+                                             refunds.c.order_id).where(
+            refunds.c.status == "pending").limit(limit)).all()
+        work = []
+        for refund_id, course_ids, order_id in pending:
+            lines = [line.id for line in lines_of(uow, order_id) if not line.refunded and (
+                line.course_id in (course_ids or []) or line.kind == "plan_fee")]
+            work.append((refund_id, lines))
+    for refund_id, line_ids in work:
+        settle_at_provider(db, refund_id, line_ids)
