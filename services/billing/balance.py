@@ -1,7 +1,6 @@
-"""余额: a learner's money held by the platform, per pocket — "general" (recharges,
-refunds to balance) and restricted pockets filled by learning cards ("year:2018" pays
-only 2018 plans, "kind:public" only 公需科目) — as a ledger of immutable entries and a
-running balance that a CHECK keeps at zero or above. Paying by balance debits in the
+"""余额: a learner's money held by the platform, per pocket (domain/pockets.py: general
+money, and card money restricted as the card was) — as a ledger of immutable entries and
+a running balance that a CHECK keeps at zero or above. Paying by balance debits in the
 transaction that marks the order paid; the debit's guard (`balance >= amount`) and the
 order row's lock make two orders racing for the same money pay one."""
 from sqlalchemy import insert, select, update
@@ -9,21 +8,18 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from services.common.errors import Conflict
 
+from .domain import pockets
 from .domain.money import yuan_text
 from .learners import require_learner
 from .models import accounts, ledger_entries
 from .orders import own_order, require_payable
 from .payments import mark_paid
 
-GENERAL = "general"
-POCKET_LABELS = {GENERAL: "余额"}
+GENERAL = pockets.GENERAL
 
 
 def pockets_for(order):
-    """The pockets that may pay `order`, restricted ones first (they can pay nothing else)."""
-    restricted = [f"year:{order['plan_year']}", f"kind:{order['plan_kind']}"] \
-        if order["cards_allowed"] else []
-    return restricted + [GENERAL]
+    return pockets.pockets_for(order["plan_year"], order["plan_kind"], order["cards_allowed"])
 
 
 def balances(uow, user_id):
@@ -88,6 +84,32 @@ def pay(uow, actor, order_no):
     return {"order_no": order["order_no"], "status": "paid"}
 
 
+def refund_to_pockets(uow, order, amount_fen, refund_no):
+    """A refund of a balance-paid order goes back to the pockets the order took it from
+    (card money to its card pocket), the narrowest last."""
+    taken = uow.session.execute(select(ledger_entries.c.pocket, ledger_entries.c.amount_fen)
+                                .where(ledger_entries.c.user_id == order["user_id"],
+                                       ledger_entries.c.kind == "order",
+                                       ledger_entries.c.reference == order["order_no"])
+                                .order_by(ledger_entries.c.id.desc())).all()
+    given = {}
+    for pocket, amount in uow.session.execute(
+            select(ledger_entries.c.pocket, ledger_entries.c.amount_fen).where(
+                ledger_entries.c.user_id == order["user_id"], ledger_entries.c.kind == "refund",
+                ledger_entries.c.reference.like(f"{order['order_no']}/%"))).all():
+        given[pocket] = given.get(pocket, 0) + amount
+    left = amount_fen
+    for pocket, debit in taken:
+        back = min(left, -debit - given.get(pocket, 0))
+        if back > 0:
+            credit(uow, order["user_id"], pocket, back, "refund",
+                   f"{order['order_no']}/{refund_no}")
+            left -= back
+    if left:
+        credit(uow, order["user_id"], GENERAL, left, "refund",
+               f"{order['order_no']}/{refund_no}")
+
+
 def account(uow, actor, query):
     """我的账户: balances by pocket and the latest entries."""
     user_id = require_learner(actor)
@@ -97,8 +119,8 @@ def account(uow, actor, query):
         .order_by(ledger_entries.c.id.desc()).limit(min(int(query.get("limit") or 50), 200))
     ).mappings().all()
     return {"balance_fen": sum(held.values()),
-            "pockets": [{"pocket": p, "balance_fen": v, "balance": yuan_text(v)}
-                        for p, v in sorted(held.items())],
+            "pockets": [{"pocket": p, "label": pockets.label(p), "balance_fen": v,
+                         "balance": yuan_text(v)} for p, v in sorted(held.items())],
             "entries": [{"amount_fen": e["amount_fen"], "amount": yuan_text(e["amount_fen"]),
                          "balance_after_fen": e["balance_after_fen"], "kind": e["kind"],
                          "pocket": e["pocket"], "reference": e["reference"],

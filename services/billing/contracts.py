@@ -46,3 +46,27 @@ class OperatorOrderQuery(PageQuery):
     order_no = fields.String(load_default=None, validate=length(max=40))
     user_id = fields.Integer(load_default=None)
     status = fields.String(load_default=None, validate=one_of(ORDER_STATUSES))
+
+
+class CardBatchBody(Schema):
+    name = fields.String(required=True, validate=length(min=1, max=60))
+    face_fen = fields.Integer(required=True, validate=validate.Range(
+        min=100, max=1_000_000, error="面值须为1–10000元"), metadata={"description": "面值（分）"})
+    quantity = fields.Integer(required=True, validate=validate.Range(
+        min=1, max=20000, error="每批1–20000张"))
+    plan_year = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(
+        min=2000, max=2100), metadata={"description": "只能支付该年度的培训计划"})
+    plan_kind = fields.String(load_default=None, allow_none=True,
+                              validate=one_of(("public", "professional")),
+                              metadata={"description": "只能支付该类培训计划"})
+    valid_from = fields.Date(required=True)
+    valid_to = fields.Date(required=True)
+
+
+class CardSaleBody(Schema):
+    count = fields.Integer(required=True, validate=validate.Range(min=1, max=20000))
+
+
+class RedeemBody(Schema):
+    card_no = fields.String(required=True, validate=length(min=1, max=40))
+    password = fields.String(required=True, validate=length(min=1, max=40))

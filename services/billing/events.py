@@ -42,7 +42,14 @@ class OrderRefunded(Payload):
     refunded_at = fields.DateTime(required=True)
 
 
+class CardBatchRequested(Payload):
+    """billing to itself: make a batch of learning cards and its .xlsx (a job)."""
+    job_id = fields.Integer(required=True)
+    batch_id = fields.Integer(required=True)
+
+
 CATALOGUE = catalogue(
     event("order_paid", OrderPaid, "order", "order_no"),
     event("order_refunded", OrderRefunded, "order", "order_no"),
+    event("card_batch_requested", CardBatchRequested, "job", "job_id"),
 )

@@ -5,7 +5,7 @@ a ledger: `ledger_entries` are never updated or deleted, `accounts` holds the ru
 balance per pocket with a CHECK that it never goes below zero, and both change in the
 transaction that moves the money. Restricted money (a learning card for one year's
 plans) sits in its own pocket, so it can only pay what the card allows."""
-from sqlalchemy import (JSON, BigInteger, Boolean, CheckConstraint, Column, DateTime,
+from sqlalchemy import (JSON, BigInteger, Boolean, CheckConstraint, Column, Date, DateTime,
                         ForeignKey, Index, Integer, Numeric, String, Table, Text,
                         UniqueConstraint)
 
@@ -146,3 +146,47 @@ refunds = Table(
     Column("done_at", DateTime(timezone=True)),
     CheckConstraint("amount_fen > 0", name="refund_positive"),
 )
+
+
+# 学习卡: batches an operator issues (face value, restriction, validity), their cards
+# (passwords only as Argon2 hashes: the plaintext exists once, in the batch's .xlsx for
+# printing), and every redemption attempt (for the wrong-password limit).
+card_batches = Table(
+    "card_batches", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("name", String(60), nullable=False),
+    Column("face_fen", BigInteger, nullable=False),
+    Column("quantity", Integer, nullable=False),
+    Column("plan_year", Integer),    # only plans of this year
+    Column("plan_kind", String(20)),  # only plans of this kind
+    Column("valid_from", Date, nullable=False),
+    Column("valid_to", Date, nullable=False),
+    Column("status", String(12), nullable=False),  # issuing | issued | failed
+    Column("job_id", BigId),
+    Column("export_key", String(200)),  # the .xlsx of numbers and passwords
+    Column("created_by", BigId),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    CheckConstraint("face_fen > 0 AND quantity > 0", name="batch_positive"),
+)
+
+cards = Table(
+    "cards", metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("batch_id", Integer, ForeignKey("card_batches.id"), nullable=False),
+    Column("card_no", String(20), nullable=False, unique=True),
+    Column("password_hash", String(128), nullable=False),
+    Column("status", String(10), nullable=False),  # unsold | sold | redeemed | void
+    Column("sold_at", DateTime(timezone=True)),
+    Column("redeemed_by", BigId),
+    Column("redeemed_at", DateTime(timezone=True)),
+)
+Index("ix_cards_batch_status", cards.c.batch_id, cards.c.status)
+
+card_attempts = Table(
+    "card_attempts", metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("user_id", BigId, nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("succeeded", Boolean, nullable=False),
+)
+Index("ix_card_attempts_user_at", card_attempts.c.user_id, card_attempts.c.at)

@@ -76,7 +76,7 @@ def request(uow, actor, order_no, request_id, course_ids, whole, reason):
     refund = uow.session.execute(select(refunds).where(refunds.c.id == refund_id)
                                  ).mappings().one()
     if order["channel"] == "balance":
-        balance.credit(uow, order["user_id"], balance.GENERAL, amount, "refund", refund_no)
+        balance.refund_to_pockets(uow, order, amount, refund_no)
         apply(uow, refund, order, [line.id for line in chosen])
         refund = uow.session.execute(select(refunds).where(refunds.c.id == refund_id)
                                      ).mappings().one()

@@ -1,19 +1,30 @@
 """billing's Nameko entrypoints. Thin: unpack, call the service layer, return plain data.
 Prices come from learning (`quote`); billing calls learning, never the other way."""
+from eventlet import tpool
 from nameko.rpc import rpc
 from nameko.timer import timer
 
-from services.common.dependencies import Database, Heartbeat
+from services.common.dependencies import Database, Heartbeat, event_handler
 from services.common.errors import DomainError
+from services.common.events import read_envelope
+from services.common.jobs import JobQueue, sweep_seconds
 from services.common.rpc_client import ServiceRpc
 from services.common.runtime import prepare_service_process
+from services.common.storage import FileStorage
 
-from . import balance, cart, checkout, notices, orders, refunds
-from .models import inbox, outbox
+from . import balance, cards, cart, checkout, notices, orders, refunds
+from .models import inbox, jobs, outbox
 
 prepare_service_process()
 
 expected = (DomainError,)
+JOBS = JobQueue.from_env(jobs)
+
+
+def offload(function, *args):
+    """CPU-heavy work (hashing a batch's card passwords, writing its .xlsx) off the event
+    loop, so RPC and the broker's heartbeats keep being served."""
+    return tpool.execute(function, *args)
 
 
 class BillingService:
@@ -22,6 +33,7 @@ class BillingService:
     db = Database("billing", outbox, inbox)
     heartbeat = Heartbeat()
     learning = ServiceRpc("learning")  # the one way calls go: billing -> learning
+    storage = FileStorage()
 
     def _quote(self, actor, plan_id, course_ids):
         return self.learning.quote(actor, plan_id, course_ids)
@@ -115,6 +127,61 @@ class BillingService:
     @timer(interval=60)
     def retry_pending_refunds(self):
         refunds.retry_pending(self.db)
+
+    # --- 学习卡 -------------------------------------------------------------------
+
+    @rpc(expected_exceptions=expected)
+    def issue_card_batch(self, actor, data):
+        with self.db() as uow:
+            answer = cards.issue(uow, actor, data)
+            uow.commit()
+            return answer
+
+    @rpc(expected_exceptions=expected)
+    def card_batches(self, actor):
+        with self.db() as uow:
+            return cards.batches(uow, actor)
+
+    @rpc(expected_exceptions=expected)
+    def card_batch(self, actor, batch_id):
+        with self.db() as uow:
+            return cards.batch(uow, actor, batch_id)
+
+    @rpc(expected_exceptions=expected)
+    def card_batch_export(self, actor, batch_id):
+        with self.db() as uow:
+            return cards.export_link(uow, actor, self.storage, batch_id)
+
+    @rpc(expected_exceptions=expected)
+    def sell_cards(self, actor, batch_id, count):
+        with self.db() as uow:
+            answer = cards.sell(uow, actor, batch_id, count)
+            uow.commit()
+            return answer
+
+    @rpc(expected_exceptions=expected)
+    def redeem_card(self, actor, card_no, password):
+        with self.db() as uow:
+            row, refusal = cards.check_attempt(uow, actor, card_no, password)
+            if refusal is not None:
+                if refusal.code == "card_invalid":  # a wrong guess counts, kept even so
+                    cards.record_attempt(uow, actor["user_id"], False)
+                    uow.commit()
+                raise refusal
+            answer = cards.redeem(uow, actor, row)
+            uow.commit()
+            return answer
+
+    def _job_kinds(self):
+        return [cards.job_kind(self.storage, offload)]
+
+    @event_handler("billing", "card_batch_requested")
+    def on_card_batch_requested(self, body):
+        JOBS.run(self.db, self._job_kinds(), job_id=read_envelope(body)["payload"]["job_id"])
+
+    @timer(interval=sweep_seconds())
+    def run_due_jobs(self):
+        JOBS.run_due(self.db, self._job_kinds())
 
     # --- payment providers --------------------------------------------------------
 

@@ -2,7 +2,10 @@
 a Deployment, its migration Job, an autoscaler and its network policy; the event topology
 is declared by a Job of its own that may reach the broker. The playback-token secret is
 shared by the gateway and learning, and learning's certificate signing key is a
-read-only file."""
+read-only file. billing's Alipay keys are read-only files too, it alone may call out to
+HTTPS, and it builds Alipay's notify_url from the same public address as learning's
+certificates."""
+import functools
 import shutil
 import subprocess
 from pathlib import Path
@@ -11,16 +14,21 @@ import pytest
 import yaml
 
 K8S = Path(__file__).resolve().parents[2] / "deploy" / "k8s"
-SERVICES = ("identity", "orgtree", "learning")
+SERVICES = ("identity", "orgtree", "learning", "billing")
 # The dev overlay runs one replica of everything without autoscalers (no metrics-server).
 WITHOUT_AUTOSCALING = {"overlays/dev"}
 
 
 def render(overlay):
-    out = subprocess.run(["kubectl", "kustomize", str(overlay)], capture_output=True,
+    return [doc for doc in yaml.safe_load_all(_kustomize(str(overlay))) if doc]
+
+
+@functools.cache
+def _kustomize(overlay):
+    out = subprocess.run(["kubectl", "kustomize", overlay], capture_output=True,
                          text=True, timeout=120)
     assert out.returncode == 0, out.stderr
-    return [doc for doc in yaml.safe_load_all(out.stdout) if doc]
+    return out.stdout
 
 
 OVERLAYS = ["base"] + sorted(
@@ -96,3 +104,108 @@ def test_learning_mounts_the_certificate_signing_secret_read_only(overlay):
     env = {e["name"]: e.get("value") for e in main["env"]}
     assert env["CERT_SIGNING_KEY_FILE"] == "/app/secrets/certificate-signing/key.pem"
     assert env["CERT_SIGNING_CERT_FILE"] == "/app/secrets/certificate-signing/cert.pem"
+
+
+def config_maps_of(docs, container):
+    """The data of each ConfigMap `container` takes its environment from, in order."""
+    maps = {d["metadata"]["name"]: d.get("data", {}) for d in docs if d["kind"] == "ConfigMap"}
+    return [maps[source["configMapRef"]["name"]] for source in container.get("envFrom", [])
+            if "configMapRef" in source]
+
+
+def env_value(docs, container, variable):
+    """What `variable` is in `container`: an explicit env entry wins over envFrom, and a
+    later envFrom source over an earlier one."""
+    for entry in container.get("env", []):
+        if entry["name"] == variable:
+            return entry.get("value")
+    value = None
+    for data in config_maps_of(docs, container):
+        value = data.get(variable, value)
+    return value
+
+
+@needs_kubectl
+@pytest.mark.parametrize("overlay", OVERLAYS)
+@pytest.mark.parametrize("service", SERVICES)
+def test_each_service_runs_like_the_others(overlay, service):
+    docs = render(K8S / overlay)
+    names = {(d["kind"], d["metadata"]["name"]) for d in docs}
+    assert ("PodDisruptionBudget", service) in names
+    main = container(docs, service)
+    for probe in ("startupProbe", "readinessProbe", "livenessProbe"):
+        assert main[probe]["exec"]["command"] == [
+            "python", "-m", "services.common.probe", service]
+    database = (f"{service}-database", "url")
+    assert env_from_secret(main, f"{service.upper()}_DATABASE_URL") == database
+    job = next(d for d in docs if (d["kind"], d["metadata"]["name"])
+               == ("Job", f"{service}-migrate"))
+    (migrate,) = job["spec"]["template"]["spec"]["containers"]
+    assert migrate["command"] == ["python", "-m", "services.common.migrations", service]
+    assert env_from_secret(migrate, f"{service.upper()}_DATABASE_URL") == database
+    assert job["spec"]["template"]["metadata"]["labels"]["app.kubernetes.io/component"] \
+        == "migration"
+
+
+@needs_kubectl
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_the_gateway_knows_every_service_and_alone_takes_traffic(overlay):
+    docs = render(K8S / overlay)
+    listed = env_value(docs, container(docs, "gateway"), "GATEWAY_SERVICES").split(",")
+    assert set(SERVICES) <= {name.strip() for name in listed}
+    for policy in (d for d in docs if d["kind"] == "NetworkPolicy"):
+        if policy["spec"].get("ingress"):
+            assert policy["spec"]["podSelector"]["matchLabels"] == {
+                "app.kubernetes.io/name": "gateway",
+                "app.kubernetes.io/component": "http-gateway"}
+
+
+@needs_kubectl
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_billing_mounts_the_alipay_keys_read_only(overlay):
+    docs = render(K8S / overlay)
+    spec = deployment(docs, "billing")["spec"]["template"]["spec"]
+    volumes = [v for v in spec["volumes"]
+               if v.get("secret", {}).get("secretName") == "alipay-keys"]
+    assert len(volumes) == 1
+    assert not volumes[0]["secret"].get("optional", False)
+    assert {i["key"] for i in volumes[0]["secret"]["items"]} == {
+        "merchant_private.pem", "alipay_public.pem"}
+    (main,) = spec["containers"]
+    mounts = [m for m in main["volumeMounts"] if m["name"] == volumes[0]["name"]]
+    assert mounts == [{"name": volumes[0]["name"], "readOnly": True,
+                       "mountPath": "/etc/cpe/alipay"}]
+    env = {e["name"]: e.get("value") for e in main["env"]}
+    assert env["ALIPAY_PRIVATE_KEY_FILE"] == "/etc/cpe/alipay/merchant_private.pem"
+    assert env["ALIPAY_PUBLIC_KEY_FILE"] == "/etc/cpe/alipay/alipay_public.pem"
+
+
+@needs_kubectl
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_only_billings_service_pods_may_call_out_over_https(overlay):
+    docs = render(K8S / overlay)
+    outside = [d for d in docs if d["kind"] == "NetworkPolicy" and any(
+        "ipBlock" in peer for rule in d["spec"].get("egress", []) for peer in rule["to"])]
+    assert [d["metadata"]["name"] for d in outside] == ["billing-alipay-egress"]
+    (policy,) = outside
+    # The service, not billing-migrate (component migration).
+    assert policy["spec"]["podSelector"]["matchLabels"] == {
+        "app.kubernetes.io/name": "billing", "app.kubernetes.io/component": "rpc-service"}
+    for rule in policy["spec"]["egress"]:
+        assert rule["ports"] == [{"protocol": "TCP", "port": 443}]
+
+
+@needs_kubectl
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_billing_and_learning_share_the_public_base_url(overlay):
+    docs = render(K8S / overlay)
+    billing, learning = container(docs, "billing"), container(docs, "learning")
+    public = env_value(docs, billing, "PUBLIC_BASE_URL")
+    assert public.startswith("https://")
+    assert env_value(docs, learning, "PUBLIC_BASE_URL") == public
+    assert env_value(docs, billing, "ALIPAY_GATEWAY") == "https://openapi.alipay.com/gateway.do"
+    assert env_value(docs, billing, "ORDER_TIMEOUT_MINUTES") == "30"
+    for variable in ("BILLING_MAX_WORKERS", "SERVICE_RPC_TIMEOUT", "ALIPAY_APP_ID",
+                     "ALIPAY_SELLER_ID"):
+        # Empty would mean the code's development default (the sandbox's ids).
+        assert env_value(docs, billing, variable)

@@ -2,7 +2,8 @@
 from flask import g
 from gateway.blueprint import Blueprint
 
-from services.billing.contracts import OperatorOrderQuery, RefundBody
+from services.billing.contracts import (CardBatchBody, CardSaleBody, OperatorOrderQuery,
+                                       RefundBody)
 from services.common.schema import Schema, fields
 
 from ....auth import login_required
@@ -56,3 +57,79 @@ def refund_order(body, order_no):
     """退款：整单或部分课程，原路退回（余额退回余额，支付宝经支付宝），同一请求编号只退一次"""
     return billing().refund_order(g.actor, order_no[:40], body["request_id"],
                                   body["course_ids"], body["whole"], body["reason"])
+
+
+class CardBatch(Schema):
+    batch_id = fields.Integer()
+    name = fields.String()
+    face_fen = fields.Integer()
+    face = fields.String()
+    quantity = fields.Integer()
+    plan_year = fields.Integer(allow_none=True)
+    plan_kind = fields.String(allow_none=True)
+    scope = fields.String()
+    valid_from = fields.String()
+    valid_to = fields.String()
+    status = fields.String(metadata={"description": "issuing 生成中 / issued 已发行 / failed 失败"})
+    unsold = fields.Integer(metadata={"description": "库存（未售出）"})
+    sold = fields.Integer()
+    redeemed = fields.Integer()
+    sold_out = fields.Boolean(metadata={"description": "已售罄：学员需在线支付"})
+    created_at = fields.String()
+
+
+class CardBatchList(Schema):
+    items = fields.List(fields.Nested(CardBatch))
+
+
+class CardSale(Schema):
+    batch = fields.Nested(CardBatch)
+    first = fields.String()
+    last = fields.String()
+    count = fields.Integer()
+
+
+class FileLink(Schema):
+    url = fields.String()
+
+
+@blp.route("/card-batches", methods=["POST"], endpoint="issue_card_batch")
+@blp.arguments(CardBatchBody)
+@blp.response(202, CardBatch)
+@login_required("operator")
+def issue_card_batch(body):
+    """发行学习卡：生成卡号、密码和供印刷的 Excel（后台任务）"""
+    return billing().issue_card_batch(g.actor, body)
+
+
+@blp.route("/card-batches", methods=["GET"], endpoint="card_batches")
+@blp.response(200, CardBatchList)
+@login_required("operator")
+def card_batches():
+    """学习卡批次：面值、适用范围、有效期、库存与使用情况"""
+    return billing().card_batches(g.actor)
+
+
+@blp.route("/card-batches/<int:batch_id>", methods=["GET"], endpoint="card_batch")
+@blp.response(200, CardBatch)
+@login_required("operator")
+def card_batch(batch_id):
+    """学习卡批次详情"""
+    return billing().card_batch(g.actor, batch_id)
+
+
+@blp.route("/card-batches/<int:batch_id>/export", methods=["GET"], endpoint="card_batch_export")
+@blp.response(200, FileLink)
+@login_required("operator")
+def card_batch_export(batch_id):
+    """导出学习卡（卡号与密码，供印刷）：短时有效的下载链接"""
+    return billing().card_batch_export(g.actor, batch_id)
+
+
+@blp.route("/card-batches/<int:batch_id>/sales", methods=["POST"], endpoint="sell_cards")
+@blp.arguments(CardSaleBody)
+@blp.response(200, CardSale)
+@login_required("operator")
+def sell_cards(body, batch_id):
+    """销售登记：按卡号顺序登记售出，库存不足时提示售罄"""
+    return billing().sell_cards(g.actor, batch_id, body["count"])

@@ -4,11 +4,13 @@ from datetime import timedelta
 from flask import g
 from gateway.blueprint import Blueprint
 
-from services.billing.contracts import CartItemBody, OrderBody, OrderQuery, PaymentBody
+from services.billing.contracts import (CartItemBody, OrderBody, OrderQuery, PaymentBody,
+                                       RedeemBody)
 
 from ....auth import login_required
 from ....rpc import rpc_pool
-from .schemas import Account, Cart, Order, OrderDeleted, OrderPage, PaymentStarted
+from .schemas import (Account, Cart, CardRedeemed, Order, OrderDeleted, OrderPage,
+                      PaymentStarted)
 
 blp = Blueprint("billing_me", __name__, url_prefix="/api/v1/me", description="学员：购物车、订单与支付")
 
@@ -95,3 +97,12 @@ def pay_order(body, order_no):
 def my_account():
     """我的账户：余额与收支明细"""
     return billing().my_account(g.actor)
+
+
+@blp.route("/cards/redemptions", methods=["POST"], endpoint="redeem_card")
+@blp.arguments(RedeemBody)
+@blp.response(200, CardRedeemed)
+@login_required("learner")
+def redeem_card(body):
+    """学习卡充值：卡号与密码，面值存入余额（限定范围的学习卡单独记账）"""
+    return billing().redeem_card(g.actor, body["card_no"], body["password"])

@@ -89,7 +89,8 @@ class Cart(Schema):
 
 
 class Pocket(Schema):
-    pocket = fields.String(metadata={"description": "general 余额 / year:2018、kind:public 学习卡限定"})
+    pocket = fields.String(metadata={"description": "general 余额 / card、card:2018、card:2018:public 学习卡"})
+    label = fields.String()
     balance_fen = fields.Integer()
     balance = fields.String()
 
@@ -108,3 +109,11 @@ class Account(Schema):
     balance_fen = fields.Integer()
     pockets = fields.List(fields.Nested(Pocket))
     entries = fields.List(fields.Nested(LedgerEntry))
+
+
+class CardRedeemed(Schema):
+    card_no = fields.String()
+    amount_fen = fields.Integer()
+    amount = fields.String()
+    pocket = fields.String()
+    pocket_label = fields.String()
