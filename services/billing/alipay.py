@@ -80,8 +80,11 @@ def read_notification(cfg, form):
         amount = fen_from_yuan(form.get("total_amount"))
     except ValueError:
         amount = None
+    # A refund is notified too (TRADE_SUCCESS with gmt_refund for a part, TRADE_CLOSED for
+    # the whole): it is not a payment.
+    paid = form.get("trade_status") in PAID_STATUSES and not form.get("gmt_refund")
     notice = Notice(channel="alipay", trade_no=str(form.get("trade_no") or "")[:64],
-                    succeeded=form.get("trade_status") in PAID_STATUSES, amount_fen=amount,
+                    succeeded=paid, amount_fen=amount,
                     merchant_is_ours=(form.get("app_id") == cfg.app_id
                                       and form.get("seller_id") == cfg.seller_id))
     return genuine and bool(notice.trade_no), form.get("out_trade_no"), notice

@@ -1,0 +1,296 @@
+"""The sandbox's web application: Alipay's gateway (/gateway.do), the cashier a buyer
+pays at, and two pages for people (/trades, /healthz).
+
+    gunicorn -b 127.0.0.1:8090 'sandbox.app:wsgi()'     # or: python -m sandbox.app
+
+Configuration comes from the environment (see DEFAULTS); create_app(config) overrides it
+per key, which is how tests point it at their own keys, database and retry schedule."""
+import logging
+import os
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from urllib.parse import urlencode
+
+from flask import Flask, Response, current_app, redirect, render_template, request
+from werkzeug.exceptions import HTTPException
+
+from services.billing import alipay_signing
+
+from . import alipay
+from .alipay import SHANGHAI, Identity, Refusal
+from .delivery import Notifier
+from .keys import ensure_keys
+from .store import CLOSED, FINISHED, SUCCESS, WAIT, Store
+
+log = logging.getLogger("sandbox")
+
+DEFAULTS = {
+    "VAR_DIR": "var",
+    "SANDBOX_APP_ID": "2021000000000001",
+    "SANDBOX_SELLER_ID": "2088000000000001",
+    "SANDBOX_SELLER_EMAIL": "seller@sandbox.alipay.local",
+    "SANDBOX_DB": None,  # VAR_DIR/sandbox.db
+    "SANDBOX_ALIPAY_PRIVATE_KEY_FILE": None,  # VAR_DIR/keys/alipay_sandbox_private.pem
+    "SANDBOX_MERCHANT_PUBLIC_KEY_FILE": None,  # VAR_DIR/keys/alipay_merchant_public.pem
+    # Alipay retries after 2m, 10m, 10m, 1h, 2h, 6h, 15h; a demo cannot wait 25 hours.
+    "SANDBOX_NOTIFY_RETRY_SECONDS": "2,5,10,30,60,120,300,600",
+    "SANDBOX_NOTIFY_TIMEOUT_SECONDS": "15",
+    "SANDBOX_PORT": "8090",  # billing's ALIPAY_GATEWAY default points here
+}
+MAX_BODY_BYTES = 1024 * 1024
+MAX_COPIES, MAX_DELAY = 20, 3600
+STATUS_LABELS = {WAIT: "等待付款", SUCCESS: "支付成功", FINISHED: "交易完结", CLOSED: "交易关闭"}
+HTTP_ERRORS = {400: ("请求无效", "请求格式有误，沙箱无法理解。"),
+               404: ("页面不存在", "沙箱没有这个页面。支付宝网关地址是 /gateway.do。"),
+               405: ("不支持该请求方式", "此地址不接受这种请求方式。"),
+               413: ("请求内容过大", f"请求体不能超过 {MAX_BODY_BYTES // 1024} KB。")}
+
+
+@dataclass
+class Sandbox:
+    identity: Identity
+    store: Store
+    notifier: Notifier
+
+
+def settings(config=None):
+    values = {name: os.environ.get(name) or default for name, default in DEFAULTS.items()}
+    values.update(config or {})
+    var = Path(values["VAR_DIR"])
+    values["SANDBOX_DB"] = values["SANDBOX_DB"] or str(var / "sandbox.db")
+    if not (values["SANDBOX_ALIPAY_PRIVATE_KEY_FILE"]
+            and values["SANDBOX_MERCHANT_PUBLIC_KEY_FILE"]):
+        # A fresh checkout gets working keys on both sides (billing reads the same files).
+        paths = ensure_keys(var)
+        values["SANDBOX_ALIPAY_PRIVATE_KEY_FILE"] = (values["SANDBOX_ALIPAY_PRIVATE_KEY_FILE"]
+                                                     or paths["alipay_sandbox_private"])
+        values["SANDBOX_MERCHANT_PUBLIC_KEY_FILE"] = (values["SANDBOX_MERCHANT_PUBLIC_KEY_FILE"]
+                                                      or paths["alipay_merchant_public"])
+    return values
+
+
+def _seconds(value, name):
+    parts = value.split(",") if isinstance(value, str) else list(value)
+    try:
+        seconds = [float(part) for part in parts if str(part).strip()]
+    except ValueError:
+        raise RuntimeError(f"{name} 应为以逗号分隔的秒数：{value!r}") from None
+    if any(second < 0 for second in seconds):
+        raise RuntimeError(f"{name} 不能为负数：{value!r}")
+    return seconds
+
+
+def create_app(config=None):
+    cfg = settings(config)
+    identity = Identity(
+        app_id=cfg["SANDBOX_APP_ID"], seller_id=cfg["SANDBOX_SELLER_ID"],
+        seller_email=cfg["SANDBOX_SELLER_EMAIL"],
+        private_key=alipay_signing.load_private_key(
+            Path(cfg["SANDBOX_ALIPAY_PRIVATE_KEY_FILE"]).read_bytes()),
+        merchant_public_key=alipay_signing.load_public_key(
+            Path(cfg["SANDBOX_MERCHANT_PUBLIC_KEY_FILE"]).read_bytes()))
+    store = Store(cfg["SANDBOX_DB"])
+    [timeout] = _seconds(str(cfg["SANDBOX_NOTIFY_TIMEOUT_SECONDS"]),
+                         "SANDBOX_NOTIFY_TIMEOUT_SECONDS") or [15.0]
+    notifier = Notifier(store, _seconds(cfg["SANDBOX_NOTIFY_RETRY_SECONDS"],
+                                        "SANDBOX_NOTIFY_RETRY_SECONDS"), timeout=timeout)
+    app = Flask(__name__)
+    app.config.update(MAX_CONTENT_LENGTH=MAX_BODY_BYTES, SANDBOX=cfg)
+    app.extensions["alipay_sandbox"] = Sandbox(identity, store, notifier)
+    app.add_url_rule("/gateway.do", view_func=gateway, methods=["GET", "POST"])
+    app.add_url_rule("/cashier/<trade_no>", view_func=cashier)
+    app.add_url_rule("/cashier/<trade_no>/pay", view_func=pay, methods=["POST"])
+    app.add_url_rule("/cashier/<trade_no>/cancel", view_func=cancel)
+    app.add_url_rule("/trades", view_func=trades)
+    app.add_url_rule("/healthz", view_func=healthz)
+    app.register_error_handler(HTTPException, http_error)
+    app.register_error_handler(Exception, unexpected_error)
+    return app
+
+
+def wsgi():
+    """For gunicorn: `gunicorn 'sandbox.app:wsgi()'`."""
+    logging.basicConfig(level=logging.INFO)
+    return create_app()
+
+
+def _sandbox():
+    return current_app.extensions["alipay_sandbox"]
+
+
+def _now():
+    return datetime.now(SHANGHAI)
+
+
+def _page(template, status=200, **context):
+    return render_template(template, labels=STATUS_LABELS, yuan=alipay.yuan, **context), status
+
+
+def _message(title, text, status, detail=None, trade=None):
+    return _page("message.html", status, title=title, text=text, detail=detail, trade=trade)
+
+
+def _params():
+    # Alipay's SDKs put the common parameters in the query string and biz_content in the
+    # form body; a browser may send either. Both count, as at Alipay.
+    params = request.args.to_dict()
+    params.update(request.form.to_dict())
+    return params
+
+
+# --- the gateway ------------------------------------------------------------------------
+
+def gateway():
+    params = _params()
+    method = params.get("method")
+    sandbox = _sandbox()
+    try:
+        alipay.check_request(params, sandbox.identity)
+        if method == alipay.PAGE_PAY:
+            return _page_pay(params, sandbox)
+        answer, notes = alipay.SERVER_CALLS[method](params, sandbox.store, sandbox.identity,
+                                                    _now())
+    except Refusal as refusal:
+        if method == alipay.PAGE_PAY:
+            return _message(refusal.title, refusal.sub_msg, 400,
+                            detail=f"错误代码：{refusal.sub_code}")
+        answer, notes = refusal.answer(), []
+    for url, note in notes:
+        sandbox.notifier.send(url, [note])
+    return _json(method, answer)
+
+
+def _json(method, answer):
+    # Alipay answers every call with HTTP 200; the outcome is in code / sub_code.
+    body = alipay.response_body(method, answer, _sandbox().identity)
+    return Response(body, 200, content_type="application/json;charset=utf-8")
+
+
+def _page_pay(params, sandbox):
+    now = _now()
+    asked = alipay.page_pay_trade(params, sandbox.identity, now)
+    sandbox.store.open_trade({**asked, "trade_no": alipay.new_trade_no(now)})  # unless open
+    # Read back through trade(), which closes it if its time to pay has already run out.
+    trade = sandbox.store.trade(alipay.beijing(now), out_trade_no=asked["out_trade_no"])
+    if not alipay.same_order(trade, asked):
+        raise Refusal("40004", "ACQ.CONTEXT_INCONSISTENT",
+                      "交易信息被篡改：同一商户订单号的金额或商品名称与原订单不一致")
+    return _cashier_page(trade)
+
+
+def _cashier_page(trade):
+    if trade["status"] != WAIT:
+        return _message(f"该订单{STATUS_LABELS[trade['status']]}",
+                        "此订单无需再付款。" if trade["status"] != CLOSED
+                        else "此订单已关闭，不能付款。请回到商户网站重新下单。", 200, trade=trade)
+    return _page("cashier.html", trade=trade, seller=_sandbox().identity.seller_email,
+                 max_copies=MAX_COPIES, max_delay=MAX_DELAY)
+
+
+# --- the cashier ------------------------------------------------------------------------
+
+def cashier(trade_no):
+    trade = _sandbox().store.trade(alipay.beijing(_now()), trade_no=trade_no)
+    if trade is None:
+        return _message("交易不存在", f"没有交易号为 {trade_no} 的交易。", 404)
+    return _cashier_page(trade)
+
+
+def _controls(form):
+    """The test controls of the cashier form: (copies, order, delay) or None."""
+    try:
+        copies = int(form.get("notify_copies") or 1)
+        delay = float(form.get("notify_delay") or 0)
+    except ValueError:
+        return None
+    order = form.get("notify_order") or "normal"
+    if not (1 <= copies <= MAX_COPIES and 0 <= delay <= MAX_DELAY
+            and order in ("normal", "finished_first")):
+        return None
+    return copies, order, delay
+
+
+def pay(trade_no):
+    sandbox = _sandbox()
+    controls = _controls(request.form)
+    if controls is None:
+        return _message("测试选项无效", f"重复次数须为 1～{MAX_COPIES}，延迟须为 0～{MAX_DELAY} 秒。",
+                        400)
+    copies, order, delay = controls
+    now = _now()
+    # Out of order: the trade ends TRADE_FINISHED (what both notifications leave behind),
+    # and that notification goes first.
+    status = FINISHED if order == "finished_first" else SUCCESS
+    trade = sandbox.store.pay(trade_no, status, alipay.beijing(now))
+    if trade is None:
+        trade = sandbox.store.trade(alipay.beijing(now), trade_no=trade_no)
+        if trade is None:
+            return _message("交易不存在", f"没有交易号为 {trade_no} 的交易。", 404)
+        if trade["status"] == CLOSED:
+            return _message("交易已关闭", "此订单已关闭，不能付款。", 409, trade=trade)
+        return _back_to_merchant(trade, now)  # paid already (a second click): no new notice
+    if trade["notify_url"]:
+        statuses = [FINISHED, SUCCESS] if order == "finished_first" else [SUCCESS]
+        sandbox.notifier.send(trade["notify_url"], [
+            alipay.notification(trade, each, sandbox.identity, now) for each in statuses],
+            copies=copies, delay=delay)
+    return _back_to_merchant(trade, now)
+
+
+def _back_to_merchant(trade, now):
+    if not trade["return_url"]:
+        return _message("支付成功", "付款已完成，可以关闭此页面。", 200, trade=trade)
+    params = alipay.return_params(trade, _sandbox().identity, now)
+    joiner = "&" if "?" in trade["return_url"] else "?"
+    return redirect(trade["return_url"] + joiner + urlencode(params), code=303)
+
+
+def cancel(trade_no):
+    trade = _sandbox().store.trade(alipay.beijing(_now()), trade_no=trade_no)
+    if trade is None:
+        return _message("交易不存在", f"没有交易号为 {trade_no} 的交易。", 404)
+    # Like a buyer closing Alipay's window: nothing changes, the trade keeps waiting
+    # until the merchant closes it or its time runs out.
+    return _message("已取消付款", "您没有付款。订单仍在等待付款，可回到商户网站重新发起支付。", 200,
+                    trade=trade)
+
+
+# --- for people -------------------------------------------------------------------------
+
+def trades():
+    return _page("trades.html", trades=_sandbox().store.overview())
+
+
+def healthz():
+    return Response("ok", 200, content_type="text/plain;charset=utf-8")
+
+
+def http_error(error):
+    # Chinese text of our own: werkzeug's descriptions are English.
+    title, text = HTTP_ERRORS.get(error.code, ("请求错误", "请求未能处理。"))
+    return _message(title, text, error.code)
+
+
+def unexpected_error(error):
+    log.exception("sandbox: unexpected error")
+    try:
+        method = request.values.get("method")
+    except Exception:  # the body itself may be what failed
+        method = None
+    if request.path == "/gateway.do" and method != alipay.PAGE_PAY:
+        # What Alipay answers when it fails itself: HTTP 200, code 20000, no details.
+        return _json(method, {
+            "code": "20000", "msg": alipay.MESSAGES["20000"], "sub_code": "isp.unknow-error",
+            "sub_msg": "系统繁忙"})
+    return _message("系统繁忙", "沙箱出错了，请稍后再试。", 500)
+
+
+def main():
+    logging.basicConfig(level=logging.INFO)
+    port = int(os.environ.get("SANDBOX_PORT") or DEFAULTS["SANDBOX_PORT"])
+    create_app().run(host="127.0.0.1", port=port, threaded=True)
+
+
+if __name__ == "__main__":
+    main()
