@@ -70,3 +70,29 @@ class CardSaleBody(Schema):
 class RedeemBody(Schema):
     card_no = fields.String(required=True, validate=length(min=1, max=40))
     password = fields.String(required=True, validate=length(min=1, max=40))
+
+
+class InvoiceBody(Schema):
+    kind = fields.String(required=True, validate=one_of(("ordinary", "special")), metadata={
+        "description": "ordinary 普通发票 / special 增值税专用发票"})
+    title_type = fields.String(required=True, validate=one_of(("personal", "company")),
+                               metadata={"description": "personal 个人 / company 单位"})
+    title = fields.String(required=True, validate=length(min=1, max=100),
+                          metadata={"description": "发票抬头"})
+    tax_no = fields.String(load_default=None, allow_none=True, validate=length(max=20),
+                           metadata={"description": "纳税人识别号（统一社会信用代码）"})
+    email = fields.Email(load_default=None, allow_none=True, validate=length(max=120))
+    address_phone = fields.String(load_default=None, allow_none=True, validate=length(max=200))
+    bank_account = fields.String(load_default=None, allow_none=True, validate=length(max=200))
+    order_nos = fields.List(fields.String(validate=length(min=8, max=40)), required=True,
+                            validate=validate.Length(min=1, max=5000,
+                                                     error="每次申请1–5000个订单"))
+
+
+class InvoiceQuery(PageQuery):
+    status = fields.String(load_default=None, validate=one_of(("requested", "issued",
+                                                                "rejected")))
+
+
+class InvoiceReject(Schema):
+    reason = fields.String(required=True, validate=length(min=1, max=200))

@@ -7,7 +7,7 @@ transaction that moves the money. Restricted money (a learning card for one year
 plans) sits in its own pocket, so it can only pay what the card allows."""
 from sqlalchemy import (JSON, BigInteger, Boolean, CheckConstraint, Column, Date, DateTime,
                         ForeignKey, Index, Integer, Numeric, String, Table, Text,
-                        UniqueConstraint)
+                        UniqueConstraint, text)
 
 from services.common.db import BigId, inbox_table, outbox_table, service_metadata
 from services.common.jobs import jobs_table
@@ -190,3 +190,42 @@ card_attempts = Table(
     Column("succeeded", Boolean, nullable=False),
 )
 Index("ix_card_attempts_user_at", card_attempts.c.user_id, card_attempts.c.at)
+
+
+# 发票: a request covers paid orders — one learner's, or (a company's batch request) many
+# learners' — each order on at most one live request; the operator issues it with the
+# invoice number and the electronic invoice file, or rejects it with a reason.
+invoices = Table(
+    "invoices", metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("request_no", String(40), nullable=False, unique=True),
+    Column("kind", String(12), nullable=False),        # ordinary 普通发票 | special 增值税专用发票
+    Column("title_type", String(10), nullable=False),  # personal 个人 | company 单位
+    Column("title", String(100), nullable=False),
+    Column("tax_no", String(20)),                      # 统一社会信用代码 / 纳税人识别号
+    Column("email", String(120)),
+    Column("address_phone", String(200)),              # special: 地址、电话
+    Column("bank_account", String(200)),               # special: 开户行及账号
+    Column("amount_fen", BigInteger, nullable=False),
+    Column("requested_by", BigId, nullable=False),
+    Column("batch", Boolean, nullable=False, server_default="0"),  # a company's batch request
+    Column("status", String(10), nullable=False),      # requested | issued | rejected
+    Column("invoice_no", String(40)),
+    Column("file_key", String(200)),
+    Column("reject_reason", String(200)),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("decided_at", DateTime(timezone=True)),
+    CheckConstraint("amount_fen > 0", name="invoice_positive"),
+)
+Index("ix_invoices_requested_by", invoices.c.requested_by)
+Index("ix_invoices_status", invoices.c.status)
+
+invoice_orders = Table(
+    "invoice_orders", metadata,
+    Column("invoice_id", BigId, ForeignKey("invoices.id"), primary_key=True),
+    Column("order_id", BigId, ForeignKey("orders.id"), primary_key=True),
+    Column("live", Boolean, nullable=False),  # false once the invoice is rejected
+)
+# An order is on at most one live invoice request.
+Index("ux_invoice_orders_live", invoice_orders.c.order_id, unique=True,
+      postgresql_where=text("live"), sqlite_where=text("live"))

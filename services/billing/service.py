@@ -12,7 +12,7 @@ from services.common.rpc_client import ServiceRpc
 from services.common.runtime import prepare_service_process
 from services.common.storage import FileStorage
 
-from . import balance, cards, cart, checkout, notices, orders, refunds
+from . import balance, cards, cart, checkout, invoices, notices, orders, refunds
 from .models import inbox, jobs, outbox
 
 prepare_service_process()
@@ -171,6 +171,52 @@ class BillingService:
             answer = cards.redeem(uow, actor, row)
             uow.commit()
             return answer
+
+    # --- 发票 ---------------------------------------------------------------------
+
+    @rpc(expected_exceptions=expected)
+    def request_invoice(self, actor, data):
+        with self.db() as uow:
+            answer = invoices.request(uow, actor, data)
+            uow.commit()
+            return answer
+
+    @rpc(expected_exceptions=expected)
+    def my_invoices(self, actor):
+        with self.db() as uow:
+            return invoices.mine(uow, actor)
+
+    @rpc(expected_exceptions=expected)
+    def batch_invoice(self, actor, data):
+        with self.db() as uow:
+            answer = invoices.batch_request(uow, actor, data)
+            uow.commit()
+            return answer
+
+    @rpc(expected_exceptions=expected)
+    def all_invoices(self, actor, query=None):
+        with self.db() as uow:
+            return invoices.listing(uow, actor, query or {})
+
+    @rpc(expected_exceptions=expected)
+    def issue_invoice(self, actor, request_no, invoice_no, upload_key):
+        with self.db() as uow:
+            answer = invoices.issue(uow, actor, self.storage, request_no, invoice_no,
+                                    upload_key)
+            uow.commit()
+            return answer
+
+    @rpc(expected_exceptions=expected)
+    def reject_invoice(self, actor, request_no, reason):
+        with self.db() as uow:
+            answer = invoices.reject(uow, actor, request_no, reason)
+            uow.commit()
+            return answer
+
+    @rpc(expected_exceptions=expected)
+    def invoice_file(self, actor, request_no):
+        with self.db() as uow:
+            return invoices.download_link(uow, actor, self.storage, request_no)
 
     def _job_kinds(self):
         return [cards.job_kind(self.storage, offload)]

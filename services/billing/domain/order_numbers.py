@@ -7,7 +7,7 @@ import re
 import secrets
 
 PATTERN = re.compile(r"^[A-Za-z0-9]{8,40}$")
-PREFIXES = {"order": "CE", "refund": "RF", "recharge": "RC"}
+PREFIXES = {"order": "CE", "refund": "RF", "recharge": "RC", "invoice": "FP"}
 
 
 def new_number(kind, now_shanghai):

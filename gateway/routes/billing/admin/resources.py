@@ -1,14 +1,19 @@
-"""The operator's routes answered by billing (/api/v1/admin): every order, refunds."""
+"""The operator's routes answered by billing (/api/v1/admin): every order and refunds, learning
+card batches, invoices."""
+import uuid
+
 from flask import g
 from gateway.blueprint import Blueprint
 
-from services.billing.contracts import (CardBatchBody, CardSaleBody, OperatorOrderQuery,
+from services.billing.contracts import (CardBatchBody, CardSaleBody, InvoiceBody,
+                                       InvoiceQuery, InvoiceReject, OperatorOrderQuery,
                                        RefundBody)
 from services.common.schema import Schema, fields
 
 from ....auth import login_required
 from ....rpc import rpc_pool
-from ..me.schemas import Order
+from ....files import store_upload
+from ..me.schemas import FileLink, Invoice, InvoicePage, Order
 
 blp = Blueprint("billing_admin", __name__, url_prefix="/api/v1/admin",
                 description="运营：订单与退款")
@@ -89,10 +94,6 @@ class CardSale(Schema):
     count = fields.Integer()
 
 
-class FileLink(Schema):
-    url = fields.String()
-
-
 @blp.route("/card-batches", methods=["POST"], endpoint="issue_card_batch")
 @blp.arguments(CardBatchBody)
 @blp.response(202, CardBatch)
@@ -133,3 +134,60 @@ def card_batch_export(batch_id):
 def sell_cards(body, batch_id):
     """销售登记：按卡号顺序登记售出，库存不足时提示售罄"""
     return billing().sell_cards(g.actor, batch_id, body["count"])
+
+
+class InvoiceIssue(Schema):
+    invoice_no = fields.String(required=True, validate=lambda v: 1 <= len(v) <= 40,
+                               metadata={"description": "发票号码"})
+
+
+class InvoicePdf(Schema):
+    file = fields.Raw(required=True, metadata={"type": "string", "format": "binary",
+                                               "description": "电子发票 PDF，不超过5MB"})
+
+
+@blp.route("/invoices", methods=["GET"], endpoint="invoices")
+@blp.arguments(InvoiceQuery, location="query")
+@blp.response(200, InvoicePage)
+@login_required("operator")
+def invoices(query):
+    """发票管理：按状态查询申请"""
+    return billing().all_invoices(g.actor, query)
+
+
+@blp.route("/invoices", methods=["POST"], endpoint="batch_invoice")
+@blp.arguments(InvoiceBody)
+@blp.response(201, Invoice)
+@login_required("operator")
+def batch_invoice(body):
+    """单位批量申请：一张发票覆盖多名学员的已支付订单"""
+    return billing().batch_invoice(g.actor, body)
+
+
+@blp.route("/invoices/<request_no>/issue", methods=["POST"], endpoint="issue_invoice")
+@blp.arguments(InvoiceIssue, location="form")
+@blp.arguments(InvoicePdf, location="files")
+@blp.response(200, Invoice)
+@login_required("operator")
+def issue_invoice(form, files, request_no):
+    """开具发票：填写发票号码并上传电子发票"""
+    key = f"billing/uploads/{uuid.uuid4().hex}"
+    store_upload(key, files["file"].stream)
+    return billing().issue_invoice(g.actor, request_no[:40], form["invoice_no"], key)
+
+
+@blp.route("/invoices/<request_no>/reject", methods=["POST"], endpoint="reject_invoice")
+@blp.arguments(InvoiceReject)
+@blp.response(200, Invoice)
+@login_required("operator")
+def reject_invoice(body, request_no):
+    """驳回发票申请（所涉订单可重新申请）"""
+    return billing().reject_invoice(g.actor, request_no[:40], body["reason"])
+
+
+@blp.route("/invoices/<request_no>/file", methods=["GET"], endpoint="invoice_file")
+@blp.response(200, FileLink)
+@login_required("operator")
+def invoice_file(request_no):
+    """下载电子发票"""
+    return billing().invoice_file(g.actor, request_no[:40])

@@ -4,13 +4,13 @@ from datetime import timedelta
 from flask import g
 from gateway.blueprint import Blueprint
 
-from services.billing.contracts import (CartItemBody, OrderBody, OrderQuery, PaymentBody,
-                                       RedeemBody)
+from services.billing.contracts import (CartItemBody, InvoiceBody, OrderBody, OrderQuery,
+                                       PaymentBody, RedeemBody)
 
 from ....auth import login_required
 from ....rpc import rpc_pool
-from .schemas import (Account, Cart, CardRedeemed, Order, OrderDeleted, OrderPage,
-                      PaymentStarted)
+from .schemas import (Account, Cart, CardRedeemed, FileLink, Invoice, InvoiceList, Order,
+                      OrderDeleted, OrderPage, PaymentStarted)
 
 blp = Blueprint("billing_me", __name__, url_prefix="/api/v1/me", description="学员：购物车、订单与支付")
 
@@ -106,3 +106,28 @@ def my_account():
 def redeem_card(body):
     """学习卡充值：卡号与密码，面值存入余额（限定范围的学习卡单独记账）"""
     return billing().redeem_card(g.actor, body["card_no"], body["password"])
+
+
+@blp.route("/invoices", methods=["POST"], endpoint="request_invoice")
+@blp.arguments(InvoiceBody)
+@blp.response(201, Invoice)
+@login_required("learner")
+def request_invoice(body):
+    """申请发票：普通发票（个人或单位抬头）或增值税专用发票，可合并多个已支付订单"""
+    return billing().request_invoice(g.actor, body)
+
+
+@blp.route("/invoices", methods=["GET"], endpoint="my_invoices")
+@blp.response(200, InvoiceList)
+@login_required("learner")
+def my_invoices():
+    """我的发票：申请记录与开具状态"""
+    return billing().my_invoices(g.actor)
+
+
+@blp.route("/invoices/<request_no>/file", methods=["GET"], endpoint="my_invoice_file")
+@blp.response(200, FileLink)
+@login_required("learner")
+def my_invoice_file(request_no):
+    """下载电子发票：短时有效的链接"""
+    return billing().invoice_file(g.actor, request_no[:40])

@@ -117,3 +117,39 @@ class CardRedeemed(Schema):
     amount = fields.String()
     pocket = fields.String()
     pocket_label = fields.String()
+
+
+class Invoice(Schema):
+    request_no = fields.String()
+    kind = fields.String()
+    kind_label = fields.String()
+    title_type = fields.String()
+    title = fields.String()
+    tax_no = fields.String(allow_none=True)
+    email = fields.String(allow_none=True)
+    address_phone = fields.String(allow_none=True)
+    bank_account = fields.String(allow_none=True)
+    amount_fen = fields.Integer()
+    amount = fields.String()
+    batch = fields.Boolean(metadata={"description": "单位批量申请"})
+    status = fields.String(metadata={"description": "requested 待开具 / issued 已开具 / rejected 已驳回"})
+    status_label = fields.String()
+    invoice_no = fields.String(allow_none=True)
+    reject_reason = fields.String(allow_none=True)
+    has_file = fields.Boolean()
+    created_at = fields.String()
+    order_nos = fields.List(fields.String())
+
+
+class InvoiceList(Schema):
+    items = fields.List(fields.Nested(Invoice))
+
+
+class InvoicePage(InvoiceList):
+    total = fields.Integer()
+    page = fields.Integer()
+    page_size = fields.Integer()
+
+
+class FileLink(Schema):
+    url = fields.String()
