@@ -9,7 +9,7 @@ eval "$(./scripts/test_postgres.sh start)"
 trap './scripts/test_postgres.sh stop' EXIT
 
 export PYTHONWARNINGS="ignore::DeprecationWarning"
-.venv/bin/ruff check services gateway tests benchmarks
+.venv/bin/ruff check services gateway sandbox tests benchmarks
 
 # The web client: its API types regenerated from the gateway's OpenAPI document (so a
 # changed contract fails the type check), type check, lint, unit tests, then the build

@@ -10,6 +10,7 @@ import logging
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import insert, select, update
+from sqlalchemy.exc import IntegrityError
 
 from services.common.errors import Conflict, InvalidInput, NotFound
 
@@ -38,13 +39,15 @@ def request(uow, actor, order_no, request_id, course_ids, whole, reason):
     if not request_id or len(str(request_id)) > 64:
         raise InvalidInput("request_id_required", "缺少退款请求编号",
                            fields={"request_id": ["须为1–64个字符"]})
+    order = order_by_number(uow, str(order_no)[:40], lock=True)
+    if order is None:
+        raise NotFound("order_not_found", "订单不存在")
+    # Asked after taking the order's lock: the same request retried at the same moment
+    # waits for the first and then finds its refund.
     earlier = uow.session.execute(select(refunds).where(
         refunds.c.request_id == str(request_id))).mappings().first()
     if earlier is not None:
         return view(earlier, order_no), None
-    order = order_by_number(uow, str(order_no)[:40], lock=True)
-    if order is None:
-        raise NotFound("order_not_found", "订单不存在")
     if order["status"] not in REFUNDABLE:
         raise Conflict("order_not_refundable", "只有已支付的订单可以退款")
     if uow.session.execute(select(refunds.c.id).where(
@@ -68,11 +71,16 @@ def request(uow, actor, order_no, request_id, course_ids, whole, reason):
         raise Conflict("refund_exceeds_paid", "退款金额超过了可退金额")
     now = uow.clock.now()
     refund_no = order_numbers.new_number("refund", now.astimezone(SHANGHAI))
-    refund_id = uow.session.execute(insert(refunds).values(
-        refund_no=refund_no, request_id=str(request_id), order_id=order["id"],
-        amount_fen=amount, course_ids=[line.course_id for line in chosen if line.course_id],
-        reason=(reason or "")[:200] or None, status="pending",
-        requested_by=actor.get("user_id"), created_at=now)).inserted_primary_key[0]
+    try:
+        with uow.session.begin_nested():
+            refund_id = uow.session.execute(insert(refunds).values(
+                refund_no=refund_no, request_id=str(request_id), order_id=order["id"],
+                amount_fen=amount,
+                course_ids=[line.course_id for line in chosen if line.course_id],
+                reason=(reason or "")[:200] or None, status="pending",
+                requested_by=actor.get("user_id"), created_at=now)).inserted_primary_key[0]
+    except IntegrityError:  # the same request, committed meanwhile (no row locks: SQLite)
+        raise Conflict("refund_in_progress", "该退款请求正在处理，请稍后刷新") from None
     refund = uow.session.execute(select(refunds).where(refunds.c.id == refund_id)
                                  ).mappings().one()
     if order["channel"] == "balance":
