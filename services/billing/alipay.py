@@ -135,11 +135,13 @@ def query(cfg, order_no, now):
                         amount_fen=amount, merchant_is_ours=True)
 
 
-def refund(cfg, order_no, amount_fen, refund_no, reason, now):
+def refund(cfg, order_no, amount_fen, refund_no, reason, now, trade_no=None):
     """True once Alipay has refunded (idempotent per refund_no), False if it refused,
-    None if it could not be asked."""
+    None if it could not be asked. `trade_no` names one payment of the order (a surplus
+    one) instead of the order's."""
+    which = {"trade_no": trade_no} if trade_no else {"out_trade_no": order_no}
     answer = _call(cfg, "alipay.trade.refund", {
-        "out_trade_no": order_no, "refund_amount": yuan_text(amount_fen),
+        **which, "refund_amount": yuan_text(amount_fen),
         "out_request_no": refund_no, "refund_reason": reason or "退款"}, now)
     if answer is None:
         return None

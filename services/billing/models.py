@@ -101,8 +101,9 @@ payments = Table(
     Column("trade_no", String(64), nullable=False),
     Column("amount_fen", BigInteger, nullable=False),
     Column("paid_at", DateTime(timezone=True), nullable=False),
-    # applied: it paid the order | refund_due: a second or late payment, to be returned
-    Column("status", String(12), nullable=False),
+    # applied: it paid the order | refund_due: a second or late payment, to be returned |
+    # returned | return_failed (Alipay refused: the operator's to settle)
+    Column("status", String(14), nullable=False),
     UniqueConstraint("channel", "trade_no"),
 )
 

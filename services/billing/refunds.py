@@ -18,7 +18,7 @@ from . import alipay, balance
 from .domain import order_numbers
 from .domain.money import yuan_text
 from .learners import require_operator
-from .models import order_lines, orders, refunds
+from .models import order_lines, orders, payments, refunds
 from .orders import lines_of, order_by_number
 
 log = logging.getLogger(__name__)
@@ -152,3 +152,28 @@ def retry_pending(db, limit=20):
             work.append((refund_id, lines))
     for refund_id, line_ids in work:
         settle_at_provider(db, refund_id, line_ids)
+
+
+def return_surplus_payments(db, limit=20):
+    """Payments that must go back — a second payment of a paid order, a payment of a closed
+    one (settlement.REFUND_DUE) — returned through Alipay, each under a refund number made
+    from the payment (so asking again never refunds twice)."""
+    with db() as uow:
+        due = uow.session.execute(
+            select(payments, orders.c.order_no).join(orders, orders.c.id == payments.c.order_id)
+            .where(payments.c.status == "refund_due", payments.c.channel == "alipay")
+            .limit(limit)).mappings().all()
+        now = uow.clock.now()
+    for payment in due:
+        done = alipay.refund(alipay.config(), payment["order_no"], payment["amount_fen"],
+                             f"RP{payment['id']:010d}", "重复支付或订单已关闭，原路退回", now,
+                             trade_no=payment["trade_no"])
+        if done is None:
+            continue  # Alipay away: asked again next time
+        with db() as uow:
+            uow.session.execute(update(payments).where(
+                payments.c.id == payment["id"], payments.c.status == "refund_due").values(
+                status="returned" if done else "return_failed"))
+            uow.commit()
+        log.info("surplus payment %s of order %s: %s", payment["trade_no"],
+                 payment["order_no"], "returned" if done else "Alipay refused the refund")

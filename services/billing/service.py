@@ -127,6 +127,7 @@ class BillingService:
     @timer(interval=60)
     def retry_pending_refunds(self):
         refunds.retry_pending(self.db)
+        refunds.return_surplus_payments(self.db)
 
     # --- 学习卡 -------------------------------------------------------------------
 

@@ -174,7 +174,7 @@ def upgrade():
     sa.Column('trade_no', sa.String(length=64), nullable=False),
     sa.Column('amount_fen', sa.BigInteger(), nullable=False),
     sa.Column('paid_at', sa.DateTime(timezone=True), nullable=False),
-    sa.Column('status', sa.String(length=12), nullable=False),
+    sa.Column('status', sa.String(length=14), nullable=False),
     sa.ForeignKeyConstraint(['order_id'], ['orders.id'], name=op.f('fk_payments_order_id_orders')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_payments')),
     sa.UniqueConstraint('channel', 'trade_no', name=op.f('uq_payments_channel'))
