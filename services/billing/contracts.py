@@ -45,6 +45,8 @@ class RefundBody(Schema):
 class OperatorOrderQuery(PageQuery):
     order_no = fields.String(load_default=None, validate=length(max=40))
     user_id = fields.Integer(load_default=None)
+    learner = fields.String(load_default=None, validate=length(max=50),
+                            metadata={"description": "学员用户名或姓名"})
     status = fields.String(load_default=None, validate=one_of(ORDER_STATUSES))
 
 

@@ -19,6 +19,17 @@ jobs = jobs_table(metadata)
 
 Hours = Numeric(6, 1)
 
+# Who the learners are, kept from identity's events (user_registered, user_updated): so
+# the operator finds orders by username and name, without asking identity per row.
+learners = Table(
+    "learners", metadata,
+    Column("user_id", BigId, primary_key=True, autoincrement=False),
+    Column("username", String(64)),
+    Column("real_name", String(50)),
+    Column("version", BigInteger, nullable=False, server_default="0"),
+)
+Index("ix_billing_learners_username", learners.c.username)
+
 # 购物车: an elective of an activated plan, or a plan's flat fee (course_id 0). Prices are
 # not kept here: the cart shows learning's quote of the moment, and checkout re-quotes.
 cart_items = Table(

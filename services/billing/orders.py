@@ -14,7 +14,8 @@ from services.common.paging import page_request, paged
 from .domain import order_numbers
 from .domain.money import yuan_text
 from .learners import require_learner, require_operator
-from .models import cart_items, order_lines, orders
+from . import people
+from .models import cart_items, learners, order_lines, orders
 from .settings import order_timeout_minutes
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -187,10 +188,16 @@ def operator_listing(uow, actor, query):
         rows = rows.where(orders.c.order_no == str(query["order_no"])[:40])
     if query.get("user_id"):
         rows = rows.where(orders.c.user_id == int(query["user_id"]))
+    if query.get("learner"):
+        term = f"%{query['learner']}%"
+        rows = rows.where(orders.c.user_id.in_(select(learners.c.user_id).where(or_(
+            learners.c.username.like(term), learners.c.real_name.like(term)))))
     if query.get("status"):
         rows = rows.where(orders.c.status == query["status"])
     answer = paged(uow.session, rows.order_by(orders.c.created_at.desc(), orders.c.id.desc()),
                    page)
+    who = people.names(uow, {item["user_id"] for item in answer["items"]})
     answer["items"] = [view(item, lines_of(uow, item["id"])) | {"user_id": item["user_id"]}
+                       | who.get(item["user_id"], {"username": None, "real_name": None})
                        for item in answer["items"]]
     return answer

@@ -47,7 +47,9 @@ def request(uow, actor, order_no, request_id, course_ids, whole, reason):
     earlier = uow.session.execute(select(refunds).where(
         refunds.c.request_id == str(request_id))).mappings().first()
     if earlier is not None:
-        return view(earlier, order_no), None
+        if earlier["order_id"] != order["id"]:
+            raise Conflict("request_id_reused", "该退款请求编号已用于其他订单，请使用新的编号")
+        return view(earlier, order["order_no"]), None
     if order["status"] not in REFUNDABLE:
         raise Conflict("order_not_refundable", "只有已支付的订单可以退款")
     if uow.session.execute(select(refunds.c.id).where(

@@ -4,7 +4,7 @@ from eventlet import tpool
 from nameko.rpc import rpc
 from nameko.timer import timer
 
-from services.common.dependencies import Database, Heartbeat, event_handler
+from services.common.dependencies import Database, Heartbeat, event_handler, idempotent
 from services.common.errors import DomainError
 from services.common.events import read_envelope
 from services.common.jobs import JobQueue, sweep_seconds
@@ -12,7 +12,8 @@ from services.common.rpc_client import ServiceRpc
 from services.common.runtime import prepare_service_process
 from services.common.storage import FileStorage
 
-from . import balance, cards, cart, checkout, invoices, notices, orders, refunds
+from . import (balance, cards, cart, checkout, invoices, notices, orders, people,
+               refunds)
 from .models import inbox, jobs, outbox
 
 prepare_service_process()
@@ -229,6 +230,18 @@ class BillingService:
     @timer(interval=sweep_seconds())
     def run_due_jobs(self):
         JOBS.run_due(self.db, self._job_kinds())
+
+    # --- what other services tell ---------------------------------------------------
+
+    @event_handler("identity", "user_registered")
+    @idempotent
+    def on_user_registered(self, uow, payload, envelope):
+        people.registered(uow, payload, envelope)
+
+    @event_handler("identity", "user_updated")
+    @idempotent
+    def on_user_updated(self, uow, payload, envelope):
+        people.updated(uow, payload, envelope)
 
     # --- payment providers --------------------------------------------------------
 

@@ -21,6 +21,8 @@ blp = Blueprint("billing_admin", __name__, url_prefix="/api/v1/admin",
 
 class OperatorOrder(Order):
     user_id = fields.Integer()
+    username = fields.String(allow_none=True)
+    real_name = fields.String(allow_none=True)
 
 
 class OperatorOrderPage(Schema):
