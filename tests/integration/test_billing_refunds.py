@@ -49,6 +49,16 @@ def test_balance_payment_and_a_refund_made_once(world):  # noqa: F811
     assert eventually(playable, timeout=15)
 
     operator = world["operator"]
+
+    def listed_with_name():  # billing knows the learner from identity's events
+        items = client.get(f"/api/v1/admin/orders?user_id={user_id}", headers=operator
+                           ).json["items"]
+        return items if items and items[0]["username"] else None
+    found = eventually(listed_with_name, timeout=15)
+    assert found[0]["order_no"] == order["order_no"] and found[0]["real_name"]
+    by_name = client.get(f"/api/v1/admin/orders?learner={found[0]['username']}",
+                         headers=operator).json["items"]
+    assert [o["order_no"] for o in by_name] == [order["order_no"]]
     path = f"/api/v1/admin/orders/{order['order_no']}/refunds"
     request_id = str(uuid.uuid4())
     body = {"request_id": request_id, "course_ids": [elective["course_id"]],
