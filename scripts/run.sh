@@ -115,6 +115,7 @@ echo "==> demo data"
 "${QUIET[@]}" services.orgtree.seed_demo
 "${QUIET[@]}" services.identity.seed_demo
 "${QUIET[@]}" services.learning.seed_demo
+"${QUIET[@]}" services.billing.seed_demo
 
 cat <<INFO
 
