@@ -1,15 +1,16 @@
 """CPU used by each process of the platform while a load runs:
     python benchmarks/cpu_share.py SECONDS
-Prints, per process group (gateway, identity, orgtree, learning, rabbitmq, load generator), the
+Prints, per process group (gateway, the services, rabbitmq, load generator), the
 share of one core it used over the window: where the time goes on a 2-core machine."""
 import os
 import sys
 import time
 
-GROUPS = {"gunicorn": "gateway", "services.identity": "identity",
-          "services.orgtree": "orgtree", "services.learning": "learning",
+GROUPS = {"sandbox.app": "payment sandbox", "gunicorn": "gateway",
+          "services.identity": "identity", "services.orgtree": "orgtree",
+          "services.learning": "learning", "services.billing": "billing",
           "beam.smp": "rabbitmq", "wrk": "load generator", "hey": "load generator",
-          "heartbeat_load": "load generator"}
+          "heartbeat_load": "load generator", "alipay_notify_load": "load generator"}
 
 
 def snapshot():

@@ -25,7 +25,7 @@ cpu_share() { # run a load generator under time(1); print its CPU share and ever
 echo "== setup"
 echo "  machine: $(nproc) cores, $(free -g | awk '/Mem/ {print $2}') GiB; everything on this machine"
 echo "  database: SQLite (WAL) per service; broker: RabbitMQ $(rabbitmqctl version 2>/dev/null)"
-echo "  gateway: gunicorn gthread ${GATEWAY_WORKERS:-2} workers x ${GATEWAY_THREADS:-16} threads, one RPC proxy per thread"
+echo "  gateway: gunicorn, ${GATEWAY_WORKERS:-1} uvicorn worker(s), Flask on ${GATEWAY_THREADS:-16} threads each, one RPC proxy per thread"
 echo "  RPC publishes: transient, unconfirmed (RPC_FAST_PUBLISH=${RPC_FAST_PUBLISH:-on}); events: persistent, confirmed"
 echo "  KDF: $($PY -c 'from services.identity.service import HASHER; print(HASHER.parameters)' 2>/dev/null)"
 echo "  captcha: off (AUTH_CAPTCHA=off, load tests only)"

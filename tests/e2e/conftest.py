@@ -39,14 +39,13 @@ def pytest_configure(config):
         "markers", "e2e: drives the web client in headless Chromium against the real services")
 
 
-@pytest.fixture
-def live_gateway(start_services, uow_factory, amqp_uri):  # noqa: F811
-    """The platform with captcha on, and its gateway app served over HTTP on a free port
-    of 127.0.0.1. Yields the platform dict of make_platform plus `url`."""
+@contextlib.contextmanager
+def serving(platform, services):
+    """The platform's gateway app served over HTTP on a free port of 127.0.0.1, checked to
+    reach `services` through the broker; yields the platform dict plus `url`."""
     if not (WEB_DIST / "index.html").is_file():
         pytest.fail(f"the web client is not built in {WEB_DIST}: run `make test` (or "
                     "`cd web && npm ci && npm run build`)")
-    platform = make_platform(start_services, uow_factory, amqp_uri, captcha="on")
     app = platform["app"]
     app.testing = False  # a real server: errors are answered, not raised
     server = make_server("127.0.0.1", 0, app, threaded=False)
@@ -62,16 +61,36 @@ def live_gateway(start_services, uow_factory, amqp_uri):  # noqa: F811
     thread.start()
     url = f"http://127.0.0.1:{server.server_port}"
     try:
-        # The server thread really serves, and reaches both services through the broker.
+        # The server thread really serves, and reaches the services through the broker.
         ready = requests.get(f"{url}/readyz?verbose", timeout=10)
         assert ready.status_code == 200, ready.text
-        assert ready.json()["services"] == {"identity": True, "orgtree": True,
-                                            "learning": True}
+        assert ready.json()["services"] == {name: True for name in services}
         yield {**platform, "url": url}
     finally:
         server.shutdown()
         thread.join(timeout=10)
         server.server_close()
+
+
+@pytest.fixture
+def live_gateway(start_services, uow_factory, amqp_uri, monkeypatch):  # noqa: F811
+    """The platform with captcha on, and its gateway app served over HTTP on a free port
+    of 127.0.0.1. Yields the platform dict of make_platform plus `url`."""
+    services = ("identity", "orgtree", "learning")
+    monkeypatch.setenv("GATEWAY_SERVICES", ",".join(services))
+    with serving(make_platform(start_services, uow_factory, amqp_uri, captcha="on"),
+                 services) as platform:
+        yield platform
+
+
+@pytest.fixture
+def billing_gateway(start_services, uow_factory, amqp_uri, monkeypatch):  # noqa: F811
+    """As live_gateway, with billing running too."""
+    services = ("identity", "orgtree", "learning", "billing")
+    monkeypatch.setenv("GATEWAY_SERVICES", ",".join(services))
+    with serving(make_platform(start_services, uow_factory, amqp_uri, captcha="on",
+                               billing=True), services) as platform:
+        yield platform
 
 
 @pytest.fixture

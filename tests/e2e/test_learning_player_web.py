@@ -202,7 +202,7 @@ def test_a_learner_activates_a_plan_and_learns_with_the_player(
         quote = page.get_by_role("dialog", name="选课确认")
         await expect(quote).to_contain_text("合计：10.00 元")
         await expect(quote).to_contain_text(f"请于 {plan['pay_deadline']} 前完成缴费")
-        await expect(quote).to_contain_text("购物车与在线支付将随支付功能上线")
+        await expect(quote.get_by_role("button", name="加入购物车")).to_be_visible()
         await quote.get_by_role("button", name="知道了").click()
         await expect(quote).to_be_hidden()
 
@@ -337,6 +337,6 @@ def test_a_learner_activates_a_plan_and_learns_with_the_player(
         quote = page.get_by_role("dialog", name="选课确认")
         await expect(quote).to_contain_text(f"{flat['name']}（2.0学时）")
         await expect(quote).to_contain_text("合计：60.00 元")
-        await expect(quote).to_contain_text("购物车与在线支付将随支付功能上线")
+        await expect(quote.get_by_role("button", name="立即购买")).to_be_visible()
 
     run_in_browser(scenario)

@@ -93,8 +93,9 @@ export const LEARNER_NAV: LearnerNavEntry[] = [
   { label: "历史课程", path: "/history" },
   { label: "我的考试" },
   { label: "我的档案", path: "/archive" },
-  { label: "我的订单" },
-  { label: "我的账户" },
+  { label: "购物车", path: "/cart" },
+  { label: "我的订单", path: "/orders" },
+  { label: "我的账户", path: "/account" },
   { label: "我的消息" },
   { label: "我的笔记", path: "/notes" },
   { label: "个人设置", children: [

@@ -277,6 +277,197 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/card-batches": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 学习卡批次：面值、适用范围、有效期、库存与使用情况 */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CardBatchList"];
+                    };
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        /** 发行学习卡：生成卡号、密码和供印刷的 Excel（后台任务） */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["CardBatchBody"];
+                };
+            };
+            responses: {
+                /** @description Accepted */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CardBatch"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/card-batches/{batch_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                batch_id: number;
+            };
+            cookie?: never;
+        };
+        /** 学习卡批次详情 */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    batch_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CardBatch"];
+                    };
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/card-batches/{batch_id}/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                batch_id: number;
+            };
+            cookie?: never;
+        };
+        /** 导出学习卡（卡号与密码，供印刷）：短时有效的下载链接 */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    batch_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FileLink1"];
+                    };
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/card-batches/{batch_id}/sales": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                batch_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 销售登记：按卡号顺序登记售出，库存不足时提示售罄 */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    batch_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["CardSaleBody"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CardSale"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/certificates": {
         parameters: {
             query?: never;
@@ -925,6 +1116,209 @@ export interface paths {
         };
         trace?: never;
     };
+    "/api/v1/admin/invoices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 发票管理：按状态查询申请 */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description 从1开始 */
+                    page?: number;
+                    /** @description 1–100，默认20 */
+                    page_size?: number;
+                    status?: "requested" | "issued" | "rejected" | null;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["InvoicePage"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        /** 单位批量申请：一张发票覆盖多名学员的已支付订单 */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["InvoiceBody"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Invoice"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/invoices/{request_no}/file": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                request_no: string;
+            };
+            cookie?: never;
+        };
+        /** 下载电子发票 */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    request_no: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FileLink1"];
+                    };
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/invoices/{request_no}/issue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                request_no: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 开具发票：填写发票号码并上传电子发票 */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    request_no: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "multipart/form-data": components["schemas"]["InvoicePdf"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Invoice"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/invoices/{request_no}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                request_no: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 驳回发票申请（所涉订单可重新申请） */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    request_no: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["InvoiceReject"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Invoice"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/learners": {
         parameters: {
             query?: never;
@@ -1560,6 +1954,100 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["DecisionResult"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/orders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 订单管理：按订单号、学员、状态查询 */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description 从1开始 */
+                    page?: number;
+                    /** @description 1–100，默认20 */
+                    page_size?: number;
+                    order_no?: string | null;
+                    user_id?: number | null;
+                    /** @description 学员用户名或姓名 */
+                    learner?: string | null;
+                    status?: "unpaid" | "paid" | "closed" | "partially_refunded" | "refunded" | null;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OperatorOrderPage"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/orders/{order_no}/refunds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                order_no: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 退款：整单或部分课程，原路退回（余额退回余额，支付宝经支付宝），同一请求编号只退一次 */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    order_no: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["RefundBody"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Refund"];
                     };
                 };
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
@@ -3283,6 +3771,43 @@ export interface paths {
         };
         trace?: never;
     };
+    "/api/v1/me/account": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 我的账户：余额与收支明细 */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Account"];
+                    };
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/me/admin-invitations": {
         parameters: {
             query?: never;
@@ -3557,6 +4082,170 @@ export interface paths {
             };
         };
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/cards/redemptions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 学习卡充值：卡号与密码，面值存入余额（限定范围的学习卡单独记账） */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["RedeemBody"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CardRedeemed"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/cart": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 购物车：按培训计划分组，按当前价格计价 */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Cart"];
+                    };
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/cart/items": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 加入购物车：已激活计划的选修课，或按计划收费的计划费用 */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["CartItemBody"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Cart"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/cart/items/{plan_id}/{course_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                plan_id: number;
+                course_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** 移出购物车（course_id 为 0：计划费用） */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    plan_id: number;
+                    course_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Cart"];
+                    };
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
         options?: never;
         head?: never;
         patch?: never;
@@ -4034,6 +4723,110 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/me/invoices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 我的发票：申请记录与开具状态 */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["InvoiceList"];
+                    };
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        /** 申请发票：普通发票（个人或单位抬头）或增值税专用发票，可合并多个已支付订单 */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["InvoiceBody"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Invoice"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/invoices/{request_no}/file": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                request_no: string;
+            };
+            cookie?: never;
+        };
+        /** 下载电子发票：短时有效的链接 */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    request_no: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FileLink1"];
+                    };
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/me/notes": {
         parameters: {
             query?: never;
@@ -4143,6 +4936,192 @@ export interface paths {
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
+        trace?: never;
+    };
+    "/api/v1/me/orders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 我的订单：按下单时间、订单状态、课程名称查询 */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description 从1开始 */
+                    page?: number;
+                    /** @description 1–100，默认20 */
+                    page_size?: number;
+                    status?: "unpaid" | "paid" | "closed" | "partially_refunded" | "refunded" | null;
+                    /** @description 下单日期起 */
+                    created_from?: string | null;
+                    /** @description 下单日期止（含） */
+                    created_to?: string | null;
+                    /** @description 课程或培训计划名称 */
+                    course?: string | null;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OrderPage"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        /** 去结算：按此刻的价格生成订单 */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["OrderBody"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Order"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/orders/{order_no}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                order_no: string;
+            };
+            cookie?: never;
+        };
+        /** 订单详情 */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    order_no: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Order"];
+                    };
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        /** 删除未支付的订单 */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    order_no: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OrderDeleted"];
+                    };
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/orders/{order_no}/payment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                order_no: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 去支付：支付宝、银行卡（跳转到支付页面）或余额（立即支付） */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    order_no: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PaymentBody"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PaymentStarted"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/me/password": {
@@ -4652,10 +5631,91 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/payments/alipay/notify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 支付宝异步通知：原文先保存，验签、核对后入账一次；提交后才回复 success */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/x-www-form-urlencoded": Record<string, never>;
+                };
+            };
+            responses: {
+                /** @description success（已处理）或 fail（支付宝将重试） */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/plain": string;
+                    };
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/payments/alipay/return": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 支付宝同步跳转：只转到支付结果页，从不据此认定订单已支付 */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description 转到订单的支付结果页 */
+                303: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        Account: {
+            balance_fen?: number;
+            entries?: components["schemas"]["LedgerEntry"][];
+            pockets?: components["schemas"]["Pocket"][];
+        };
         AddAdminBody: {
             /**
              * @description 已是本系统用户：用户名或证件号码（本单位以外的用户收到邀请，接受后才成为管理员）
@@ -4845,6 +5905,103 @@ export interface components {
             expires_at?: string;
             /** @description data:image/png;base64,… */
             image?: string;
+        };
+        CardBatch: {
+            batch_id?: number;
+            created_at?: string;
+            face?: string;
+            face_fen?: number;
+            name?: string;
+            plan_kind?: string | null;
+            plan_year?: number | null;
+            quantity?: number;
+            redeemed?: number;
+            scope?: string;
+            sold?: number;
+            /** @description 已售罄：学员需在线支付 */
+            sold_out?: boolean;
+            /** @description issuing 生成中 / issued 已发行 / failed 失败 */
+            status?: string;
+            /** @description 库存（未售出） */
+            unsold?: number;
+            valid_from?: string;
+            valid_to?: string;
+        };
+        CardBatchBody: {
+            /** @description 面值（分） */
+            face_fen: number;
+            name: string;
+            /**
+             * @description 只能支付该类培训计划
+             * @default null
+             * @enum {string|null}
+             */
+            plan_kind?: "public" | "professional" | null;
+            /**
+             * @description 只能支付该年度的培训计划
+             * @default null
+             */
+            plan_year?: number | null;
+            quantity: number;
+            /** Format: date */
+            valid_from: string;
+            /** Format: date */
+            valid_to: string;
+        };
+        CardBatchList: {
+            items?: components["schemas"]["CardBatch"][];
+        };
+        CardRedeemed: {
+            amount?: string;
+            amount_fen?: number;
+            card_no?: string;
+            pocket?: string;
+            pocket_label?: string;
+        };
+        CardSale: {
+            batch?: components["schemas"]["CardBatch"];
+            count?: number;
+            first?: string;
+            last?: string;
+        };
+        CardSaleBody: {
+            count: number;
+        };
+        Cart: {
+            groups?: components["schemas"]["CartGroup"][];
+            total?: string;
+            total_fen?: number;
+        };
+        CartGroup: {
+            cards_allowed?: boolean;
+            course_ids?: number[];
+            kind?: string;
+            kind_label?: string;
+            lines?: components["schemas"]["CartLine"][];
+            pay_deadline?: string;
+            payable?: boolean;
+            plan_id?: number;
+            plan_name?: string;
+            problem?: (Record<string, never> | null) | components["schemas"]["Problem"];
+            total?: string;
+            total_fen?: number;
+            year?: number;
+        };
+        CartItemBody: {
+            /**
+             * @description 选修课程；按计划收费的培训计划不填（计划费用）
+             * @default null
+             */
+            course_id?: number | null;
+            plan_id: number;
+        };
+        CartLine: {
+            course_id?: number | null;
+            hours?: string | null;
+            kind?: string;
+            price?: string;
+            price_fen?: number;
+            title?: string;
         };
         CertificateAccepted: {
             certificate_id?: string;
@@ -5094,6 +6251,9 @@ export interface components {
             expires_at?: string;
             filename?: string;
         };
+        FileLink1: {
+            url?: string;
+        };
         Heartbeat: {
             /**
              * @description play / tick（每15–30秒）/ pause / seek / end / hidden（页面失去焦点）
@@ -5187,6 +6347,77 @@ export interface components {
         };
         InfoChangeList: {
             items?: components["schemas"]["InfoChange"][];
+        };
+        Invoice: {
+            address_phone?: string | null;
+            amount?: string;
+            amount_fen?: number;
+            bank_account?: string | null;
+            /** @description 单位批量申请 */
+            batch?: boolean;
+            created_at?: string;
+            email?: string | null;
+            has_file?: boolean;
+            invoice_no?: string | null;
+            kind?: string;
+            kind_label?: string;
+            order_nos?: string[];
+            reject_reason?: string | null;
+            request_no?: string;
+            /** @description requested 待开具 / issued 已开具 / rejected 已驳回 */
+            status?: string;
+            status_label?: string;
+            tax_no?: string | null;
+            title?: string;
+            title_type?: string;
+        };
+        InvoiceBody: {
+            /** @default null */
+            address_phone?: string | null;
+            /** @default null */
+            bank_account?: string | null;
+            /**
+             * Format: email
+             * @default null
+             */
+            email?: string | null;
+            /**
+             * @description ordinary 普通发票 / special 增值税专用发票
+             * @enum {string}
+             */
+            kind: "ordinary" | "special";
+            order_nos: string[];
+            /**
+             * @description 纳税人识别号（统一社会信用代码）
+             * @default null
+             */
+            tax_no?: string | null;
+            /** @description 发票抬头 */
+            title: string;
+            /**
+             * @description personal 个人 / company 单位
+             * @enum {string}
+             */
+            title_type: "personal" | "company";
+        };
+        InvoiceList: {
+            items?: components["schemas"]["Invoice"][];
+        };
+        InvoicePage: {
+            items?: components["schemas"]["Invoice"][];
+            page?: number;
+            page_size?: number;
+            total?: number;
+        };
+        InvoicePdf: {
+            /**
+             * Format: binary
+             * @description 电子发票 PDF，不超过5MB
+             */
+            file: string;
+        };
+        InvoiceReject: {
+            reason: string;
         };
         JobProgress: {
             /** @description 已处理的行数（含失败行） */
@@ -5294,6 +6525,15 @@ export interface components {
             /** @description 学时（一位小数） */
             total_hours?: string;
             year?: number;
+        };
+        LedgerEntry: {
+            amount?: string;
+            amount_fen?: number;
+            balance_after_fen?: number;
+            created_at?: string;
+            kind?: string;
+            pocket?: string;
+            reference?: string;
         };
         Link: {
             url?: string;
@@ -5505,6 +6745,80 @@ export interface components {
             organiser?: string | null;
             title: string;
             year: number;
+        };
+        OperatorOrder: {
+            cards_allowed?: boolean;
+            channel?: string | null;
+            channel_label?: string | null;
+            created_at?: string;
+            expires_at?: string;
+            lines?: components["schemas"]["OrderLine"][];
+            order_no?: string;
+            paid_at?: string | null;
+            pay_deadline?: string;
+            plan_id?: number;
+            plan_kind?: string;
+            plan_name?: string;
+            plan_year?: number;
+            real_name?: string | null;
+            refunded_fen?: number;
+            status?: string;
+            status_label?: string;
+            total?: string;
+            total_fen?: number;
+            user_id?: number;
+            username?: string | null;
+        };
+        OperatorOrderPage: {
+            items?: components["schemas"]["OperatorOrder"][];
+            page?: number;
+            page_size?: number;
+            total?: number;
+        };
+        Order: {
+            cards_allowed?: boolean;
+            channel?: string | null;
+            channel_label?: string | null;
+            created_at?: string;
+            expires_at?: string;
+            lines?: components["schemas"]["OrderLine"][];
+            order_no?: string;
+            paid_at?: string | null;
+            pay_deadline?: string;
+            plan_id?: number;
+            plan_kind?: string;
+            plan_name?: string;
+            plan_year?: number;
+            refunded_fen?: number;
+            status?: string;
+            status_label?: string;
+            total?: string;
+            total_fen?: number;
+        };
+        OrderBody: {
+            course_ids?: number[];
+            plan_id: number;
+        };
+        OrderDeleted: {
+            deleted?: boolean;
+            order_no?: string;
+        };
+        OrderLine: {
+            course_id?: number | null;
+            hours?: string | null;
+            /** @description course 课程 / plan_fee 计划费用 */
+            kind?: string;
+            /** @description 元，两位小数 */
+            price?: string;
+            price_fen?: number;
+            refunded?: boolean;
+            title?: string;
+        };
+        OrderPage: {
+            items?: components["schemas"]["Order"][];
+            page?: number;
+            page_size?: number;
+            total?: number;
         };
         Org: {
             accepts_members?: boolean;
@@ -5722,6 +7036,21 @@ export interface components {
         PasswordResetDone: {
             must_change_password?: boolean;
             user_id?: number;
+        };
+        PaymentBody: {
+            /** @default null */
+            bank?: string | null;
+            /**
+             * @description alipay 支付宝 / bank 银行卡 / balance 余额
+             * @enum {string}
+             */
+            method: "alipay" | "bank" | "balance";
+        };
+        PaymentStarted: {
+            order_no?: string;
+            /** @description 支付宝或银行的支付页面；余额支付为空（已支付） */
+            redirect_url?: string | null;
+            status?: string;
         };
         PersonChangeDecisionBody: {
             change_ids: number[];
@@ -5979,6 +7308,13 @@ export interface components {
             last_verdict?: string | null;
             message?: string | null;
         };
+        Pocket: {
+            balance?: string;
+            balance_fen?: number;
+            label?: string;
+            /** @description general 余额 / card、card:2018、card:2018:public 学习卡 */
+            pocket?: string;
+        };
         Post: {
             answer?: string | null;
             answered_at?: string | null;
@@ -6020,6 +7356,10 @@ export interface components {
             preview_seconds?: number;
             title?: string;
             video_type?: string | null;
+        };
+        Problem: {
+            code?: string;
+            detail?: string;
         };
         Profile: {
             birth_date?: string | null;
@@ -6131,8 +7471,36 @@ export interface components {
             price_fen?: number;
             title?: string;
         };
+        RedeemBody: {
+            card_no: string;
+            password: string;
+        };
         RefreshBody: {
             refresh_token: string;
+        };
+        Refund: {
+            amount?: string;
+            amount_fen?: number;
+            course_ids?: number[];
+            order_no?: string;
+            reason?: string | null;
+            refund_no?: string;
+            request_id?: string;
+            /** @description done 已退款 / pending 处理中 / failed 失败 */
+            status?: string;
+        };
+        RefundBody: {
+            /** @description 部分退款：要退的课程 */
+            course_ids?: number[];
+            /** @default null */
+            reason?: string | null;
+            /** @description 调用方生成的退款请求编号；重试时使用同一编号，只退款一次 */
+            request_id: string;
+            /**
+             * @description 整单退款
+             * @default false
+             */
+            whole?: boolean;
         };
         RegisterBody: {
             /** Format: date */

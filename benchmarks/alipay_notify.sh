@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Alipay's notifications replayed 3x each, at once and out of order, through the gateway
+# (issue 9), on demand (not in CI):
+#   benchmarks/alipay_notify.sh [orders_per_second] [seconds]     (default 100 120)
+# Starts its own platform (var/bench-notify, port 8100, SQLite unless BILLING_DATABASE_URL
+# is set), runs benchmarks/alipay_notify_load.py, and prints where the CPU went.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export VAR_DIR="${VAR_DIR:-$PWD/var/bench-notify}" PORT="${BENCH_PORT:-8100}" AUTH_CAPTCHA=off
+RATE="${1:-100}" SECONDS_="${2:-120}"
+rm -rf "$VAR_DIR"; mkdir -p "$VAR_DIR"
+# shellcheck source=benchmarks/platform.sh
+source benchmarks/platform.sh
+trap stop_platform EXIT
+start_platform
+export PYTHONPATH="$PWD"
+
+echo "== setup"
+echo "  machine: $(nproc) cores, $(free -g | awk '/Mem/ {print $2}') GiB; everything on this machine"
+echo "  billing database: ${BILLING_DATABASE_URL:-SQLite (WAL)}; broker: RabbitMQ $(rabbitmqctl version 2>/dev/null)"
+echo "  gateway: gunicorn, ${GATEWAY_WORKERS:-1} uvicorn worker(s), Flask on ${GATEWAY_THREADS:-16} threads; billing: ${BILLING_MAX_WORKERS:-10} workers"
+echo
+echo "== notifications: $RATE orders/s, each notified 3x at once, for ${SECONDS_} s"
+( sleep $(( SECONDS_ / 2 )); .venv/bin/python benchmarks/cpu_share.py 10 ) &
+CPU_SHARE=$!
+.venv/bin/python -W ignore benchmarks/alipay_notify_load.py "http://127.0.0.1:$PORT" "$RATE" "$SECONDS_"
+wait "$CPU_SHARE"
