@@ -1,7 +1,8 @@
-"""A provider's word that money moved, start to finish: kept raw and committed first,
-then verified, decided and applied in a transaction of its own, and only then answered —
-Alipay's `success` after the commit, so a crash in between means Alipay asks again and
-the repeat changes nothing. Reconciliation asks Alipay about orders that went there and
+"""A provider's word that money moved, start to finish: verified, decided and applied,
+and the raw callback recorded with what came of it, in one transaction — then answered:
+Alipay's `success` only after the commit, so a crash before it means Alipay asks again
+and the repeat changes nothing. A forged callback, or one whose processing failed, is
+recorded on its own. Reconciliation asks Alipay about orders that went there and
 settles what it says through the same path."""
 import logging
 from datetime import timedelta
@@ -19,18 +20,31 @@ ACK, NO_ACK = "success", "fail"
 def alipay_notification(db, form, raw):
     cfg = alipay.config()
     genuine, order_no, notice = alipay.read_notification(cfg, form)
-    with db() as uow:
-        kept = payments.keep_notification(
-            uow, "alipay", raw, order_no, notice.trade_no, genuine,
-            None if genuine else "forged", None if genuine else "签名无效或不是 RSA2 签名")
-        uow.commit()
+    kept = {"channel": "alipay", "raw": raw, "order_no": order_no, "trade_no": notice.trade_no}
     if not genuine:
+        _keep_alone(db, kept, "forged", "签名无效或不是 RSA2 签名")
         return NO_ACK
-    decision = _settle(db, notice, order_no, kept)
+    try:
+        decision = _settle(db, notice, order_no, kept)
+    except Exception:
+        _keep_alone(db, kept, "error", "处理出错，等待支付宝重发")
+        raise
     return ACK if decision is not None and decision.acknowledged else NO_ACK
 
 
+def _keep_alone(db, kept, outcome, detail):
+    with db() as uow:
+        payments.keep_notification(uow, genuine=False if outcome == "forged" else True,
+                                   outcome=outcome, detail=detail, **kept)
+        uow.commit()
+
+
 def _settle(db, notice, order_no, kept=None):
+    """Decides and applies `notice`; with `kept` (a notification as received), records it
+    with the outcome in the same transaction — so the raw callback is committed with what
+    came of it, and `success` goes back only after that commit. Should that transaction
+    fail, the raw callback is recorded alone (`_keep_alone`); should the process die in
+    it, nothing was answered and Alipay sends the notification again."""
     for attempt in range(3):
         try:
             with db() as uow:
@@ -38,7 +52,8 @@ def _settle(db, notice, order_no, kept=None):
                 if kept is not None:
                     outcome = ("unknown_order", "订单不存在或尚未生成") if decision is None \
                         else (decision.outcome, decision.reason)
-                    payments.note_outcome(uow, kept, *outcome)
+                    payments.keep_notification(uow, genuine=True, outcome=outcome[0],
+                                               detail=outcome[1], **kept)
                 uow.commit()
                 return decision
         except IntegrityError:

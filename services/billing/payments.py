@@ -12,16 +12,11 @@ from .orders import lines_of, order_by_number
 
 def keep_notification(uow, channel, raw, order_no, trade_no, genuine, outcome=None,
                       detail=None):
-    """The raw callback, kept before anything is decided on it."""
+    """The raw callback as received, with what came of it."""
     return uow.session.execute(insert(notifications).values(
         channel=channel, received_at=uow.clock.now(), raw=raw,
         order_no=(order_no or "")[:64] or None, trade_no=(trade_no or "")[:64] or None,
         genuine=genuine, outcome=outcome, detail=detail)).inserted_primary_key[0]
-
-
-def note_outcome(uow, notification_id, outcome, detail):
-    uow.session.execute(update(notifications).where(notifications.c.id == notification_id)
-                        .values(outcome=outcome, detail=detail[:200]))
 
 
 def settle(uow, notice, order_no):
