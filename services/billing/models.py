@@ -59,6 +59,7 @@ orders = Table(
     Column("channel", String(10)),           # alipay | bank | balance, once paid
     Column("trade_no", String(64)),          # the provider's number of the paying payment
     Column("tried_channel", String(10)),     # last channel sent to (reconciliation asks it)
+    Column("reconciled_at", DateTime(timezone=True)),  # last asked of the provider
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("expires_at", DateTime(timezone=True), nullable=False),  # unpaid orders close
     Column("paid_at", DateTime(timezone=True)),

@@ -7,7 +7,7 @@ settles what it says through the same path."""
 import logging
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from . import alipay, payments
@@ -66,15 +66,22 @@ def _settle(db, notice, order_no, kept=None):
 
 def reconcile(db, now, limit=50):
     """Asks Alipay about orders sent there in the last 26 hours that are not paid (a
-    notification may have been lost) and settles what it says. Returns how many it
-    settled as paid or refund-due."""
+    notification may have been lost) and settles what it says. Each pass takes the orders
+    asked longest ago and stamps them, skipping rows another replica holds — so replicas
+    share the work and every order comes round. Returns how many it settled as paid or
+    refund-due."""
     cfg = alipay.config()
     with db() as uow:
         numbers = [r.order_no for r in uow.session.execute(
             select(orders.c.order_no).where(
                 orders.c.tried_channel == "alipay", orders.c.status.in_(("unpaid", "closed")),
                 orders.c.created_at >= now - timedelta(hours=26))
-            .order_by(orders.c.created_at).limit(limit))]
+            .order_by(orders.c.reconciled_at.asc().nullsfirst(), orders.c.created_at)
+            .limit(limit).with_for_update(skip_locked=True))]
+        if numbers:
+            uow.session.execute(update(orders).where(orders.c.order_no.in_(numbers))
+                                .values(reconciled_at=now))
+        uow.commit()
     settled = 0
     for number in numbers:
         found, notice = alipay.query(cfg, number, now)
