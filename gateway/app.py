@@ -37,7 +37,8 @@ UPLOAD_LIMITS = {"identity_admin.start_import": 20 * 1024 * 1024,
                  "billing_admin.issue_invoice": 5 * 1024 * 1024 + 64 * 1024}
 
 # Payment providers post forms, as their protocols define.
-FORM_ROUTES = {"billing_public.alipay_notify"}
+FORM_ROUTES = {"billing_public.alipay_notify", "billing_public.bank_notify",
+               "billing_public.bank_return"}
 
 
 class ProblemApi(Api):

@@ -2,7 +2,10 @@
 merchant's notify_url, acknowledged only by a body that is exactly `success` (surrounding
 whitespace aside), retried on a schedule until it is or the schedule runs out. Every
 attempt is recorded. Delivery runs in background threads; wait() lets tests (and a
-shutdown) see it through."""
+shutdown) see it through.
+
+UnionPay's back notifications go the same way with their own rule: acknowledged by HTTP
+200 (`acknowledged_by_http_200`), each known by its queryId (`key`)."""
 import logging
 import threading
 import time
@@ -22,11 +25,25 @@ def _moment():
     return datetime.now(SHANGHAI).strftime("%Y-%m-%d %H:%M:%S.%f")[:23]
 
 
+def acknowledged_by_success(reply):
+    """Alipay's rule: the body is exactly `success`."""
+    return reply.content.decode("utf-8", "replace").strip() == "success"
+
+
+def acknowledged_by_http_200(reply):
+    """UnionPay's rule: the merchant answered HTTP 200."""
+    return reply.status_code == 200
+
+
 class Notifier:
-    def __init__(self, store, schedule, timeout=TIMEOUT):
+    def __init__(self, store, schedule, timeout=TIMEOUT, key="notify_id",
+                 acknowledged=acknowledged_by_success, name="alipay-sandbox-notify"):
         self.store = store
         self.schedule = tuple(schedule)  # seconds before each retry, after the first try
         self.timeout = timeout
+        self.key = key  # the field that names a notification in the store
+        self.acknowledged = acknowledged
+        self.name = name
         self._threads = []
         self._lock = threading.Lock()
         self._stopping = threading.Event()
@@ -58,8 +75,7 @@ class Notifier:
         self._stopping.set()
 
     def _start(self, target, *args):
-        thread = threading.Thread(target=target, args=args, daemon=True,
-                                  name="alipay-sandbox-notify")
+        thread = threading.Thread(target=target, args=args, daemon=True, name=self.name)
         with self._lock:
             self._threads.append(thread)
         thread.start()
@@ -77,7 +93,7 @@ class Notifier:
                 sender.start()
             for sender in senders:
                 sender.join()
-            if not self.store.acknowledged(params["notify_id"]):
+            if not self.store.acknowledged(params[self.key]):
                 self._start(self._retry, url, params)
 
     def _retry(self, url, params):
@@ -87,7 +103,7 @@ class Notifier:
             if self._attempt(url, params):
                 return
         log.warning("notification %s to %s never acknowledged; schedule exhausted",
-                    params["notify_id"], url)
+                    params[self.key], url)
 
     def _attempt(self, url, params):
         """One POST; whether the merchant acknowledged it. Never raises: a delivery
@@ -100,11 +116,11 @@ class Notifier:
                 headers={"Content-Type": "application/x-www-form-urlencoded; charset=utf-8"})
             text = reply.content.decode("utf-8", "replace")
             status, excerpt, acknowledged = reply.status_code, text[:EXCERPT], \
-                text.strip() == "success"
+                self.acknowledged(reply)
         except requests.RequestException as exc:
             status, excerpt, acknowledged = None, f"{type(exc).__name__}: {exc}"[:EXCERPT], False
         try:
-            self.store.record_attempt(params["notify_id"], at, status, excerpt, acknowledged,
+            self.store.record_attempt(params[self.key], at, status, excerpt, acknowledged,
                                       _moment()[:19])
         except Exception:  # recording is for people; it must not stop the delivery
             log.exception("could not record a notification attempt")

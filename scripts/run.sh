@@ -15,7 +15,7 @@ PORT="${PORT:-8000}"
 SANDBOX_PORT="${SANDBOX_PORT:-$((PORT + 90))}"
 KEYS="${VAR_DIR:-var}/keys"
 LOGS="${VAR_DIR:-var}/log"
-# The payment sandbox plays Alipay on this machine (sandbox/README.md); production points
+# The payment sandbox plays Alipay and UnionPay on this machine (sandbox/README.md); production points
 # the same adapter at Alipay by setting these (docs/operations.md).
 export GATEWAY_SERVICES="identity,orgtree,learning,billing"
 export PUBLIC_BASE_URL="${PUBLIC_BASE_URL:-http://127.0.0.1:$PORT}"
@@ -25,6 +25,9 @@ export ALIPAY_PUBLIC_KEY_FILE="${ALIPAY_PUBLIC_KEY_FILE:-$KEYS/alipay_sandbox_pu
 export SANDBOX_ALIPAY_PRIVATE_KEY_FILE="$KEYS/alipay_sandbox_private.pem"
 export SANDBOX_MERCHANT_PUBLIC_KEY_FILE="$KEYS/alipay_merchant_public.pem"
 export SANDBOX_DB="${VAR_DIR:-var}/sandbox.db"
+# UnionPay (银行卡): the keys and certificates default to the sandbox's under $KEYS.
+export UNIONPAY_GATEWAY="${UNIONPAY_GATEWAY:-http://127.0.0.1:$SANDBOX_PORT/unionpay/gateway/api/frontTransReq.do}"
+export UNIONPAY_BACK_GATEWAY="${UNIONPAY_BACK_GATEWAY:-http://127.0.0.1:$SANDBOX_PORT/unionpay/gateway/api/queryTrans.do}"
 mkdir -p "$LOGS"
 STOP_GRACE_SECONDS=10  # then SIGKILL (a service asked to stop while the broker is away)
 pids=()
@@ -83,7 +86,7 @@ echo "==> migrating: ${SERVICES[*]}"
 $PY -m services.common.migrations "${SERVICES[@]}"
 echo "==> certificate signing key (kept under ${VAR_DIR:-var}/keys; production mounts its own)"
 "$PY" -m services.learning.signing_key >/dev/null
-echo "==> payment sandbox keys (Alipay's and the merchant's, under $KEYS)"
+echo "==> payment sandbox keys (Alipay's, UnionPay's and the merchant's, under $KEYS)"
 "$PY" -m sandbox.keys "${VAR_DIR:-var}" >/dev/null
 echo "==> event queues"
 "${QUIET[@]}" services.common.topology "${SERVICES[@]}"
@@ -127,7 +130,7 @@ cat <<INFO
   API            http://127.0.0.1:$PORT/api/v1/
   API docs       http://127.0.0.1:$PORT/api/v1/docs
   Health         http://127.0.0.1:$PORT/readyz   (?verbose: each service)
-  Pay sandbox    http://127.0.0.1:$SANDBOX_PORT/trades   (plays Alipay: cashier, notifications)
+  Pay sandbox    http://127.0.0.1:$SANDBOX_PORT/trades   (plays Alipay and UnionPay: cashier, bank pages, notifications)
   Logs           $LOGS/
 
   Demo logins (POST /api/v1/auth/login, "role" as shown):

@@ -96,9 +96,9 @@ class BillingService:
             return answer
 
     @rpc(expected_exceptions=expected)
-    def pay_order(self, actor, order_no, method):
+    def pay_order(self, actor, order_no, method, bank=None):
         with self.db() as uow:
-            answer = checkout.start_payment(uow, actor, order_no, method)
+            answer = checkout.start_payment(uow, actor, order_no, method, bank)
             uow.commit()
             return answer
 
@@ -255,6 +255,18 @@ class BillingService:
         with self.db() as uow:
             now = uow.clock.now()
         notices.reconcile(self.db, now)
+
+    @rpc
+    def bank_notification(self, form, raw):
+        """The reply for UnionPay's back notification: `ok` (HTTP 200) only after the
+        commit, `fail` (another status: UnionPay sends it again) otherwise."""
+        return notices.bank_notification(self.db, dict(form), raw)
+
+    @timer(interval=60)
+    def reconcile_bank(self):
+        with self.db() as uow:
+            now = uow.clock.now()
+        notices.reconcile_bank(self.db, now)
 
     @timer(interval=30)
     def close_expired_orders(self):

@@ -32,7 +32,8 @@ def pem_body(path):
 
 @pytest.fixture(scope="module")
 def key_files(tmp_path_factory):
-    paths = keys.ensure_keys(tmp_path_factory.mktemp("var"))
+    var = tmp_path_factory.mktemp("var")
+    paths = {**keys.ensure_keys(var), **keys.ensure_unionpay_keys(var)}
     return {**paths, "sdk_merchant_private": pem_body(paths["alipay_merchant_private"]),
             "sdk_alipay_public": pem_body(paths["alipay_sandbox_public"]),
             "alipay_public": alipay_signing.load_public_key(
@@ -75,6 +76,9 @@ def app(tmp_path, key_files):
         "VAR_DIR": str(tmp_path), "SANDBOX_DB": str(tmp_path / "sandbox.db"),
         "SANDBOX_ALIPAY_PRIVATE_KEY_FILE": str(key_files["alipay_sandbox_private"]),
         "SANDBOX_MERCHANT_PUBLIC_KEY_FILE": str(key_files["alipay_merchant_public"]),
+        "SANDBOX_UNIONPAY_SIGN_KEY_FILE": str(key_files["unionpay_sign_key"]),
+        "SANDBOX_UNIONPAY_SIGN_CERT_FILE": str(key_files["unionpay_sign_cert"]),
+        "SANDBOX_UNIONPAY_MERCHANT_CERT_FILE": str(key_files["unionpay_merchant_cert"]),
         "SANDBOX_NOTIFY_RETRY_SECONDS": "0.05,0.05,0.05,0.05"})
     yield app
     sandbox = app.extensions["alipay_sandbox"]
@@ -151,7 +155,7 @@ def paid_trade(client, key_files, merchant, app, out_trade_no="CE20261201000123"
 
 def test_the_keys_command_makes_both_pairs_once(tmp_path, capsys):
     assert keys.main([str(tmp_path)]) == 0
-    printed = capsys.readouterr().out.split()
+    printed = capsys.readouterr().out.split()[:4]  # Alipay's first, then UnionPay's files
     assert [p.rsplit("/", 1)[1] for p in printed] == [
         "alipay_sandbox_private.pem", "alipay_sandbox_public.pem",
         "alipay_merchant_private.pem", "alipay_merchant_public.pem"]

@@ -87,8 +87,8 @@ def delete_order(order_no):
 @blp.response(200, PaymentStarted)
 @login_required("learner")
 def pay_order(body, order_no):
-    """去支付：支付宝、银行卡（跳转到支付页面）或余额（立即支付）"""
-    return billing().pay_order(g.actor, order_no[:40], body["method"])
+    """去支付：支付宝（跳转到支付页面）、银行卡（浏览器提交 form 到银联网关）或余额（立即支付）"""
+    return billing().pay_order(g.actor, order_no[:40], body["method"], body.get("bank"))
 
 
 @blp.route("/account", methods=["GET"], endpoint="my_account")

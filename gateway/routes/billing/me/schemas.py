@@ -45,11 +45,21 @@ class OrderDeleted(Schema):
     deleted = fields.Boolean()
 
 
+class PaymentForm(Schema):
+    action = fields.String(metadata={"description": "银联网关地址（POST）"})
+    form_fields = fields.Dict(keys=fields.String(), values=fields.String(), attribute="fields",
+                              data_key="fields", metadata={
+                                  "description": "原样提交的表单字段（已签名）"})
+
+
 class PaymentStarted(Schema):
     order_no = fields.String()
     status = fields.String()
     redirect_url = fields.String(allow_none=True, metadata={
-        "description": "支付宝或银行的支付页面；余额支付为空（已支付）"})
+        "description": "支付宝的支付页面；银行卡与余额支付为空"})
+    form = fields.Nested(PaymentForm, allow_none=True, metadata={
+        "description": "银行卡支付：浏览器以 POST 提交到 action 的表单（application/"
+                       "x-www-form-urlencoded），由银联转到所选银行的支付页面"})
 
 
 class CartLine(Schema):
