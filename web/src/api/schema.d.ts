@@ -5089,7 +5089,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** 去支付：支付宝、银行卡（跳转到支付页面）或余额（立即支付） */
+        /** 去支付：支付宝（跳转到支付页面）、银行卡（浏览器提交 form 到银联网关）或余额（立即支付） */
         post: {
             parameters: {
                 query?: never;
@@ -5701,6 +5701,98 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/payments/bank/notify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 银联后台通知（银行卡支付）：原文先保存，验签（签名证书须由银联根证书签发）、核对后入账一次；
+         *     提交后才以 HTTP 200 回复 ok
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/x-www-form-urlencoded": Record<string, never>;
+                };
+            };
+            responses: {
+                /** @description ok：已处理（银联以 HTTP 200 为通知成功） */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/plain": string;
+                    };
+                };
+                /** @description fail：未受理（验签失败、金额或商户不符、订单尚未生成），银联将重发 */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/plain": string;
+                    };
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/payments/bank/return": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 银联前台通知（浏览器从银行页面返回）：只转到支付结果页，从不据此认定订单已支付 */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/x-www-form-urlencoded": Record<string, never>;
+                };
+            };
+            responses: {
+                /** @description 转到订单的支付结果页 */
+                303: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -7046,9 +7138,19 @@ export interface components {
              */
             method: "alipay" | "bank" | "balance";
         };
+        PaymentForm: {
+            /** @description 银联网关地址（POST） */
+            action: string;
+            /** @description 原样提交的表单字段（已签名） */
+            fields: {
+                [key: string]: string;
+            };
+        };
         PaymentStarted: {
+            /** @description 银行卡支付：浏览器以 POST 提交到 action 的表单（application/x-www-form-urlencoded），由银联转到所选银行的支付页面 */
+            form?: components["schemas"]["PaymentForm"] | (Record<string, never> | null);
             order_no?: string;
-            /** @description 支付宝或银行的支付页面；余额支付为空（已支付） */
+            /** @description 支付宝的支付页面；银行卡与余额支付为空 */
             redirect_url?: string | null;
             status?: string;
         };

@@ -46,9 +46,9 @@ class OrderDeleted(Schema):
 
 
 class PaymentForm(Schema):
-    action = fields.String(metadata={"description": "银联网关地址（POST）"})
+    action = fields.String(required=True, metadata={"description": "银联网关地址（POST）"})
     form_fields = fields.Dict(keys=fields.String(), values=fields.String(), attribute="fields",
-                              data_key="fields", metadata={
+                              data_key="fields", required=True, metadata={
                                   "description": "原样提交的表单字段（已签名）"})
 
 
