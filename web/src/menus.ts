@@ -78,6 +78,15 @@ export const ADMIN_MENU: MenuGroup[] = [
     { path: "/operator/certificates", label: "证书管理", roles: ["operator"],
       hint: "按编号查询已签发的证书，撤销证书" },
   ] },
+  // Billing's back office, the operator's only.
+  { title: "收费管理", items: [
+    { path: "/operator/orders", label: "订单管理", roles: ["operator"],
+      hint: "按订单号、学员、状态查询订单；整单或部分课程退款" },
+    { path: "/operator/cards", label: "学习卡", roles: ["operator"],
+      hint: "发行学习卡、导出印刷文件、销售登记，库存与使用情况" },
+    { path: "/operator/invoices", label: "发票管理", roles: ["operator"],
+      hint: "开具（发票号码与电子发票）、驳回发票申请；单位批量申请" },
+  ] },
 ];
 
 // The learner's navigation in the seed's order. Entries without a path wait for their
@@ -96,6 +105,7 @@ export const LEARNER_NAV: LearnerNavEntry[] = [
   { label: "购物车", path: "/cart" },
   { label: "我的订单", path: "/orders" },
   { label: "我的账户", path: "/account" },
+  { label: "我的发票", path: "/invoices" },
   { label: "我的消息" },
   { label: "我的笔记", path: "/notes" },
   { label: "个人设置", children: [

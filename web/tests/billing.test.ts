@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { ApiError } from "@/api/errors";
 import { menusFor } from "@/menus";
 import { routes } from "@/router/routes";
-import { BANKS, checkoutCourses, countdownText, entryKindLabel, epochOf, groupKeys,
+import { BANKS, cardPocket, checkoutCourses, countdownText, entryKindLabel, epochOf, groupKeys,
   hasRestricted, linesText, orderQuery, payable, pocketLabel, pocketsFor, pollOrder,
   remainingMs, rmb, signedRmb, statusTag, usableFen, type Order } from "@/views/billing/billing";
 import { cartKeysOf, payPath, resultPath } from "@/views/billing/purchase";
@@ -68,23 +68,32 @@ describe("an order's state and the time left to pay", () => {
 
 describe("the balance and the ledger", () => {
   const order = { plan_year: 2018, plan_kind: "public", cards_allowed: true };
+  // pockets named as billing names them (services/billing/domain/pockets.py)
   const account = { pockets: [
     { pocket: "general", balance_fen: 500 },
-    { pocket: "year:2018", balance_fen: 300 },
-    { pocket: "kind:professional", balance_fen: 700 },
-    { pocket: "kind:public", balance_fen: 200 }] };
+    { pocket: "card:2018", balance_fen: 300 },
+    { pocket: "card:professional", balance_fen: 700 },
+    { pocket: "card:public", balance_fen: 200 },
+    { pocket: "card:2018:public", balance_fen: 40 },
+    { pocket: "card:2016", balance_fen: 900 },
+    { pocket: "card", balance_fen: 1 }] };
 
   it("counts the pockets that may pay an order, as billing spends them", () => {
-    expect(pocketsFor(order)).toEqual(["year:2018", "kind:public", "general"]);
-    expect(usableFen(account, order)).toBe(1000);
+    expect(pocketsFor(order)).toEqual(["card:2018:public", "card:2018", "card:public", "card",
+      "general"]);
+    expect(usableFen(account, order)).toBe(1041);
     expect(usableFen(account, { ...order, cards_allowed: false })).toBe(500);
     expect(usableFen(null, order)).toBe(0);
+    expect(cardPocket(2018, "public")).toBe("card:2018:public");
+    expect(cardPocket(null, "professional")).toBe("card:professional");
+    expect(cardPocket()).toBe("card");
   });
 
   it("names the pockets and the entries in Chinese", () => {
-    expect(pocketLabel("year:2018")).toBe("2018年度培训计划专用");
-    expect(pocketLabel("kind:public")).toBe("公需科目专用");
-    expect(pocketLabel("kind:professional")).toBe("专业科目专用");
+    expect(pocketLabel("card:2018")).toBe("学习卡（2018年度培训计划专用）");
+    expect(pocketLabel("card:public")).toBe("学习卡（公需科目培训计划专用）");
+    expect(pocketLabel("card:2018:professional")).toBe("学习卡（2018年度专业科目培训计划专用）");
+    expect(pocketLabel("card")).toBe("学习卡");
     expect(pocketLabel("general")).toBe("通用余额");
     expect(hasRestricted(account)).toBe(true);
     expect(hasRestricted({ pockets: [{ pocket: "general", balance_fen: 1 }] })).toBe(false);

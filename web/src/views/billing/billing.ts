@@ -83,13 +83,21 @@ export function payable(order: Pick<Order, "status" | "expires_at"> | null, now:
   return !!order && order.status === "unpaid" && remainingMs(order.expires_at, now) > 0;
 }
 
-/** The pockets that may pay an order, as billing spends them: restricted ones first
- * (learning cards for the plan's year or kind, when the plan takes cards), then 余额. */
+/** A learning card's pocket as billing names it (services/billing/domain/pockets.py):
+ * "card" (any plan that takes cards), "card:2018", "card:public", "card:2018:public". */
+export function cardPocket(year?: number | null, kind?: string | null): string {
+  return ["card", ...[year, kind].filter((p) => p !== null && p !== undefined && p !== "")]
+    .join(":");
+}
+
+/** The pockets that may pay an order, as billing spends them: learning-card pockets first,
+ * narrowest first (when the plan takes cards), then 余额. */
 export function pocketsFor(order: Pick<Order, "plan_year" | "plan_kind" | "cards_allowed">):
   string[] {
-  const restricted = order.cards_allowed
-    ? [`year:${order.plan_year}`, `kind:${order.plan_kind}`] : [];
-  return [...restricted, "general"];
+  const cards = order.cards_allowed
+    ? [cardPocket(order.plan_year, order.plan_kind), cardPocket(order.plan_year),
+      cardPocket(null, order.plan_kind), cardPocket()] : [];
+  return [...new Set([...cards, "general"])];
 }
 
 /** The balance (fen) that may pay `order`. */
@@ -102,13 +110,15 @@ export function usableFen(account: Pick<Account, "pockets"> | null,
 
 const KIND_NAMES: Record<string, string> = { public: "公需科目", professional: "专业科目" };
 
-/** A pocket's name: "通用余额", "2018年度培训计划专用", "公需科目专用". */
+/** A pocket's name: "通用余额", "学习卡（2018年度公需科目培训计划专用）", "学习卡". */
 export function pocketLabel(pocket: string | null | undefined): string {
   if (!pocket || pocket === "general") return "通用余额";
-  const [scope, value] = pocket.split(":", 2);
-  if (scope === "year" && value) return `${value}年度培训计划专用`;
-  if (scope === "kind" && value) return `${KIND_NAMES[value] ?? value}专用`;
-  return pocket;
+  const [head, ...parts] = pocket.split(":");
+  if (head !== "card") return pocket;
+  const year = parts.find((p) => /^\d+$/.test(p));
+  const kind = parts.find((p) => !/^\d+$/.test(p));
+  const scope = `${year ? `${year}年度` : ""}${kind ? KIND_NAMES[kind] ?? kind : ""}`;
+  return scope ? `学习卡（${scope}培训计划专用）` : "学习卡";
 }
 
 /** Whether the account holds money only some plans may use (learning cards). */
