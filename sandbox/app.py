@@ -1,7 +1,7 @@
 """The sandbox's web application: Alipay's gateway (/gateway.do), the cashier a buyer
-pays at, UnionPay's online gateway (/unionpay/gateway/api/frontTransReq.do and
-queryTrans.do) with the bank's page a cardholder pays at, and two pages for people
-(/trades, /healthz).
+pays at, UnionPay's online gateway (/unionpay/gateway/api/frontTransReq.do,
+queryTrans.do and backTransReq.do) with the bank's page a cardholder pays at, and two
+pages for people (/trades, /healthz).
 
     gunicorn -b 127.0.0.1:8090 'sandbox.app:wsgi()'     # or: python -m sandbox.app
 
@@ -142,6 +142,8 @@ def create_app(config=None):
     app.add_url_rule("/unionpay/gateway/api/frontTransReq.do", view_func=unionpay_front,
                      methods=["POST"])
     app.add_url_rule("/unionpay/gateway/api/queryTrans.do", view_func=unionpay_query,
+                     methods=["POST"])
+    app.add_url_rule("/unionpay/gateway/api/backTransReq.do", view_func=unionpay_back,
                      methods=["POST"])
     app.add_url_rule("/unionpay/cashier/<query_id>", view_func=bank_cashier)
     app.add_url_rule("/unionpay/cashier/<query_id>/pay", view_func=bank_pay, methods=["POST"])
@@ -398,6 +400,19 @@ def unionpay_query():
     return _bank_text(answer)
 
 
+def unionpay_back():
+    """backTransReq.do: 退货 (txnType 04). HTTP 200 and signed text whatever the outcome;
+    a refund made is also posted to its backUrl as a back notification."""
+    bank, params = _bank(), request.form.to_dict()
+    try:
+        answer, notes = unionpay.refund(params, bank.store, bank.identity, _now())
+    except unionpay.Refusal as refusal:
+        answer, notes = unionpay.refusal_answer(params, refusal), []
+    for url, note in notes:
+        bank.notifier.send(url, [note])
+    return _bank_text(answer)
+
+
 def _bank_text(answer):
     return Response(unionpay.signed_answer(answer, _bank().identity), 200,
                     content_type="text/plain;charset=UTF-8")
@@ -426,7 +441,8 @@ def unexpected_error(error):
         method = request.values.get("method")
     except Exception:  # the body itself may be what failed
         method = None
-    if request.path == "/unionpay/gateway/api/queryTrans.do":
+    if request.path in ("/unionpay/gateway/api/queryTrans.do",
+                        "/unionpay/gateway/api/backTransReq.do"):
         return _bank_text({"respCode": "06", "respMsg": unionpay.MESSAGES["06"]})
     if request.path == "/gateway.do" and method != alipay.PAGE_PAY:
         # What Alipay answers when it fails itself: HTTP 200, code 20000, no details.

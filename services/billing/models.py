@@ -114,7 +114,7 @@ payments = Table(
     Column("amount_fen", BigInteger, nullable=False),
     Column("paid_at", DateTime(timezone=True), nullable=False),
     # applied: it paid the order | refund_due: a second or late payment, to be returned |
-    # returned | return_failed (Alipay refused: the operator's to settle)
+    # returned | return_failed (the provider refused: the operator's to settle)
     Column("status", String(14), nullable=False),
     UniqueConstraint("channel", "trade_no"),
 )

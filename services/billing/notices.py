@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from . import alipay, payments, unionpay
 from .models import orders
+from .models import payments as payments_table
 
 log = logging.getLogger(__name__)
 ACK, NO_ACK = "success", "fail"
@@ -106,9 +107,20 @@ def bank_notification(db, form, raw):
     chaining to the configured root, valid, UnionPay's; the signature), decided, applied
     and recorded raw with its outcome in one transaction, `ok` only after that commit;
     `fail` for what must not count as received (forged, another merchant, another amount,
-    an order not committed yet). Forged or failed ones are recorded alone."""
+    an order not committed yet). Forged or failed ones are recorded alone. A refund's
+    notification (txnType 04) is recorded under the order whose payment it returns and
+    acknowledged: not a payment."""
     cfg = unionpay.config()
     genuine, order_no, notice = unionpay.read_notification(cfg, form)
+    refunded = unionpay.refunded_payment(form)
+    if genuine and refunded:
+        # A refund's notification names the refund (orderId: the refund's number): it is
+        # about the order whose payment it returns, and never a payment.
+        order_no = _order_paid_by(db, "bank", refunded) or order_no
+        if form.get("respCode") not in unionpay.PAID_CODES:
+            log.warning("UnionPay reports refund %s of payment %s failed (%s %s): settle it "
+                        "by hand", form.get("orderId"), refunded, form.get("respCode"),
+                        form.get("respMsg"))
     kept = {"channel": "bank", "raw": raw, "order_no": order_no, "trade_no": notice.trade_no}
     if not genuine:
         _keep_alone(db, kept, "forged", "签名无效，或签名证书不是银联根证书签发的有效证书")
@@ -119,6 +131,17 @@ def bank_notification(db, form, raw):
         _keep_alone(db, kept, "error", "处理出错，等待银联重发")
         raise
     return BANK_ACK if decision is not None and decision.acknowledged else BANK_NO_ACK
+
+
+def _order_paid_by(db, channel, trade_no):
+    """The number of the order a provider's payment `trade_no` came for (the one that paid
+    it, or a surplus one), or None."""
+    with db() as uow:
+        return uow.session.execute(
+            select(orders.c.order_no).join(payments_table, payments_table.c.order_id ==
+                                           orders.c.id)
+            .where(payments_table.c.channel == channel, payments_table.c.trade_no == trade_no)
+        ).scalar()
 
 
 def reconcile_bank(db, now, limit=50):

@@ -1,11 +1,13 @@
 """退款: the operator refunds a paid order wholly or in part — each line at most once —
 through the channel that paid it: to the balance at once, to Alipay through
-`alipay.trade.refund`. A refund request carries the caller's `request_id`: asked again
-(a retry, a double-click) it answers the refund already made. An Alipay refund is
-recorded pending first, asked of Alipay with its refund number (Alipay's own
-idempotency key), and applied when Alipay confirms; one Alipay could not be asked about
-stays pending and is asked again by `retry_pending`. `order_refunded` (in the applying
-transaction) lets learning withdraw the courses not yet studied."""
+`alipay.trade.refund`, to the bank card through UnionPay's 退货 (`backTransReq.do`, txnType
+04, of the paying payment's queryId). A refund request carries the caller's `request_id`:
+asked again (a retry, a double-click) it answers the refund already made. A provider's
+refund is recorded pending first, asked of the provider with its refund number (Alipay's
+`out_request_no`, UnionPay's `orderId`: the provider's idempotency key), and applied when
+the provider confirms; one the provider could not be asked about stays pending and is
+asked again by `retry_pending`. `order_refunded` (in the applying transaction) lets
+learning withdraw the courses not yet studied."""
 import logging
 from zoneinfo import ZoneInfo
 
@@ -14,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 
 from services.common.errors import Conflict, InvalidInput, NotFound
 
-from . import alipay, balance
+from . import alipay, balance, unionpay
 from .domain import order_numbers
 from .domain.money import yuan_text
 from .learners import require_operator
@@ -24,6 +26,7 @@ from .orders import lines_of, order_by_number
 log = logging.getLogger(__name__)
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 REFUNDABLE = ("paid", "partially_refunded")
+PROVIDERS = {"alipay": "Alipay", "bank": "UnionPay"}
 
 
 def view(refund, order_no):
@@ -34,7 +37,8 @@ def view(refund, order_no):
 
 
 def request(uow, actor, order_no, request_id, course_ids, whole, reason):
-    """The refund (made now, pending at Alipay, or made before for this request_id)."""
+    """The refund (made now, pending at the provider, or made before for this
+    request_id)."""
     require_operator(actor)
     if not request_id or len(str(request_id)) > 64:
         raise InvalidInput("request_id_required", "缺少退款请求编号",
@@ -113,18 +117,37 @@ def apply(uow, refund, order, line_ids):
         "amount_fen": refund["amount_fen"], "refunded_at": now})
 
 
+def _refund_at_provider(channel, order_no, trade_no, amount_fen, refund_no, reason,
+                        asked_at, now, surplus=False):
+    """Asks the provider that took the money to give `amount_fen` back under `refund_no`:
+    True refunded, False refused, None not reachable (ask again, same number). `trade_no`
+    is the provider's number of the payment refunded. Alipay is asked by the order number
+    for the payment that paid it and by `trade_no` for a `surplus` one; UnionPay always by
+    the payment's queryId, the refund sent at `asked_at` (the same on every retry)."""
+    if channel == "alipay":
+        return alipay.refund(alipay.config(), order_no, amount_fen, refund_no, reason, now,
+                             trade_no=trade_no if surplus else None)
+    if channel == "bank":
+        return unionpay.refund(unionpay.config(), trade_no, amount_fen, refund_no, now,
+                               txn_time=unionpay.beijing(asked_at))
+    raise ValueError(f"no provider refunds channel {channel!r}")
+
+
 def settle_at_provider(db, refund_id, line_ids):
-    """Asks Alipay to refund, then applies (or fails) the pending refund."""
+    """Asks the provider (the order's channel) to refund, then applies (or fails) the
+    pending refund."""
     with db() as uow:
         refund = uow.session.execute(select(refunds).where(refunds.c.id == refund_id)
                                      ).mappings().one()
         order = uow.session.execute(select(orders).where(orders.c.id == refund["order_id"])
                                     ).mappings().one()
         now = uow.clock.now()
-    done = alipay.refund(alipay.config(), order["order_no"], refund["amount_fen"],
-                         refund["refund_no"], refund["reason"], now)
+    done = _refund_at_provider(order["channel"], order["order_no"], order["trade_no"],
+                               refund["amount_fen"], refund["refund_no"], refund["reason"],
+                               refund["created_at"], now)
     if done is None:
-        log.warning("refund %s: Alipay could not be asked; retried later", refund["refund_no"])
+        log.warning("refund %s: %s could not be asked; retried later", refund["refund_no"],
+                    PROVIDERS[order["channel"]])
         return "pending"
     with db() as uow:
         order = order_by_number(uow, order["order_no"], lock=True)
@@ -142,7 +165,7 @@ def settle_at_provider(db, refund_id, line_ids):
 
 
 def retry_pending(db, limit=20):
-    """Pending Alipay refunds (Alipay was away when asked): asked again, same number."""
+    """Pending refunds (the provider was away when asked): asked again, same number."""
     with db() as uow:
         pending = uow.session.execute(select(refunds.c.id, refunds.c.course_ids,
                                              refunds.c.order_id).where(
@@ -158,24 +181,27 @@ def retry_pending(db, limit=20):
 
 def return_surplus_payments(db, limit=20):
     """Payments that must go back — a second payment of a paid order, a payment of a closed
-    one (settlement.REFUND_DUE) — returned through Alipay, each under a refund number made
-    from the payment (so asking again never refunds twice)."""
+    one (settlement.REFUND_DUE) — returned through the provider that took them (Alipay, or
+    UnionPay by the payment's queryId), each under a refund number made from the payment
+    (so asking again never refunds twice)."""
     with db() as uow:
         due = uow.session.execute(
             select(payments, orders.c.order_no).join(orders, orders.c.id == payments.c.order_id)
-            .where(payments.c.status == "refund_due", payments.c.channel == "alipay")
+            .where(payments.c.status == "refund_due", payments.c.channel.in_(tuple(PROVIDERS)))
             .limit(limit)).mappings().all()
         now = uow.clock.now()
     for payment in due:
-        done = alipay.refund(alipay.config(), payment["order_no"], payment["amount_fen"],
-                             f"RP{payment['id']:010d}", "重复支付或订单已关闭，原路退回", now,
-                             trade_no=payment["trade_no"])
+        done = _refund_at_provider(payment["channel"], payment["order_no"],
+                                   payment["trade_no"], payment["amount_fen"],
+                                   f"RP{payment['id']:010d}", "重复支付或订单已关闭，原路退回",
+                                   payment["paid_at"], now, surplus=True)
         if done is None:
-            continue  # Alipay away: asked again next time
+            continue  # the provider away: asked again next time
         with db() as uow:
             uow.session.execute(update(payments).where(
                 payments.c.id == payment["id"], payments.c.status == "refund_due").values(
                 status="returned" if done else "return_failed"))
             uow.commit()
         log.info("surplus payment %s of order %s: %s", payment["trade_no"],
-                 payment["order_no"], "returned" if done else "Alipay refused the refund")
+                 payment["order_no"], "returned" if done else
+                 f"{PROVIDERS[payment['channel']]} refused the refund")

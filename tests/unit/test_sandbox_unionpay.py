@@ -4,7 +4,10 @@ incomplete one is refused with ACP's respCode; paying there posts a back notific
 that billing's verifier accepts (signed with the sandbox's key, its certificate chaining
 to the sandbox's root), retried until the merchant answers HTTP 200, and brings the
 browser back to frontUrl with the signed front notification; queryTrans.do answers
-billing's reconciliation; no input, however bad, gets a 500."""
+billing's reconciliation; backTransReq.do refunds (退货) what billing's adapter asks —
+signed answer, back notification billing does not take for a payment, idempotent per
+orderId, never more than was paid, a tampered or foreign request refused; no input,
+however bad, gets a 500."""
 import html
 import re
 import threading
@@ -24,6 +27,8 @@ MER_ID = "777290058110048"
 ORDER_NO = "CE20261201101000123456"
 FRONT = "/unionpay/gateway/api/frontTransReq.do"
 QUERY = "/unionpay/gateway/api/queryTrans.do"
+BACK = "/unionpay/gateway/api/backTransReq.do"
+REFUND_NO = "RF2026120110200012345678"
 
 
 @pytest.fixture(scope="module")
@@ -336,8 +341,166 @@ def test_query_answers_are_signed_text_whatever_the_outcome(client, cfg):
     ("post", FRONT, {}), ("post", FRONT, {"data": b"\xff\xfe", "content_type": "text/plain"}),
     ("post", FRONT, {"data": {"version": "5.1.0" * 1000}}), ("get", FRONT, {}),
     ("post", QUERY, {"data": {"merId": "x" * 5000}}), ("get", "/unionpay/cashier/1", {}),
+    ("post", BACK, {}), ("post", BACK, {"data": {"origQryId": "1" * 5000}}),
+    ("get", BACK, {}),
     ("post", "/unionpay/cashier/1/pay", {"data": {"card_no": "6212143700000000011"}}),
     ("get", "/unionpay/cashier/1/cancel", {})])
 def test_garbage_never_gets_a_500(client, method, path, kwargs):
     response = getattr(client, method)(path, **kwargs)
     assert response.status_code < 500
+
+
+# --- backTransReq.do: 退货 ------------------------------------------------------------------
+
+def paid_for_refund(app, client, cfg, merchant):
+    """A paid trade of 150.00 whose payment notification has been delivered: its queryId."""
+    query_id = paid_trade(app, client, cfg, merchant)
+    assert len(merchant["received"]) == 1
+    return query_id
+
+
+def refund(cfg, merchant, query_id, amount_fen, refund_no=REFUND_NO, txn_time=None):
+    return unionpay.refund(cfg, query_id, amount_fen, refund_no, datetime.now(timezone.utc),
+                           txn_time=txn_time, back_url=merchant["url"])
+
+
+def refund_fields(cfg, merchant, query_id, amount_fen=15000, refund_no=REFUND_NO, **changes):
+    """A refund request as billing's adapter signs it (`changes` made before signing)."""
+    return unionpay_signing.sign_request({
+        "version": "5.1.0", "encoding": "UTF-8", "txnType": "04", "txnSubType": "00",
+        "bizType": "000201", "channelType": "07", "accessType": "0", "merId": MER_ID,
+        "orderId": refund_no, "txnTime": unionpay.beijing(datetime.now(timezone.utc)),
+        "txnAmt": str(amount_fen), "currencyCode": "156", "origQryId": query_id,
+        "backUrl": merchant["url"], **changes}, cfg.private_key, cfg.cert_id)
+
+
+def answer_to(client, fields):
+    response = client.post(BACK, data=fields)
+    assert response.status_code == 200 and response.mimetype == "text/plain"
+    return unionpay_signing.parse_answer(response.get_data(as_text=True))
+
+
+def refunds_of(app, query_id):
+    return app.extensions["unionpay_sandbox"].store.refunds_of(query_id)
+
+
+def test_a_refund_is_answered_signed_and_notified_as_not_a_payment(app, client, served,
+                                                                   merchant):
+    query_id = paid_for_refund(app, client, served, merchant)
+    fields = refund_fields(served, merchant, query_id)
+    answer = answer_to(client, fields)
+    assert unionpay_signing.is_from_unionpay(answer, served.trust)
+    [made] = refunds_of(app, query_id)
+    assert {k: answer[k] for k in ("respCode", "txnType", "txnSubType", "bizType", "merId",
+                                   "orderId", "txnTime", "origQryId", "txnAmt")} == {
+        "respCode": "00", "txnType": "04", "txnSubType": "00", "bizType": "000201",
+        "merId": MER_ID, "orderId": REFUND_NO, "txnTime": fields["txnTime"],
+        "origQryId": query_id, "txnAmt": "15000"}
+    assert answer["queryId"] == made["query_id"] != query_id and len(made["query_id"]) == 21
+
+    # The refund's back notification: UnionPay's, txnType 04 — never a payment to billing.
+    wait_for_deliveries(app)
+    [_, form] = merchant["received"]
+    assert (form["txnType"], form["orderId"], form["origQryId"], form["queryId"],
+            form["txnAmt"], form["respCode"]) == ("04", REFUND_NO, query_id,
+                                                  made["query_id"], "15000", "00")
+    genuine, order_no, notice = unionpay.read_notification(served, form)
+    assert genuine and order_no == REFUND_NO
+    assert (notice.trade_no, notice.succeeded, notice.merchant_is_ours) == (
+        made["query_id"], False, True)
+    assert unionpay.refunded_payment(form) == query_id
+    assert unionpay.refunded_payment(merchant["received"][0]) is None  # the payment's
+
+    # queryTrans.do knows the refund by its orderId and txnTime; the trades page shows it.
+    found, queried = unionpay.query(served, REFUND_NO, fields["txnTime"])
+    assert found and queried.trade_no == made["query_id"] and queried.amount_fen == 15000
+    page = client.get("/trades").get_data(as_text=True)
+    assert f"退货 {REFUND_NO}" in page and "已退货 ￥150.00" in page
+
+
+def test_billings_refund_is_accepted_once_per_refund_number(app, client, served, merchant):
+    query_id = paid_for_refund(app, client, served, merchant)
+    sent = unionpay.beijing(datetime.now(timezone.utc))
+    assert refund(served, merchant, query_id, 5000, txn_time=sent) is True
+    # Asked again (the answer was lost; retry_pending): the same refund, nothing more —
+    # whatever its txnTime, the orderId names it.
+    assert refund(served, merchant, query_id, 5000, txn_time=sent) is True
+    assert refund(served, merchant, query_id, 5000, txn_time="20261201000000") is True
+    [made] = refunds_of(app, query_id)
+    assert (made["order_id"], made["txn_amt"], made["txn_time"]) == (REFUND_NO, 5000, sent)
+    again = answer_to(client, refund_fields(served, merchant, query_id, 5000))
+    assert (again["respCode"], again["queryId"]) == ("00", made["query_id"])
+    wait_for_deliveries(app)
+    assert [form["txnType"] for form in merchant["received"]] == ["01", "04"]  # one notice
+
+    # The same number for another amount is another refund: 重复交易, and billing's
+    # adapter, asking what became of that number, finds it is not this refund.
+    assert refund(served, merchant, query_id, 6000, txn_time=sent) is False
+    assert answer_to(client, refund_fields(served, merchant, query_id, 6000))["respCode"] \
+        == "12"
+    assert len(refunds_of(app, query_id)) == 1
+
+
+def test_no_more_than_was_paid_is_refunded(app, client, served, merchant):
+    query_id = paid_for_refund(app, client, served, merchant)
+    assert refund(served, merchant, query_id, 10000, "RF000000000001") is True
+    over = refund_fields(served, merchant, query_id, 5001, "RF000000000002")
+    answer = answer_to(client, over)
+    assert answer["respCode"] == "33" and "可退 5000 分" in answer["respMsg"]
+    assert unionpay_signing.is_from_unionpay(answer, served.trust)
+    assert refund(served, merchant, query_id, 5001, "RF000000000002") is False
+    assert refund(served, merchant, query_id, 5000, "RF000000000003") is True
+    assert refund(served, merchant, query_id, 1, "RF000000000004") is False
+    assert [r["txn_amt"] for r in refunds_of(app, query_id)] == [10000, 5000]
+    # Only a paid consumption is refunded.
+    assert answer_to(client, refund_fields(served, merchant, "123456789012345678901",
+                                           1, "RF000000000005"))["respCode"] == "35"
+    waiting = query_id_of(open_bank_page(client, front_form(
+        served, merchant, order_no="CE20261201101000999999")["fields"]))
+    assert refund(served, merchant, waiting, 1, "RF000000000006") is False
+    assert refunds_of(app, waiting) == []
+
+
+@pytest.mark.parametrize("change, code", [
+    ({"txnAmt": "1"}, "11"),                      # tampered after signing
+    ({"origQryId": "123456789012345678901"}, "11"),
+    ({"signature": "QUJD"}, "11"),
+    ({"certId": "12345678901"}, "11"),            # not the merchant's certificate
+    ({"merId": "777290058110049"}, "31"),
+    ({"origQryId": ""}, "13"),
+    ({"version": "5.0.0"}, "10")])
+def test_a_tampered_or_foreign_refund_is_refused(app, client, served, merchant, change, code):
+    query_id = paid_for_refund(app, client, served, merchant)
+    answer = answer_to(client, {**refund_fields(served, merchant, query_id), **change})
+    assert answer["respCode"] == code
+    assert unionpay_signing.is_from_unionpay(answer, served.trust)
+    assert refunds_of(app, query_id) == []
+
+
+@pytest.mark.parametrize("field, value", [
+    ("txnSubType", "01"), ("bizType", "000000"), ("txnAmt", "0"), ("txnAmt", "1.00"),
+    ("orderId", "RF-1"), ("currencyCode", "840"), ("channelType", "09"),
+    ("backUrl", "ftp://x")])
+def test_refund_fields_outside_acp_are_refused_even_when_signed(app, client, served,
+                                                                merchant, field, value):
+    query_id = paid_for_refund(app, client, served, merchant)
+    answer = answer_to(client, refund_fields(served, merchant, query_id, **{field: value}))
+    assert answer["respCode"] == "10"
+    assert refunds_of(app, query_id) == []
+
+
+def test_billings_adapter_refuses_what_is_not_unionpays(app, client, served, merchant):
+    query_id = paid_for_refund(app, client, served, merchant)
+    # Signed with a key that is not the merchant's: refused (11), refunded nothing.
+    forger = unionpay.Config(**{**served.__dict__, "private_key": keys.new_key()})
+    assert refund(forger, merchant, query_id, 100) is False
+    # The answer of a UnionPay from another root is not believed: not known (None).
+    other = keys.make_unionpay_chain()
+    stranger = unionpay.Config(**{**served.__dict__, "trust": unionpay_signing.Trust(
+        other["root"], other["middle"])})
+    assert refund(stranger, merchant, query_id, 100) is None
+    # Nobody there: not known either; the refund stays to be asked again.
+    away = unionpay.Config(**{**served.__dict__,
+                              "refund_url": "http://127.0.0.1:9/gateway/api/backTransReq.do"})
+    assert refund(away, merchant, query_id, 100, "RF000000000009") is None
+    assert [r["txn_amt"] for r in refunds_of(app, query_id)] == [100]  # the stranger's

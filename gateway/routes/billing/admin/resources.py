@@ -61,7 +61,7 @@ def all_orders(query):
 @blp.response(200, Refund)
 @login_required("operator")
 def refund_order(body, order_no):
-    """退款：整单或部分课程，原路退回（余额退回余额，支付宝经支付宝），同一请求编号只退一次"""
+    """退款：整单或部分课程，原路退回（余额退回余额，支付宝经支付宝，银行卡经银联），同一请求编号只退一次"""
     return billing().refund_order(g.actor, order_no[:40], body["request_id"],
                                   body["course_ids"], body["whole"], body["reason"])
 
