@@ -162,22 +162,31 @@ def test_the_gateway_knows_every_service_and_alone_takes_traffic(overlay):
 
 @needs_kubectl
 @pytest.mark.parametrize("overlay", OVERLAYS)
-def test_billing_mounts_the_alipay_keys_read_only(overlay):
+def test_billing_mounts_the_payment_keys_read_only(overlay):
+    """Alipay's and UnionPay's key and certificate files come from their Secrets, mounted
+    read-only, and billing's settings point at them."""
     docs = render(K8S / overlay)
     spec = deployment(docs, "billing")["spec"]["template"]["spec"]
-    volumes = [v for v in spec["volumes"]
-               if v.get("secret", {}).get("secretName") == "alipay-keys"]
-    assert len(volumes) == 1
-    assert not volumes[0]["secret"].get("optional", False)
-    assert {i["key"] for i in volumes[0]["secret"]["items"]} == {
-        "merchant_private.pem", "alipay_public.pem"}
     (main,) = spec["containers"]
-    mounts = [m for m in main["volumeMounts"] if m["name"] == volumes[0]["name"]]
-    assert mounts == [{"name": volumes[0]["name"], "readOnly": True,
-                       "mountPath": "/etc/cpe/alipay"}]
     env = {e["name"]: e.get("value") for e in main["env"]}
-    assert env["ALIPAY_PRIVATE_KEY_FILE"] == "/etc/cpe/alipay/merchant_private.pem"
-    assert env["ALIPAY_PUBLIC_KEY_FILE"] == "/etc/cpe/alipay/alipay_public.pem"
+    for secret, path, files, settings in (
+            ("alipay-keys", "/etc/cpe/alipay", {"merchant_private.pem", "alipay_public.pem"},
+             {"ALIPAY_PRIVATE_KEY_FILE": "merchant_private.pem",
+              "ALIPAY_PUBLIC_KEY_FILE": "alipay_public.pem"}),
+            ("unionpay-keys", "/etc/cpe/unionpay",
+             {"merchant_private.pem", "merchant_cert.pem", "root.pem", "middle.pem"},
+             {"UNIONPAY_PRIVATE_KEY_FILE": "merchant_private.pem",
+              "UNIONPAY_MERCHANT_CERT_FILE": "merchant_cert.pem",
+              "UNIONPAY_ROOT_CERT_FILE": "root.pem", "UNIONPAY_MIDDLE_CERT_FILE": "middle.pem"})):
+        volumes = [v for v in spec["volumes"]
+                   if v.get("secret", {}).get("secretName") == secret]
+        assert len(volumes) == 1, secret
+        assert not volumes[0]["secret"].get("optional", False)
+        assert {i["key"] for i in volumes[0]["secret"]["items"]} == files
+        mounts = [m for m in main["volumeMounts"] if m["name"] == volumes[0]["name"]]
+        assert mounts == [{"name": volumes[0]["name"], "readOnly": True, "mountPath": path}]
+        for variable, name in settings.items():
+            assert env[variable] == f"{path}/{name}"
 
 
 @needs_kubectl
@@ -206,6 +215,7 @@ def test_billing_and_learning_share_the_public_base_url(overlay):
     assert env_value(docs, billing, "ALIPAY_GATEWAY") == "https://openapi.alipay.com/gateway.do"
     assert env_value(docs, billing, "ORDER_TIMEOUT_MINUTES") == "30"
     for variable in ("BILLING_MAX_WORKERS", "SERVICE_RPC_TIMEOUT", "ALIPAY_APP_ID",
-                     "ALIPAY_SELLER_ID"):
+                     "ALIPAY_SELLER_ID", "UNIONPAY_GATEWAY", "UNIONPAY_BACK_GATEWAY",
+                     "UNIONPAY_MER_ID"):
         # Empty would mean the code's development default (the sandbox's ids).
         assert env_value(docs, billing, variable)
