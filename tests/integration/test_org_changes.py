@@ -124,8 +124,14 @@ def test_parent_change_needs_both_parents_and_moves_the_subtree_everywhere(platf
     last = client.post("/api/v1/admin/org-change-reviews/decisions", headers=new_side,
                        json={"change_ids": [change_id], "decision": "approve"}).json
     assert last["decided"] == [change_id]
-    records = client.get("/api/v1/admin/org/changes", headers=bearer(login(
-        client, "moveunit", "Admin@2026", role="admin").json)).json["items"]
+
+    # The unit's admin signs in again; identity learns of the move from orgtree's event,
+    # so a token made before it has arrived still names the old path: wait for it.
+    def changes_as_unit_admin():
+        answer = client.get("/api/v1/admin/org/changes", headers=bearer(login(
+            client, "moveunit", "Admin@2026", role="admin").json))
+        return answer.json["items"] if answer.status_code == 200 else None
+    records = eventually(changes_as_unit_admin, timeout=15)
     assert records[0]["status"] == "approved"
 
     # identity's copy moved too: the new bureau's admin finds the person, the old does not

@@ -408,7 +408,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["FileLink1"];
+                        "application/json": components["schemas"]["BillingFileLink"];
                     };
                 };
                 default: components["responses"]["DEFAULT_ERROR"];
@@ -1213,7 +1213,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["FileLink1"];
+                        "application/json": components["schemas"]["BillingFileLink"];
                     };
                 };
                 default: components["responses"]["DEFAULT_ERROR"];
@@ -2025,7 +2025,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** 退款：整单或部分课程，原路退回（余额退回余额，支付宝经支付宝），同一请求编号只退一次 */
+        /** 退款：整单或部分课程，原路退回（余额退回余额，支付宝经支付宝，银行卡经银联），同一请求编号只退一次 */
         post: {
             parameters: {
                 query?: never;
@@ -4813,7 +4813,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["FileLink1"];
+                        "application/json": components["schemas"]["BillingFileLink"];
                     };
                 };
                 default: components["responses"]["DEFAULT_ERROR"];
@@ -5992,6 +5992,9 @@ export interface components {
             items?: components["schemas"]["Learner"][];
             not_found?: string[];
         };
+        BillingFileLink: {
+            url?: string;
+        };
         Captcha: {
             captcha_id?: string;
             expires_at?: string;
@@ -6342,9 +6345,6 @@ export interface components {
             download_url?: string;
             expires_at?: string;
             filename?: string;
-        };
-        FileLink1: {
-            url?: string;
         };
         Heartbeat: {
             /**

@@ -13,7 +13,7 @@ from services.common.schema import Schema, fields
 from ....auth import login_required
 from ....rpc import rpc_pool
 from ....files import store_upload
-from ..me.schemas import FileLink, Invoice, InvoicePage, Order
+from ..me.schemas import BillingFileLink, Invoice, InvoicePage, Order
 
 blp = Blueprint("billing_admin", __name__, url_prefix="/api/v1/admin",
                 description="运营：订单与退款")
@@ -122,7 +122,7 @@ def card_batch(batch_id):
 
 
 @blp.route("/card-batches/<int:batch_id>/export", methods=["GET"], endpoint="card_batch_export")
-@blp.response(200, FileLink)
+@blp.response(200, BillingFileLink)
 @login_required("operator")
 def card_batch_export(batch_id):
     """导出学习卡（卡号与密码，供印刷）：短时有效的下载链接"""
@@ -188,7 +188,7 @@ def reject_invoice(body, request_no):
 
 
 @blp.route("/invoices/<request_no>/file", methods=["GET"], endpoint="invoice_file")
-@blp.response(200, FileLink)
+@blp.response(200, BillingFileLink)
 @login_required("operator")
 def invoice_file(request_no):
     """下载电子发票"""

@@ -9,7 +9,7 @@ from services.billing.contracts import (CartItemBody, InvoiceBody, OrderBody, Or
 
 from ....auth import login_required
 from ....rpc import rpc_pool
-from .schemas import (Account, Cart, CardRedeemed, FileLink, Invoice, InvoiceList, Order,
+from .schemas import (Account, Cart, CardRedeemed, BillingFileLink, Invoice, InvoiceList, Order,
                       OrderDeleted, OrderPage, PaymentStarted)
 
 blp = Blueprint("billing_me", __name__, url_prefix="/api/v1/me", description="学员：购物车、订单与支付")
@@ -126,7 +126,7 @@ def my_invoices():
 
 
 @blp.route("/invoices/<request_no>/file", methods=["GET"], endpoint="my_invoice_file")
-@blp.response(200, FileLink)
+@blp.response(200, BillingFileLink)
 @login_required("learner")
 def my_invoice_file(request_no):
     """下载电子发票：短时有效的链接"""

@@ -161,5 +161,5 @@ class InvoicePage(InvoiceList):
     page_size = fields.Integer()
 
 
-class FileLink(Schema):
+class BillingFileLink(Schema):
     url = fields.String()
