@@ -13,7 +13,7 @@ connections, so they race. Latency is measured from each notification's schedule
 Afterwards: every order paid exactly once (one payment row, one order_paid event), every
 reply `success`. Prints the setup, the rate achieved, reply p50/p90/p99/max, errors, and
 where a notification's time goes (signature check, RPC round trip, the rest: billing's
-two transactions), measured on this machine."""
+transaction and queueing), measured on this machine."""
 import asyncio
 import gc
 import os
@@ -214,9 +214,9 @@ def main():
     p50 = percentile(latencies, .5)
     print(f"  where a notification's time goes (p50 {p50:.1f} ms): signature check "
           f"{verify_ms:.2f} ms, RPC round trip gateway→billing {rpc_ms:.2f} ms (ping), "
-          f"the rest {max(p50 - verify_ms - rpc_ms, 0):.1f} ms — billing's two "
-          "transactions (keep the raw notification; decide and apply with the order row "
-          "locked), Flask, and queueing")
+          f"the rest {max(p50 - verify_ms - rpc_ms, 0):.1f} ms — billing's transaction "
+          "(decide and apply with the order row locked, the raw notification recorded with "
+          "its outcome), Flask, and queueing")
 
 
 if __name__ == "__main__":

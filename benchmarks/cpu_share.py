@@ -9,7 +9,7 @@ import time
 GROUPS = {"sandbox.app": "payment sandbox", "gunicorn": "gateway",
           "services.identity": "identity", "services.orgtree": "orgtree",
           "services.learning": "learning", "services.billing": "billing",
-          "beam.smp": "rabbitmq", "wrk": "load generator", "hey": "load generator",
+          "beam.smp": "rabbitmq", "postgres": "postgresql", "wrk": "load generator", "hey": "load generator",
           "heartbeat_load": "load generator", "alipay_notify_load": "load generator"}
 
 
