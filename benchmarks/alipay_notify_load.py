@@ -214,9 +214,10 @@ def main():
     p50 = percentile(latencies, .5)
     print(f"  where a notification's time goes (p50 {p50:.1f} ms): signature check "
           f"{verify_ms:.2f} ms, RPC round trip gateway→billing {rpc_ms:.2f} ms (ping), "
-          f"the rest {max(p50 - verify_ms - rpc_ms, 0):.1f} ms — billing's transaction "
-          "(decide and apply with the order row locked, the raw notification recorded with "
-          "its outcome), Flask, and queueing")
+          f"the rest {max(p50 - verify_ms - rpc_ms, 0):.1f} ms — waiting for the group ahead "
+          "(the gateway sends notifications to billing in groups: gateway/notifications.py) "
+          "and the group's one transaction (each order locked, decided, applied, the raw "
+          "notifications recorded with their outcomes)")
 
 
 if __name__ == "__main__":

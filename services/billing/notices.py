@@ -5,32 +5,138 @@ and the repeat changes nothing. A forged callback, or one whose processing faile
 recorded on its own. Reconciliation asks Alipay about orders that went there and
 settles what it says through the same path."""
 import logging
+from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from . import alipay, payments, unionpay
+from .domain.settlement import Notice
 from .models import orders
 from .models import payments as payments_table
 
 log = logging.getLogger(__name__)
 ACK, NO_ACK = "success", "fail"
+BANK_ACK, BANK_NO_ACK = "ok", "fail"  # UnionPay: HTTP 200 is received; the gateway answers
+#                                     `fail` with another status, so UnionPay sends again
+ANSWERS = {"alipay": (ACK, NO_ACK), "bank": (BANK_ACK, BANK_NO_ACK)}
+FORGED = {"alipay": "签名无效或不是 RSA2 签名",
+          "bank": "签名无效，或签名证书不是银联根证书签发的有效证书"}
+FAILED = {"alipay": "处理出错，等待支付宝重发", "bank": "处理出错，等待银联重发"}
 
 
-def alipay_notification(db, form, raw):
-    cfg = alipay.config()
-    genuine, order_no, notice = alipay.read_notification(cfg, form)
-    kept = {"channel": "alipay", "raw": raw, "order_no": order_no, "trade_no": notice.trade_no}
-    if not genuine:
-        _keep_alone(db, kept, "forged", "签名无效或不是 RSA2 签名")
-        return NO_ACK
+@dataclass(frozen=True)
+class Received:
+    """A provider's notification as read: whether its signature is the provider's, the
+    order it is about, the payment it reports, and what is recorded of it."""
+    channel: str
+    genuine: bool
+    order_no: str | None
+    notice: Notice
+    raw: str
+
+    @property
+    def kept(self):
+        return {"channel": self.channel, "raw": self.raw, "order_no": self.order_no,
+                "trade_no": self.notice.trade_no}
+
+
+def notifications(db, channel, items):
+    """The answers, in order, to a group of notifications from `channel` ("alipay" or
+    "bank"), each item (form fields, raw text) as the gateway received it.
+
+    The group is settled in one transaction — each notification decided, applied and
+    recorded raw with its outcome — and every answer comes after that commit. Orders are
+    locked in the order of their numbers, so groups that share orders (a provider's
+    repeats arrive together) wait for each other and never deadlock. Should the group's
+    transaction fail, each notification is taken on its own, so one bad notification
+    costs the others nothing."""
+    received = [_read_or_keep(db, channel, dict(form), raw) for form, raw in items]
+    readable = [r for r in received if r is not None]
+    answers = iter(_answers(db, channel, readable))
+    # Unreadable ones were recorded and are answered `fail`.
+    return [ANSWERS[channel][1] if r is None else next(answers) for r in received]
+
+
+def _answers(db, channel, received):
+    if not received:
+        return []
     try:
-        decision = _settle(db, notice, order_no, kept)
+        decisions = _settle_together(db, received)
     except Exception:
-        _keep_alone(db, kept, "error", "处理出错，等待支付宝重发")
-        raise
-    return ACK if decision is not None and decision.acknowledged else NO_ACK
+        log.warning("%d %s notifications failed together; taken one by one", len(received),
+                    channel, exc_info=True)
+        return [_one(db, r) for r in received]
+    yes, no = ANSWERS[channel]
+    return [yes if d is not None and d.acknowledged else no for d in decisions]
+
+
+def _read_or_keep(db, channel, form, raw):
+    """The notification read, or None when it could not be (the channel misconfigured: a
+    key file missing) — then it is recorded raw as an error, and the provider, answered
+    `fail`, sends it again once the configuration is repaired."""
+    try:
+        return _read(db, channel, form, raw)
+    except Exception:
+        log.exception("%s notification not read", channel)
+        order_no = form.get("out_trade_no") if channel == "alipay" else form.get("orderId")
+        _keep_alone(db, {"channel": channel, "raw": raw, "order_no": order_no,
+                         "trade_no": None}, "error", FAILED[channel])
+        return None
+
+
+def _read(db, channel, form, raw):
+    if channel == "alipay":
+        genuine, order_no, notice = alipay.read_notification(alipay.config(), form)
+        return Received(channel, genuine, order_no, notice, raw)
+    genuine, order_no, notice = unionpay.read_notification(unionpay.config(), form)
+    refunded = unionpay.refunded_payment(form)
+    if genuine and refunded:
+        # A refund's notification names the refund (orderId: the refund's number): it is
+        # about the order whose payment it returns, and never a payment.
+        order_no = _order_paid_by(db, "bank", refunded) or order_no
+        if form.get("respCode") not in unionpay.PAID_CODES:
+            log.warning("UnionPay reports refund %s of payment %s failed (%s %s): settle it "
+                        "by hand", form.get("orderId"), refunded, form.get("respCode"),
+                        form.get("respMsg"))
+    return Received(channel, genuine, order_no, notice, raw)
+
+
+def _settle_together(db, received):
+    decisions = [None] * len(received)
+    with db() as uow:
+        for i in sorted(range(len(received)), key=lambda i: str(received[i].order_no or "")):
+            r = received[i]
+            if not r.genuine:
+                payments.keep_notification(uow, genuine=False, outcome="forged",
+                                           detail=FORGED[r.channel], **r.kept)
+                continue
+            decisions[i] = payments.settle(uow, r.notice, str(r.order_no or ""))
+            payments.keep_notification(uow, genuine=True, **_outcome(decisions[i]), **r.kept)
+        uow.commit()
+    return decisions
+
+
+def _outcome(decision):
+    if decision is None:
+        return {"outcome": "unknown_order", "detail": "订单不存在或尚未生成"}
+    return {"outcome": decision.outcome, "detail": decision.reason}
+
+
+def _one(db, r):
+    """One notification settled on its own; a forged or failing one recorded alone."""
+    yes, no = ANSWERS[r.channel]
+    if not r.genuine:
+        _keep_alone(db, r.kept, "forged", FORGED[r.channel])
+        return no
+    try:
+        decision = _settle(db, r.notice, r.order_no, r.kept)
+    except Exception:
+        log.exception("%s notification for order %s not settled", r.channel, r.order_no)
+        _keep_alone(db, r.kept, "error", FAILED[r.channel])
+        return no
+    return yes if decision is not None and decision.acknowledged else no
 
 
 def _keep_alone(db, kept, outcome, detail):
@@ -51,10 +157,8 @@ def _settle(db, notice, order_no, kept=None):
             with db() as uow:
                 decision = payments.settle(uow, notice, str(order_no or ""))
                 if kept is not None:
-                    outcome = ("unknown_order", "订单不存在或尚未生成") if decision is None \
-                        else (decision.outcome, decision.reason)
-                    payments.keep_notification(uow, genuine=True, outcome=outcome[0],
-                                               detail=outcome[1], **kept)
+                    payments.keep_notification(uow, genuine=True, **_outcome(decision),
+                                               **kept)
                 uow.commit()
                 return decision
         except IntegrityError:
@@ -97,40 +201,6 @@ def reconcile(db, now, limit=50):
 
 
 # --- 银行卡 (UnionPay's online gateway) ------------------------------------------------
-
-BANK_ACK, BANK_NO_ACK = "ok", "fail"  # UnionPay: HTTP 200 is received; the gateway answers
-#                                     `fail` with another status, so UnionPay sends again
-
-
-def bank_notification(db, form, raw):
-    """UnionPay's back notification, as alipay_notification: verified (signPubKeyCert
-    chaining to the configured root, valid, UnionPay's; the signature), decided, applied
-    and recorded raw with its outcome in one transaction, `ok` only after that commit;
-    `fail` for what must not count as received (forged, another merchant, another amount,
-    an order not committed yet). Forged or failed ones are recorded alone. A refund's
-    notification (txnType 04) is recorded under the order whose payment it returns and
-    acknowledged: not a payment."""
-    cfg = unionpay.config()
-    genuine, order_no, notice = unionpay.read_notification(cfg, form)
-    refunded = unionpay.refunded_payment(form)
-    if genuine and refunded:
-        # A refund's notification names the refund (orderId: the refund's number): it is
-        # about the order whose payment it returns, and never a payment.
-        order_no = _order_paid_by(db, "bank", refunded) or order_no
-        if form.get("respCode") not in unionpay.PAID_CODES:
-            log.warning("UnionPay reports refund %s of payment %s failed (%s %s): settle it "
-                        "by hand", form.get("orderId"), refunded, form.get("respCode"),
-                        form.get("respMsg"))
-    kept = {"channel": "bank", "raw": raw, "order_no": order_no, "trade_no": notice.trade_no}
-    if not genuine:
-        _keep_alone(db, kept, "forged", "签名无效，或签名证书不是银联根证书签发的有效证书")
-        return BANK_NO_ACK
-    try:
-        decision = _settle(db, notice, order_no, kept)
-    except Exception:
-        _keep_alone(db, kept, "error", "处理出错，等待银联重发")
-        raise
-    return BANK_ACK if decision is not None and decision.acknowledged else BANK_NO_ACK
 
 
 def _order_paid_by(db, channel, trade_no):

@@ -246,21 +246,21 @@ class BillingService:
     # --- payment providers --------------------------------------------------------
 
     @rpc
-    def alipay_notification(self, form, raw):
-        """The reply text for Alipay: `success` only after the commit."""
-        return notices.alipay_notification(self.db, dict(form), raw)
+    def provider_notifications(self, channel, items):
+        """The replies, in order, to a group of notifications from `channel` ("alipay" or
+        "bank"), each item [form fields, raw text]: Alipay's `success` / UnionPay's `ok`
+        only after the commit that applied and recorded them, `fail` otherwise (the
+        provider sends it again)."""
+        if channel not in notices.ANSWERS:
+            raise DomainError("unknown_channel", "不支持的支付渠道")
+        return notices.notifications(self.db, channel, [(dict(form), str(raw))
+                                                        for form, raw in items])
 
     @timer(interval=60)
     def reconcile_alipay(self):
         with self.db() as uow:
             now = uow.clock.now()
         notices.reconcile(self.db, now)
-
-    @rpc
-    def bank_notification(self, form, raw):
-        """The reply for UnionPay's back notification: `ok` (HTTP 200) only after the
-        commit, `fail` (another status: UnionPay sends it again) otherwise."""
-        return notices.bank_notification(self.db, dict(form), raw)
 
     @timer(interval=60)
     def reconcile_bank(self):

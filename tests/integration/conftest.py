@@ -1,7 +1,10 @@
 """The platform for real: identity, orgtree and learning (and billing, for the tests that
 ask for it) in Nameko containers on the real broker (a fresh vhost per test), their own
 databases, and the gateway's Flask app calling them through its RPC pool."""
+import contextlib
 import os
+import subprocess
+import sys
 import uuid
 
 import pytest
@@ -172,3 +175,39 @@ def operator_account(uow_factory, username="operator"):
             created_at=now, updated_at=now)).inserted_primary_key[0]
         uow.commit()
     return user_id
+
+
+@contextlib.contextmanager
+def running_gateway(tmp_path, amqp_uri, services):
+    """The gateway as production runs it — gunicorn with the uvicorn worker
+    (`gateway.asgi:asgi()`) — on a free port and the test's vhost, in front of `services`
+    (comma-separated); yields its URL."""
+    import requests
+
+    from tests.private_broker import free_port
+    repo = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    port = free_port()
+    env = dict(os.environ, PYTHONPATH=repo, AMQP_URI=amqp_uri, GATEWAY_WORKERS="1",
+               GATEWAY_THREADS="4", GATEWAY_SERVICES=services,
+               VAR_DIR=str(tmp_path / "var"), HEARTBEAT_DIR=str(tmp_path),
+               PYTHONWARNINGS="ignore")
+    log = open(tmp_path / "gateway.log", "wb")
+    process = subprocess.Popen(
+        [f"{os.path.dirname(sys.executable)}/gunicorn", "-c", "gateway/gunicorn.conf.py",
+         "--bind", f"127.0.0.1:{port}", "gateway.asgi:asgi()"], cwd=repo, env=env,
+        stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+
+    def ready():
+        assert process.poll() is None, (tmp_path / "gateway.log").read_text(errors="replace")
+        try:
+            return requests.get(f"{url}/readyz", timeout=2).status_code == 200
+        except requests.ConnectionError:
+            return False
+    try:
+        eventually(ready, timeout=30)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+        log.close()

@@ -105,10 +105,10 @@ def test_a_card_redeemed_from_many_places_at_once_credits_once(billing_pg, amqp_
     assert ledger_balances(billing_pg) == 5000
 
 
-def signed_form(keys, order_no, status):  # noqa: F811
+def signed_form(keys, order_no, status, trade_no="2026120122001403030500007777"):  # noqa: F811
     params = {"notify_time": "2026-12-01 14:10:49", "notify_type": "trade_status_sync",
               "notify_id": f"n-{status}", "app_id": APP_ID, "charset": "utf-8",
-              "version": "1.0", "trade_no": "2026120122001403030500007777",
+              "version": "1.0", "trade_no": trade_no,
               "out_trade_no": order_no, "seller_id": SELLER_ID, "total_amount": "10.00",
               "trade_status": status}
     params["sign"] = sign_with_rsa2(keys["alipay"]["sdk_private"], get_sign_content(params),
@@ -121,9 +121,9 @@ def test_a_notification_replayed_at_once_applies_once(billing_pg, amqp_uri, keys
     make_order(billing_pg, "CE20261201000000000003")
     forms = [signed_form(keys, "CE20261201000000000003", status)
              for status in ["TRADE_FINISHED", "TRADE_SUCCESS"] * 5]
-    results = at_once(amqp_uri, 10, lambda billing, i: billing.alipay_notification(
-        forms[i], urlencode(forms[i])))
-    assert results == ["success"] * 10
+    results = at_once(amqp_uri, 10, lambda billing, i: billing.provider_notifications(
+        "alipay", [[forms[i], urlencode(forms[i])]]))
+    assert results == [["success"]] * 10
     with billing_pg() as uow:
         s = uow.session
         assert s.execute(sa.select(sa.func.count()).select_from(models.payments)).scalar() == 1
@@ -132,6 +132,35 @@ def test_a_notification_replayed_at_once_applies_once(billing_pg, amqp_uri, keys
             models.outbox.c.event_type == "order_paid")).scalar() == 1
         kept = s.execute(sa.select(models.notifications.c.outcome)).scalars().all()
     assert sorted(kept) == ["already_applied"] * 9 + ["apply"]
+
+
+def test_groups_sharing_orders_settle_each_once_without_deadlock(billing_pg, amqp_uri,
+                                                                 keys):  # noqa: F811
+    """The gateway sends notifications to billing in groups; groups that arrive together
+    share orders in every order (a provider's repeats), each settled in one transaction."""
+    numbers = [f"CE2026120100000000001{i}" for i in range(6)]
+    for number in numbers:
+        make_order(billing_pg, number)
+    items = [[form, urlencode(form)] for form in (
+        signed_form(keys, number, status, trade_no=f"20261201220014030305000{i:05d}")
+        for i, number in enumerate(numbers) for status in ("TRADE_SUCCESS", "TRADE_FINISHED"))]
+    forged = signed_form(keys, numbers[0], "TRADE_SUCCESS", trade_no="2026120122001499")
+    forged["total_amount"] = "0.01"  # changed after signing
+    groups = [items[::-1], items[3:] + items[:3], items, items[1::2] + [[forged, "forged"]]]
+    results = at_once(amqp_uri, 4, lambda billing, i: billing.provider_notifications(
+        "alipay", groups[i]))
+    assert results[:3] == [["success"] * 12] * 3
+    assert results[3] == ["success"] * 6 + ["fail"]
+    with billing_pg() as uow:
+        s = uow.session
+        assert s.execute(sa.select(sa.func.count()).select_from(models.orders).where(
+            models.orders.c.order_no.in_(numbers), models.orders.c.status == "paid")
+        ).scalar() == 6
+        assert s.execute(sa.select(sa.func.count()).select_from(models.payments)).scalar() == 6
+        assert s.execute(sa.select(sa.func.count()).select_from(models.outbox).where(
+            models.outbox.c.event_type == "order_paid")).scalar() == 6
+        kept = s.execute(sa.select(models.notifications.c.outcome)).scalars().all()
+    assert sorted(kept) == sorted(["apply"] * 6 + ["already_applied"] * 36 + ["forged"])
 
 
 def test_one_refund_request_retried_at_once_refunds_once(billing_pg, amqp_uri):

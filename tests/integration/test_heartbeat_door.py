@@ -6,9 +6,6 @@ test's services, takes heartbeats at real time — and refuses bad ones as the F
 does. Then the publisher alone against a broker of its own that is killed and restarted.
 """
 import asyncio
-import os
-import subprocess
-import sys
 import time
 
 import pytest
@@ -17,42 +14,17 @@ import requests
 from gateway.heartbeat_bus import HeartbeatBus
 from gateway.rpc import ServiceUnavailable
 from tests.conftest import eventually
-from tests.integration.conftest import make_platform
+from tests.integration.conftest import make_platform, running_gateway
 from tests.learning_helpers import make_course, new_learner, operator_headers, published_plan
-from tests.private_broker import free_port
 
 pytestmark = pytest.mark.integration
-REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-BIN = os.path.dirname(sys.executable)
 PATH = "/api/v1/me/heartbeats"
 
 
 @pytest.fixture
 def gateway_process(tmp_path, amqp_uri):
-    """The gateway under gunicorn on a free port, on the test's vhost."""
-    port = free_port()
-    env = dict(os.environ, PYTHONPATH=REPO, AMQP_URI=amqp_uri, GATEWAY_WORKERS="1",
-               GATEWAY_THREADS="4", GATEWAY_SERVICES="identity,orgtree,learning",
-               VAR_DIR=str(tmp_path / "var"), HEARTBEAT_DIR=str(tmp_path),
-               PYTHONWARNINGS="ignore")
-    log = open(tmp_path / "gateway.log", "wb")
-    process = subprocess.Popen(
-        [f"{BIN}/gunicorn", "-c", "gateway/gunicorn.conf.py", "--bind", f"127.0.0.1:{port}",
-         "gateway.asgi:asgi()"], cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-
-    def ready():
-        assert process.poll() is None, (tmp_path / "gateway.log").read_text(errors="replace")
-        try:
-            return requests.get(f"{url}/readyz", timeout=2).status_code == 200
-        except requests.ConnectionError:
-            return False
-    try:
-        eventually(ready, timeout=30)
+    with running_gateway(tmp_path, amqp_uri, "identity,orgtree,learning") as url:
         yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
 
 
 @pytest.fixture

@@ -1,16 +1,20 @@
 """Payment providers' doors (no login; the provider's signature is the credential, checked
 by billing): Alipay's asynchronous notification and the browser's return from Alipay;
 UnionPay's back notification (银行卡) and the browser's return from the bank."""
-from urllib.parse import parse_qsl
-
 from flask import Response, redirect, request
 from gateway.blueprint import Blueprint
 
+from ....notifications import notification_item, notification_reply
 from ....rpc import rpc_pool
 
 blp = Blueprint("billing_public", __name__, url_prefix="/api/v1/payments",
                 description="支付机构回调")
-MAX_NOTIFICATION_BYTES = 64 * 1024
+
+
+def settled(channel, body):
+    """billing's answer to one notification (the gateway's event loop sends them in
+    groups: notification_route.py)."""
+    return rpc_pool().billing.provider_notifications(channel, [notification_item(body)])[0]
 
 
 @blp.route("/alipay/notify", methods=["POST"], endpoint="alipay_notify")
@@ -20,11 +24,8 @@ MAX_NOTIFICATION_BYTES = 64 * 1024
         "content": {"text/plain": {"schema": {"type": "string"}}}}})
 def alipay_notify():
     """支付宝异步通知：原文先保存，验签、核对后入账一次；提交后才回复 success"""
-    raw = request.get_data(cache=False, as_text=False)[:MAX_NOTIFICATION_BYTES]
-    text = raw.decode("utf-8", errors="replace")
-    form = dict(parse_qsl(text, keep_blank_values=True))
-    answer = rpc_pool().billing.alipay_notification(form, text)
-    return Response(answer, 200, mimetype="text/plain")
+    return Response(*notification_reply("alipay", settled("alipay", request.get_data(
+        cache=False, as_text=False))), mimetype="text/plain")
 
 
 @blp.route("/alipay/return", methods=["GET"], endpoint="alipay_return")
@@ -45,11 +46,8 @@ def alipay_return():
 def bank_notify():
     """银联后台通知（银行卡支付）：原文先保存，验签（签名证书须由银联根证书签发）、核对后入账一次；
     提交后才以 HTTP 200 回复 ok"""
-    raw = request.get_data(cache=False, as_text=False)[:MAX_NOTIFICATION_BYTES]
-    text = raw.decode("utf-8", errors="replace")
-    form = dict(parse_qsl(text, keep_blank_values=True))
-    answer = rpc_pool().billing.bank_notification(form, text)
-    return Response(answer, 200 if answer == "ok" else 400, mimetype="text/plain")
+    return Response(*notification_reply("bank", settled("bank", request.get_data(
+        cache=False, as_text=False))), mimetype="text/plain")
 
 
 @blp.route("/bank/return", methods=["POST"], endpoint="bank_return")
