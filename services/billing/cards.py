@@ -19,7 +19,7 @@ from services.common.clock import as_utc
 from services.common.errors import Conflict, InvalidInput, Locked, NotFound
 from services.common.jobs import JobKind, Outcome
 
-from . import balance
+from . import ledger
 from .domain import cards as rules
 from .domain import pockets
 from .domain.money import yuan_text
@@ -176,7 +176,7 @@ def redeem(uow, actor, row):
     if taken != 1:
         raise Conflict("card_unusable", "该学习卡已被使用")
     pocket = pockets.card_pocket(row["plan_year"], row["plan_kind"])
-    balance.credit(uow, user_id, pocket, row["face_fen"], "card", row["card_no"])
+    ledger.credit(uow, user_id, pocket, row["face_fen"], "card", row["card_no"])
     record_attempt(uow, user_id, True)
     return {"card_no": row["card_no"], "amount_fen": row["face_fen"],
             "amount": yuan_text(row["face_fen"]), "pocket": pocket,

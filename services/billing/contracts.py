@@ -25,6 +25,12 @@ class PaymentBody(Schema):
     bank = fields.String(load_default=None, allow_none=True, validate=length(max=20))
 
 
+class RechargeBody(Schema):
+    amount_fen = fields.Integer(required=True, strict=True, validate=validate.Range(
+        min=100, max=500_000, error="充值金额须在1.00元到5000.00元之间"),
+        metadata={"description": "充值金额（分），1元至5000元"})
+
+
 class OrderQuery(PageQuery):
     status = fields.String(load_default=None, validate=one_of(ORDER_STATUSES))
     created_from = fields.Date(load_default=None, metadata={"description": "下单日期起"})
@@ -48,6 +54,8 @@ class OperatorOrderQuery(PageQuery):
     learner = fields.String(load_default=None, validate=length(max=50),
                             metadata={"description": "学员用户名或姓名"})
     status = fields.String(load_default=None, validate=one_of(ORDER_STATUSES))
+    kind = fields.String(load_default=None, validate=one_of(("purchase", "recharge")),
+                         metadata={"description": "purchase 购课 / recharge 账户充值"})
 
 
 class CardBatchBody(Schema):

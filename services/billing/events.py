@@ -42,6 +42,16 @@ class OrderRefunded(Payload):
     refunded_at = fields.DateTime(required=True)
 
 
+class BalanceRecharged(Payload):
+    """A learner's recharge (账户充值) was paid through a provider and credited to their
+    balance (once, however often the provider notified)."""
+    order_no = fields.String(required=True, validate=ORDER_NO)
+    user_id = fields.Integer(required=True)
+    amount_fen = fields.Integer(required=True, validate=validate.Range(min=1))
+    channel = fields.String(required=True)  # alipay | bank
+    paid_at = fields.DateTime(required=True)
+
+
 class CardBatchRequested(Payload):
     """billing to itself: make a batch of learning cards and its .xlsx (a job)."""
     job_id = fields.Integer(required=True)
@@ -51,5 +61,6 @@ class CardBatchRequested(Payload):
 CATALOGUE = catalogue(
     event("order_paid", OrderPaid, "order", "order_no"),
     event("order_refunded", OrderRefunded, "order", "order_no"),
+    event("balance_recharged", BalanceRecharged, "order", "order_no"),
     event("card_batch_requested", CardBatchRequested, "job", "job_id"),
 )

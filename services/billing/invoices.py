@@ -74,9 +74,10 @@ def _create(uow, requested_by, order_rows, data, batch):
     check_title(data)
     if not order_rows:
         raise _invalid("order_nos", "请选择要开票的订单")
-    unpaid = [o["order_no"] for o in order_rows if o["status"] not in ("paid", "partially_refunded")]
+    unpaid = [o["order_no"] for o in order_rows
+              if o["status"] not in ("paid", "partially_refunded") or o["kind"] != "purchase"]
     if unpaid:
-        raise Conflict("order_not_invoiceable", "以下订单未支付或已全额退款，不能开票："
+        raise Conflict("order_not_invoiceable", "以下订单未支付、已全额退款或是充值订单，不能开票："
                        + "、".join(unpaid))
     amount = sum(o["total_fen"] - o["refunded_fen"] for o in order_rows)
     now = uow.clock.now()

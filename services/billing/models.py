@@ -46,6 +46,8 @@ orders = Table(
     "orders", metadata,
     Column("id", BigId, primary_key=True, autoincrement=True),
     Column("order_no", String(40), nullable=False, unique=True),
+    # purchase: courses of a plan | recharge: money into the balance (plan_id 0, no plan)
+    Column("kind", String(10), nullable=False, server_default="purchase"),
     Column("user_id", BigId, nullable=False),
     Column("plan_id", Integer, nullable=False),
     Column("plan_name", String(120), nullable=False),

@@ -22,6 +22,7 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 STATUS_LABELS = {"unpaid": "待支付", "paid": "已支付", "closed": "已关闭",
                  "partially_refunded": "部分退款", "refunded": "已退款"}
 CHANNEL_LABELS = {"alipay": "支付宝", "bank": "银行卡", "balance": "余额"}
+KIND_LABELS = {"purchase": "购课", "recharge": "账户充值"}
 
 
 def checkout(uow, actor, quote, plan_id, course_ids):
@@ -87,7 +88,8 @@ def order_by_number(uow, order_no, lock=False):
 
 def view(order, lines=None):
     answer = {
-        "order_no": order["order_no"], "plan_id": order["plan_id"],
+        "order_no": order["order_no"], "kind": order["kind"],
+        "kind_label": KIND_LABELS[order["kind"]], "plan_id": order["plan_id"],
         "plan_name": order["plan_name"], "plan_year": order["plan_year"],
         "plan_kind": order["plan_kind"], "total_fen": order["total_fen"],
         "total": yuan_text(order["total_fen"]), "refunded_fen": order["refunded_fen"],
@@ -123,7 +125,8 @@ def listing(uow, actor, query):
     """我的订单, newest first: by order time (from / to, dates), status and course name."""
     user_id = require_learner(actor)
     page = page_request(query)
-    rows = select(orders).where(orders.c.user_id == user_id, orders.c.deleted.is_(False))
+    rows = select(orders).where(orders.c.user_id == user_id, orders.c.deleted.is_(False),
+                                orders.c.kind == "purchase")  # recharges: 我的账户
     if query.get("status"):
         rows = rows.where(orders.c.status == query["status"])
     if query.get("created_from"):
@@ -194,6 +197,8 @@ def operator_listing(uow, actor, query):
             learners.c.username.like(term), learners.c.real_name.like(term)))))
     if query.get("status"):
         rows = rows.where(orders.c.status == query["status"])
+    if query.get("kind"):
+        rows = rows.where(orders.c.kind == query["kind"])
     answer = paged(uow.session, rows.order_by(orders.c.created_at.desc(), orders.c.id.desc()),
                    page)
     who = people.names(uow, {item["user_id"] for item in answer["items"]})

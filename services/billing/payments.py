@@ -1,11 +1,13 @@
 """Money arriving for an order, whatever the channel: a provider's verified notification
 (or its answer to our query) settles through `settle`, a balance payment through
 `balance.pay`; both end in `mark_paid`, which publishes `order_paid` in the same
-transaction (outbox). A payment applies once: the order row is locked while deciding,
+transaction (outbox) — or, for a recharge, credits the balance and publishes
+`balance_recharged`. A payment applies once: the order row is locked while deciding,
 and (channel, trade_no) is unique."""
 from sqlalchemy import insert, select, update
 
-from .domain import settlement
+from . import ledger
+from .domain import pockets, settlement
 from .models import notifications, orders, payments
 from .orders import lines_of, order_by_number
 
@@ -53,6 +55,14 @@ def mark_paid(uow, order, channel, trade_no, now):
     uow.session.execute(insert(payments).values(
         order_id=order["id"], channel=channel, trade_no=trade_no,
         amount_fen=order["total_fen"], paid_at=now, status="applied"))
+    if order["kind"] == "recharge":
+        # 账户充值: the money goes to the general pocket, in this same transaction.
+        ledger.credit(uow, order["user_id"], pockets.GENERAL, order["total_fen"], "recharge",
+                      order["order_no"])
+        uow.add_event("balance_recharged", {
+            "order_no": order["order_no"], "user_id": order["user_id"],
+            "amount_fen": order["total_fen"], "channel": channel, "paid_at": now})
+        return
     uow.add_event("order_paid", {
         "order_no": order["order_no"], "user_id": order["user_id"],
         "plan_id": order["plan_id"], "total_fen": order["total_fen"], "channel": channel,

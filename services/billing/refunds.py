@@ -56,6 +56,9 @@ def request(uow, actor, order_no, request_id, course_ids, whole, reason):
         return view(earlier, order["order_no"]), None
     if order["status"] not in REFUNDABLE:
         raise Conflict("order_not_refundable", "只有已支付的订单可以退款")
+    if order["kind"] == "recharge":
+        raise Conflict("recharge_not_refundable",
+                       "充值订单不能在此退款：充值的钱在学员的余额中，可用于购课")
     if uow.session.execute(select(refunds.c.id).where(
             refunds.c.order_id == order["id"], refunds.c.status == "pending")).first():
         raise Conflict("refund_in_progress", "该订单有一笔退款正在处理，请稍后再试")

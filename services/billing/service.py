@@ -12,7 +12,7 @@ from services.common.rpc_client import ServiceRpc
 from services.common.runtime import prepare_service_process
 from services.common.storage import FileStorage
 
-from . import (balance, cards, cart, checkout, invoices, notices, orders, people,
+from . import (balance, cards, cart, checkout, invoices, notices, orders, people, recharges,
                refunds)
 from .models import inbox, jobs, outbox
 
@@ -99,6 +99,13 @@ class BillingService:
     def pay_order(self, actor, order_no, method, bank=None):
         with self.db() as uow:
             answer = checkout.start_payment(uow, actor, order_no, method, bank)
+            uow.commit()
+            return answer
+
+    @rpc(expected_exceptions=expected)
+    def recharge(self, actor, amount_fen):
+        with self.db() as uow:
+            answer = recharges.start(uow, actor, amount_fen)
             uow.commit()
             return answer
 

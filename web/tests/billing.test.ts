@@ -4,7 +4,8 @@ import { ApiError } from "@/api/errors";
 import { menusFor } from "@/menus";
 import { routes } from "@/router/routes";
 import { BANKS, cardPocket, checkoutCourses, countdownText, entryKindLabel, epochOf, groupKeys,
-  hasRestricted, linesText, orderQuery, payable, pocketLabel, pocketsFor, pollOrder,
+  hasRestricted, isRecharge, linesText, methodsFor, orderQuery, payable, pocketLabel,
+  pocketsFor, pollOrder, rechargeFen,
   remainingMs, rmb, signedRmb, statusTag, usableFen, type Order } from "@/views/billing/billing";
 import { cartKeysOf, payPath, resultPath } from "@/views/billing/purchase";
 
@@ -225,5 +226,31 @@ describe("支付结果's polling", () => {
     const result = await pollOrder(async () => { left = true; return unpaid; },
       { ...c, stopped: () => left });
     expect(result).toEqual({ outcome: "stopped" });
+  });
+});
+
+describe("账户充值", () => {
+  it("reads yuan as fen without floats", () => {
+    expect(rechargeFen("50")).toEqual({ fen: 5000 });
+    expect(rechargeFen(" 50.5 ")).toEqual({ fen: 5050 });
+    expect(rechargeFen("0.29")).toEqual({ problem: "充值金额须在¥1.00到¥5,000.00之间" });
+    expect(rechargeFen("1.00")).toEqual({ fen: 100 });
+    expect(rechargeFen("5000.01")).toEqual({ problem: "充值金额须在¥1.00到¥5,000.00之间" });
+    expect(rechargeFen("4999.99")).toEqual({ fen: 499_999 });
+  });
+
+  it("says what is wrong with what was typed", () => {
+    expect(rechargeFen("")).toEqual({ problem: "请输入充值金额" });
+    expect(rechargeFen("1.234")).toEqual({ problem: "请输入金额，最多两位小数" });
+    expect(rechargeFen("-5")).toEqual({ problem: "请输入金额，最多两位小数" });
+    expect(rechargeFen("1e3")).toEqual({ problem: "请输入金额，最多两位小数" });
+  });
+
+  it("never offers the balance to pay a recharge", () => {
+    expect(methodsFor({ kind: "recharge" }).map((m) => m.value)).toEqual(["alipay", "bank"]);
+    expect(methodsFor({ kind: "purchase" }).map((m) => m.value))
+      .toEqual(["alipay", "bank", "balance"]);
+    expect(isRecharge({ kind: "recharge" })).toBe(true);
+    expect(isRecharge(null)).toBe(false);
   });
 });

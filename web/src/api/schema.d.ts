@@ -1986,6 +1986,8 @@ export interface paths {
                     /** @description 学员用户名或姓名 */
                     learner?: string | null;
                     status?: "unpaid" | "paid" | "closed" | "partially_refunded" | "refunded" | null;
+                    /** @description purchase 购课 / recharge 账户充值 */
+                    kind?: "purchase" | "recharge" | null;
                 };
                 header?: never;
                 path?: never;
@@ -3802,6 +3804,48 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/account/recharges": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 账户充值：生成充值订单，再以支付宝或银行卡去支付；支付成功后金额存入余额 */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["RechargeBody"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Order"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -5807,6 +5851,8 @@ export interface components {
             balance_fen?: number;
             entries?: components["schemas"]["LedgerEntry"][];
             pockets?: components["schemas"]["Pocket"][];
+            /** @description 充值记录 */
+            recharges?: components["schemas"]["Recharge"][];
         };
         AddAdminBody: {
             /**
@@ -6844,6 +6890,9 @@ export interface components {
             channel_label?: string | null;
             created_at?: string;
             expires_at?: string;
+            /** @description purchase 购课 / recharge 账户充值 */
+            kind?: string;
+            kind_label?: string;
             lines?: components["schemas"]["OrderLine"][];
             order_no?: string;
             paid_at?: string | null;
@@ -6873,6 +6922,9 @@ export interface components {
             channel_label?: string | null;
             created_at?: string;
             expires_at?: string;
+            /** @description purchase 购课 / recharge 账户充值 */
+            kind?: string;
+            kind_label?: string;
             lines?: components["schemas"]["OrderLine"][];
             order_no?: string;
             paid_at?: string | null;
@@ -7572,6 +7624,21 @@ export interface components {
             kind?: string;
             price_fen?: number;
             title?: string;
+        };
+        Recharge: {
+            amount?: string;
+            amount_fen?: number;
+            channel?: string | null;
+            channel_label?: string | null;
+            created_at?: string;
+            order_no?: string;
+            paid_at?: string | null;
+            status?: string;
+            status_label?: string;
+        };
+        RechargeBody: {
+            /** @description 充值金额（分），1元至5000元 */
+            amount_fen: number;
         };
         RedeemBody: {
             card_no: string;

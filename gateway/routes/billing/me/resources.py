@@ -5,7 +5,7 @@ from flask import g
 from gateway.blueprint import Blueprint
 
 from services.billing.contracts import (CartItemBody, InvoiceBody, OrderBody, OrderQuery,
-                                       PaymentBody, RedeemBody)
+                                       PaymentBody, RechargeBody, RedeemBody)
 
 from ....auth import login_required
 from ....rpc import rpc_pool
@@ -97,6 +97,15 @@ def pay_order(body, order_no):
 def my_account():
     """我的账户：余额与收支明细"""
     return billing().my_account(g.actor)
+
+
+@blp.route("/account/recharges", methods=["POST"], endpoint="recharge")
+@blp.arguments(RechargeBody)
+@blp.response(201, Order)
+@login_required("learner")
+def recharge(body):
+    """账户充值：生成充值订单，再以支付宝或银行卡去支付；支付成功后金额存入余额"""
+    return billing().recharge(g.actor, body["amount_fen"])
 
 
 @blp.route("/cards/redemptions", methods=["POST"], endpoint="redeem_card")

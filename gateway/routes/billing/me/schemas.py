@@ -14,6 +14,8 @@ class OrderLine(Schema):
 
 class Order(Schema):
     order_no = fields.String()
+    kind = fields.String(metadata={"description": "purchase 购课 / recharge 账户充值"})
+    kind_label = fields.String()
     plan_id = fields.Integer()
     plan_name = fields.String()
     plan_year = fields.Integer()
@@ -115,8 +117,21 @@ class LedgerEntry(Schema):
     created_at = fields.String()
 
 
+class Recharge(Schema):
+    order_no = fields.String()
+    amount_fen = fields.Integer()
+    amount = fields.String()
+    status = fields.String()
+    status_label = fields.String()
+    channel = fields.String(allow_none=True)
+    channel_label = fields.String(allow_none=True)
+    created_at = fields.String()
+    paid_at = fields.String(allow_none=True)
+
+
 class Account(Schema):
     balance_fen = fields.Integer()
+    recharges = fields.List(fields.Nested(Recharge), metadata={"description": "充值记录"})
     pockets = fields.List(fields.Nested(Pocket))
     entries = fields.List(fields.Nested(LedgerEntry))
 

@@ -144,6 +144,32 @@ export const PAY_METHODS: { value: PayMethod; label: string }[] = [
   { value: "balance", label: "余额" },
 ];
 
+/** Whether `order` is a recharge (账户充值): paid by a provider, never by the balance. */
+export function isRecharge(order: Pick<Order, "kind"> | null | undefined): boolean {
+  return order?.kind === "recharge";
+}
+
+/** The methods that may pay `order`: a recharge never from the balance. */
+export function methodsFor(order: Pick<Order, "kind"> | null | undefined) {
+  return PAY_METHODS.filter((m) => !(isRecharge(order) && m.value === "balance"));
+}
+
+export const RECHARGE_MIN_FEN = 100;
+export const RECHARGE_MAX_FEN = 500_000;
+
+/** A recharge amount typed in yuan ("50", "50.5", "50.05") as fen, or the reason it is
+ * not one — read as text, never through floats. */
+export function rechargeFen(text: string): { fen: number } | { problem: string } {
+  const value = text.trim();
+  const match = /^(\d{1,7})(?:\.(\d{1,2}))?$/.exec(value);
+  if (!match) return { problem: value ? "请输入金额，最多两位小数" : "请输入充值金额" };
+  const fen = Number(match[1]) * 100 + Number((match[2] ?? "").padEnd(2, "0"));
+  if (fen < RECHARGE_MIN_FEN || fen > RECHARGE_MAX_FEN) {
+    return { problem: `充值金额须在${rmb(RECHARGE_MIN_FEN)}到${rmb(RECHARGE_MAX_FEN)}之间` };
+  }
+  return { fen };
+}
+
 /** 我的订单's course column: the titles of an order's lines. */
 export function linesText(lines: readonly { title?: string }[] | null | undefined): string {
   return (lines ?? []).map((l) => l.title).filter(Boolean).join("、");
