@@ -34,7 +34,8 @@ UPLOAD_LIMITS = {"identity_admin.start_import": 20 * 1024 * 1024,
                  "learning_admin.start_course_import": 20 * 1024 * 1024 + 64 * 1024,
                  "learning_admin.upload_video": int(env("VIDEO_MAX_MB", "500")) * 1024 * 1024
                  + 64 * 1024,
-                 "billing_admin.issue_invoice": 5 * 1024 * 1024 + 64 * 1024}
+                 "billing_admin.issue_invoice": 5 * 1024 * 1024 + 64 * 1024,
+                 "exam_admin.start_question_import": 20 * 1024 * 1024 + 64 * 1024}
 
 # Payment providers post forms, as their protocols define.
 FORM_ROUTES = {"billing_public.alipay_notify", "billing_public.bank_notify",

@@ -68,11 +68,12 @@ def database_url(tmp_path):
 def uow_factory(database_url, clock):
     """uow_factory(service) -> a UnitOfWorkFactory on that service's test database."""
     from services.billing import models as billing_models
+    from services.exam import models as exam_models
     from services.identity import models as identity_models
     from services.learning import models as learning_models
     from services.orgtree import models as orgtree_models
     tables = {"identity": identity_models, "orgtree": orgtree_models,
-              "learning": learning_models, "billing": billing_models}
+              "learning": learning_models, "billing": billing_models, "exam": exam_models}
     made = {}
 
     def make(service):

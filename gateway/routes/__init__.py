@@ -6,6 +6,8 @@ blueprints here; request contracts the service also checks live in
 from .billing.admin.resources import blp as billing_admin
 from .billing.me.resources import blp as billing_me
 from .billing.public.resources import blp as billing_public
+from .exam.admin.resources import blp as exam_admin
+from .exam.me.resources import blp as exam_me
 from .identity.admin.resources import blp as identity_admin
 from .identity.me.resources import blp as identity_me
 from .identity.public.resources import blp as identity_public
@@ -17,4 +19,4 @@ from .orgtree.public.resources import blp as orgtree_public
 
 BLUEPRINTS = (identity_public, identity_me, orgtree_public, learning_public, identity_admin,
               orgtree_admin, learning_me, learning_admin, billing_me, billing_public,
-              billing_admin)
+              billing_admin, exam_me, exam_admin)

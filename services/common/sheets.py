@@ -130,6 +130,25 @@ def failure_report(headers, failed):
     return buf.getvalue()
 
 
+def table(title, headers, rows):
+    """A sheet of `rows` under a bold header (written in streaming mode; cells a
+    spreadsheet would run as formulas written as text) — for exports meant to be edited
+    and imported again through the same template."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title)
+    header = []
+    for text in headers:
+        cell = WriteOnlyCell(sheet, value=text)
+        cell.font = Font(bold=True)
+        header.append(cell)
+    sheet.append(header)
+    for row in rows:
+        sheet.append([_safe(v) for v in row])
+    buf = io.BytesIO()
+    workbook.save(buf)
+    return buf.getvalue()
+
+
 def _safe(value):
     """A cell that a spreadsheet would run as a formula is written as text."""
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):

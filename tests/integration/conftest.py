@@ -16,6 +16,7 @@ from gateway.rpc import RpcPool
 from services.billing.service import BillingService
 from services.common.db import make_engine
 from services.common.migrations import upgrade
+from services.exam.service import ExamService
 from services.identity.service import IdentityService
 from services.learning.service import LearningService
 from services.orgtree import tree
@@ -35,10 +36,11 @@ def service_config(amqp_uri, db_url, **extra):
 @pytest.fixture
 def start_services(amqp_uri, container_factory, database_url):
     # amqp_uri first: its vhost must outlive the containers at teardown.
-    """start_services(captcha=..., billing=False, **config) -> the running containers,
-    keyed by service name."""
-    def start(captcha="off", urls=None, billing=False, **config):
-        urls = urls or {s: database_url(s) for s in SERVICES + (("billing",) if billing else ())}
+    """start_services(captcha=..., billing=False, exam=False, **config) -> the running
+    containers, keyed by service name."""
+    def start(captcha="off", urls=None, billing=False, exam=False, **config):
+        urls = urls or {s: database_url(s) for s in SERVICES + (("billing",) if billing else ())
+                        + (("exam",) if exam else ())}
         containers = {
             "orgtree": container_factory(OrgTreeService,
                                          service_config(amqp_uri, urls["orgtree"], **config)),
@@ -51,6 +53,9 @@ def start_services(amqp_uri, container_factory, database_url):
         if "billing" in urls:
             containers["billing"] = container_factory(BillingService, service_config(
                 amqp_uri, urls["billing"], **config))
+        if "exam" in urls:
+            containers["exam"] = container_factory(ExamService, service_config(
+                amqp_uri, urls["exam"], **config))
         for container in containers.values():
             container.start()
         return containers

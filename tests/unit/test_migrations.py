@@ -8,12 +8,14 @@ from alembic.migration import MigrationContext
 
 from services.billing.models import metadata as billing_metadata
 from services.common.migrations import upgrade
+from services.exam.models import metadata as exam_metadata
 from services.identity.models import metadata as identity_metadata
 from services.learning.models import metadata as learning_metadata
 from services.orgtree.models import metadata as orgtree_metadata
 
 METADATA = [("identity", identity_metadata), ("orgtree", orgtree_metadata),
-            ("learning", learning_metadata), ("billing", billing_metadata)]
+            ("learning", learning_metadata), ("billing", billing_metadata),
+            ("exam", exam_metadata)]
 
 
 def schema_differences(url, metadata):
