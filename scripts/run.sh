@@ -10,14 +10,14 @@ cd "$(dirname "$0")/.."
 export PYTHONWARNINGS="${PYTHONWARNINGS:-ignore::DeprecationWarning}"
 PY=.venv/bin/python
 QUIET=("$PY" -m services.common.run_quietly)  # no eventlet deprecation notice per process
-SERVICES=(identity orgtree learning billing)
+SERVICES=(identity orgtree learning billing exam)
 PORT="${PORT:-8000}"
 SANDBOX_PORT="${SANDBOX_PORT:-$((PORT + 90))}"
 KEYS="${VAR_DIR:-var}/keys"
 LOGS="${VAR_DIR:-var}/log"
 # The payment sandbox plays Alipay and UnionPay on this machine (sandbox/README.md); production points
 # the same adapter at Alipay by setting these (docs/operations.md).
-export GATEWAY_SERVICES="identity,orgtree,learning,billing"
+export GATEWAY_SERVICES="identity,orgtree,learning,billing,exam"
 export PUBLIC_BASE_URL="${PUBLIC_BASE_URL:-http://127.0.0.1:$PORT}"
 export ALIPAY_GATEWAY="${ALIPAY_GATEWAY:-http://127.0.0.1:$SANDBOX_PORT/gateway.do}"
 export ALIPAY_PRIVATE_KEY_FILE="${ALIPAY_PRIVATE_KEY_FILE:-$KEYS/alipay_merchant_private.pem}"
@@ -119,13 +119,15 @@ echo "==> demo data"
 "${QUIET[@]}" services.identity.seed_demo
 "${QUIET[@]}" services.learning.seed_demo
 "${QUIET[@]}" services.billing.seed_demo
+"${QUIET[@]}" services.exam.seed_demo
 
 cat <<INFO
 
   专业技术人员继续教育平台 is running.
 
   Web            http://127.0.0.1:$PORT/   (单位注册, 注册审核进度查询, 管理首页 for admins;
-                 learners: 我的课程, 购物车, 我的订单, 我的档案; operator: 培训计划, 课程)
+                 learners: 我的课程, 我的考试, 购物车, 我的订单, 我的档案; operator: 培训计划, 课程,
+                 题库, 考试)
   Verify         http://127.0.0.1:$PORT/verify/<证书编号>   (certificate verification, no login)
   API            http://127.0.0.1:$PORT/api/v1/
   API docs       http://127.0.0.1:$PORT/api/v1/docs

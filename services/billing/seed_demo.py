@@ -89,3 +89,7 @@ def main():
     print("billing demo cards, orders and an invoice", "created" if created else "already present")
 
 
+
+
+if __name__ == "__main__":
+    main()

@@ -4,7 +4,7 @@ open/close window, attempts allowed (不限 when none) and exempt attempts, whic
 counts, and when answers and the key may be reviewed. A draft is checked against the
 bank; publishing opens it to every learner already eligible and announces it
 (exam_published, carrying every fact the admins' exam reports show)."""
-from datetime import datetime
+from datetime import datetime, timezone
 
 from sqlalchemy import insert, select, update
 
@@ -29,12 +29,12 @@ def _invalid(field, message):
 
 
 def _when(value, field):
-    if isinstance(value, datetime):
-        return as_utc(value)
+    """UTC (SQLite keeps no offset: a time stored with +08:00 would read back 8 h off)."""
     try:
-        return as_utc(datetime.fromisoformat(str(value)))
+        when = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
     except (TypeError, ValueError):
         raise _invalid(field, "时间格式不正确") from None
+    return as_utc(when).astimezone(timezone.utc)
 
 
 def checked(uow, data):

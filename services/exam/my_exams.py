@@ -74,7 +74,8 @@ def listing(uow, actor):
     scheduled = {r["course_id"] for r in rows if r["course_id"] is not None}
     for plan_id, course_id, title in uow.session.execute(
             select(plan_courses.c.plan_id, plan_courses.c.course_id, plan_courses.c.title)
-            .where(plan_courses.c.exam_required.is_(True),
+            .join(plans, plans.c.plan_id == plan_courses.c.plan_id)
+            .where(plan_courses.c.exam_required.is_(True), plans.c.status == "published",
                    plan_courses.c.course_id.in_(course_ids))).all():
         if course_id in scheduled or (plan_id, course_id) not in set(held):
             continue

@@ -27,6 +27,7 @@ from . import courses as course_admin
 from . import media, plans
 from .domain import hours as hrs
 from .domain.calendar import shanghai_today
+from .models import courses as course_rows
 from .models import (chapter_progress, chapters, course_progress, enrolments, exam_results,
                      inbox, learners, notes, outbox, plan_courses, posts, selections)
 from .plan_completion import evaluate
@@ -212,9 +213,15 @@ def _chapters(uow, course_id):
 
 
 def _enrol(uow, learner, plan_id, at):
-    return uow.session.execute(insert(enrolments).values(
+    """As 去激活 leaves it, its event included (other services keep copies: exam's
+    我的考试, reporting)."""
+    enrolment_id = uow.session.execute(insert(enrolments).values(
         plan_id=plan_id, user_id=learner["user_id"], org_id=learner["org_id"],
         status="learning", activated_at=at, started_at=at)).inserted_primary_key[0]
+    uow.add_event("plan_activated", {"enrolment_id": enrolment_id,
+                                     "user_id": learner["user_id"], "plan_id": plan_id,
+                                     "org_id": learner["org_id"], "activated_at": at})
+    return enrolment_id
 
 
 def _watched(uow, learner, course_id, at, share=1.0):
@@ -240,6 +247,12 @@ def _select(uow, enrolment_id, plan_id, learner, course_id, kind, at, order_no=N
     uow.session.execute(insert(selections).values(
         enrolment_id=enrolment_id, plan_id=plan_id, user_id=learner["user_id"],
         course_id=course_id, kind=kind, status="active", order_no=order_no, selected_at=at))
+    hours = uow.session.execute(select(course_rows.c.hours).where(
+        course_rows.c.id == course_id)).scalar()
+    uow.add_event("course_selected", {
+        "enrolment_id": enrolment_id, "user_id": learner["user_id"], "plan_id": plan_id,
+        "course_id": course_id, "kind": kind, "hours": hrs.text(hours), "order_no": order_no,
+        "selected_at": at})
 
 
 def seed_history(make_uow, learner, plan_ids, ids, year):

@@ -68,6 +68,11 @@ def test_a_process_that_exits_is_started_again_and_ctrl_c_stops_everything(run_e
         eventually(lambda: b"is running" in run_env["out"].read_bytes(), timeout=150,
                    interval=0.5)
         output = run_env["out"].read_text()
+        for seeded in ("orgtree demo tree", "identity demo accounts",
+                       "learning demo plans and courses",
+                       "billing demo cards, orders and an invoice",
+                       "exam demo question banks and exams"):
+            assert f"{seeded} created" in output, output  # every seed ran, in order
         assert "EventletDeprecationWarning" not in output
         assert "Eventlet is deprecated" not in (run_env["logs"] / "identity.log").read_text()
 

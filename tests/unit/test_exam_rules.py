@@ -10,7 +10,8 @@ from services.exam.domain import grading, papers, questions, standing
 def q(id_, type_="single", difficulty=2, tags=(), answer=("A",), options=4):
     return {"id": id_, "type": type_, "stem": f"题{id_}", "difficulty": difficulty,
             "tags": list(tags), "answer": list(answer),
-            "options": [{"key": k, "text": t} for k, t in zip("ABCDEF", "甲乙丙丁戊己")][:options]}
+            "options": [{"key": k, "text": t} for k, t in zip("ABCDEF", "甲乙丙丁戊己",
+                                                                  strict=True)][:options]}
 
 
 # --- questions ---------------------------------------------------------------------------
