@@ -8,9 +8,10 @@ import time
 
 GROUPS = {"sandbox.app": "payment sandbox", "gunicorn": "gateway",
           "services.identity": "identity", "services.orgtree": "orgtree",
-          "services.learning": "learning", "services.billing": "billing",
+          "services.learning": "learning", "services.billing": "billing", "services.exam": "exam",
           "beam.smp": "rabbitmq", "postgres": "postgresql", "wrk": "load generator", "hey": "load generator",
-          "heartbeat_load": "load generator", "alipay_notify_load": "load generator"}
+          "heartbeat_load": "load generator", "alipay_notify_load": "load generator",
+          "exam_rush_load": "load generator"}
 
 
 def snapshot():
