@@ -43,10 +43,10 @@ def header(scope, name):
     return ""
 
 
-async def read_body(scope, receive):
-    """The body, refused above MAX_BODY_BYTES (before reading it when the length is known)."""
+async def read_body(scope, receive, limit=MAX_BODY_BYTES):
+    """The body, refused above `limit` (before reading it when the length is known)."""
     length = header(scope, b"content-length")
-    if length and (not length.isdigit() or int(length) > MAX_BODY_BYTES):
+    if length and (not length.isdigit() or int(length) > limit):
         raise HttpProblem(413)
     body = b""
     while True:
@@ -54,7 +54,7 @@ async def read_body(scope, receive):
         if message["type"] == "http.disconnect":
             raise ConnectionResetError("the client went away")
         body += message.get("body", b"")
-        if len(body) > MAX_BODY_BYTES:
+        if len(body) > limit:
             raise HttpProblem(413)
         if not message.get("more_body"):
             return body
@@ -121,7 +121,7 @@ class HeartbeatRoute:
     async def _problem(send, request_id, status, **fields):
         extra = ()
         if status in (503, 504):
-            log.warning("request %s: heartbeat not accepted (%s)", request_id, status)
+            log.warning("request %s: not accepted (%s)", request_id, status)
             extra = ((b"retry-after", b"5"),)
         await respond(send, status, problem_document(status, request_id=request_id, **fields),
                       request_id, PROBLEM_JSON.encode(), extra)

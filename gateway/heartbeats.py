@@ -5,75 +5,23 @@ position within the video — stamps the arrival time (the server's clock, which
 rule trusts, never the client's), and publishes; learning applies them in batches.
 
 Two doors, one rule (`message`): gunicorn's workers answer the route on their event loop
-(heartbeat_route.py, publishing with heartbeat_bus.py); the Flask view serves it where
+(heartbeat_route.py, publishing with work_bus.WorkBus); the Flask view serves it where
 the gateway runs as plain WSGI — the in-process tests, whose Nameko containers need
-eventlet — publishing with the blocking publisher below: one kombu connection and
-producer per thread (kombu's are not thread-safe), connected once with a bounded attempt;
-a lost connection is dropped and the next heartbeat reconnects."""
-import json
-import threading
+eventlet — publishing with work_bus.WorkPublisher."""
 from decimal import Decimal
 
 from flask import current_app
-from kombu import Connection, Producer
 
 from services.common.errors import InvalidInput
-from services.common.rpc_publishing import CONNECT_TIMEOUT, ONE_QUICK_RETRY
 from services.learning import heartbeat_queue, playback_tokens
 
-from .rpc import BROKER_UNREACHABLE, ServiceUnavailable
+from . import work_bus
 
 TOLERANCE_MS = 2000
-# Without the "connection.blocked" capability: py-amqp otherwise polls the socket for a
-# blocked notice before every publish (a sixth of a heartbeat's time at the gateway). A
-# broker short of memory still slows these publishers down by TCP back-pressure.
-CLIENT_PROPERTIES = {"capabilities": {
-    "publisher_confirms": True, "exchange_exchange_bindings": True, "basic.nack": True,
-    "consumer_cancel_notify": True, "authentication_failure_close": True}}
-
-
-class HeartbeatPublisher:
-    def __init__(self, uri):
-        self.uri = uri
-        self._local = threading.local()
-
-    def _producer(self):
-        producer = getattr(self._local, "producer", None)
-        if producer is None:
-            connection = Connection(self.uri, connect_timeout=CONNECT_TIMEOUT,
-                                    client_properties=CLIENT_PROPERTIES)
-            connection.ensure_connection(**ONE_QUICK_RETRY)
-            channel = connection.channel()
-            heartbeat_queue.QUEUE(channel).declare()
-            producer = Producer(channel, exchange=heartbeat_queue.EXCHANGE,
-                                routing_key=heartbeat_queue.ROUTING_KEY)
-            self._local.connection, self._local.producer = connection, producer
-        return producer
-
-    def _discard(self):
-        connection = getattr(self._local, "connection", None)
-        self._local.connection = self._local.producer = None
-        if connection is not None:
-            try:
-                connection.release()
-            except Exception:  # already gone
-                pass
-
-    def publish(self, message):
-        body = json.dumps(message, separators=(",", ":"))
-        try:
-            self._producer().publish(body, content_type="application/json",
-                                     content_encoding="utf-8", delivery_mode=2)
-        except BROKER_UNREACHABLE:
-            self._discard()
-            raise ServiceUnavailable("learning", "broker") from None
 
 
 def publisher():
-    app = current_app
-    if "heartbeats" not in app.extensions:
-        app.extensions["heartbeats"] = HeartbeatPublisher(app.extensions["rpc"].config["AMQP_URI"])
-    return app.extensions["heartbeats"]
+    return work_bus.publisher(current_app, heartbeat_queue.WORK)
 
 
 def to_ms(seconds):

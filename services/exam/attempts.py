@@ -9,7 +9,7 @@ row is locked while counting, so racing starts cannot pass the limit.
 Lock order, everywhere: the candidate row, then the attempt — so grading (which needs
 both) and saving (the attempt only) never deadlock."""
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
@@ -23,6 +23,10 @@ from .domain import grading, papers, standing
 from .models import attempt_log, attempts, candidates, exams, learners
 
 FOCUS_KINDS = ("focus_lost", "focus_back")
+# 交卷 travels through a queue (submissions.py): the deadline sweep waits this long past a
+# deadline, so a submission accepted in time is graded with its answers, not without.
+SWEEP_GRACE = timedelta(seconds=30)
+LATE_TOLERANCE = timedelta(seconds=2)  # a click at 00:00 on the countdown still counts
 
 
 def log(uow, attempt_id, kind, detail=None):
@@ -120,9 +124,9 @@ def own_attempt(uow, actor, token, lock=False):
 
 
 def _closed_now(uow, attempt, now):
-    """Grades an open attempt past its deadline (its learner never came back); True if it
-    was closed so."""
-    if attempt["status"] != "open" or as_utc(attempt["deadline_at"]) > now:
+    """Grades an open attempt past its deadline and the grace a queued 交卷 may need (its
+    learner never came back); True if it was closed so."""
+    if attempt["status"] != "open" or as_utc(attempt["deadline_at"]) + SWEEP_GRACE > now:
         return False
     exam = _exam(uow, attempt["exam_id"])
     candidate = _candidate(uow, exam["id"], attempt["user_id"], lock=True)
@@ -222,13 +226,50 @@ def submit(uow, actor, token, answers=None, marked=None):
     return learner_view(uow, exam, _by_id(uow, attempt["id"]), now)
 
 
+def apply_submission(uow, item):
+    """交卷 as the gateway accepted it (user_id, token, answers, marked, submitted_at):
+    the answers saved and the attempt graded — once: a repeat, or a submission for an
+    attempt the deadline already closed, changes nothing. Answers that do not fit the
+    paper are not saved (the last saved ones are graded) and the log says so. Returns
+    whether it graded."""
+    peek = uow.session.execute(select(attempts.c.exam_id, attempts.c.user_id).where(
+        attempts.c.token == str(item["token"])[:32],
+        attempts.c.user_id == int(item["user_id"]))).first()
+    if peek is None:
+        return False
+    exam = _exam(uow, peek.exam_id)
+    candidate = _candidate(uow, peek.exam_id, peek.user_id, lock=True)
+    attempt = uow.session.execute(select(attempts).where(
+        attempts.c.token == str(item["token"])[:32]).with_for_update()).mappings().one()
+    if attempt["status"] != "open":
+        return False
+    at = datetime.fromisoformat(item["submitted_at"])
+    deadline = as_utc(attempt["deadline_at"])
+    if at > deadline + LATE_TOLERANCE:
+        _grade(uow, exam, candidate, attempt, "deadline", uow.clock.now())
+        return True
+    try:
+        read = _read_answers(attempt, item.get("answers") or {})
+        marks = _check_marked(attempt, item.get("marked"))
+    except InvalidInput as exc:
+        log(uow, attempt["id"], "rejected", {"detail": exc.detail})
+        read, marks = {}, None
+    merged = {k: v for k, v in {**attempt["answers"], **read}.items() if v is not None}
+    values = {"answers": merged, "saved_at": min(at, deadline)}
+    if marks is not None:
+        values["marked"] = marks
+    uow.session.execute(update(attempts).where(attempts.c.id == attempt["id"]).values(**values))
+    _grade(uow, exam, candidate, _by_id(uow, attempt["id"]), "learner", min(at, deadline))
+    return True
+
+
 def expire_due(db, now, limit=200):
-    """Closes and grades attempts whose deadline passed (replicas share them: rows
-    another holds are skipped). Returns how many it closed."""
+    """Closes and grades attempts whose deadline passed SWEEP_GRACE ago (replicas share
+    them: rows another holds are skipped). Returns how many it closed."""
     with db() as uow:
         due = uow.session.execute(
             select(attempts.c.id, attempts.c.exam_id, attempts.c.user_id).where(
-                attempts.c.status == "open", attempts.c.deadline_at <= now)
+                attempts.c.status == "open", attempts.c.deadline_at <= now - SWEEP_GRACE)
             .order_by(attempts.c.deadline_at).limit(limit)).all()
     closed = 0
     for attempt_id, exam_id, user_id in due:
@@ -248,7 +289,7 @@ def expire_due(db, now, limit=200):
 def _grade(uow, exam, candidate, attempt, closed_by, now):
     score, results = grading.grade(attempt["paper"], attempt["answer_key"], attempt["answers"])
     passed = score >= exam["pass_score"]
-    at = now if closed_by == "learner" else min(now, as_utc(attempt["deadline_at"]))
+    at = min(now, as_utc(attempt["deadline_at"]))
     uow.session.execute(update(attempts).where(attempts.c.id == attempt["id"]).values(
         status="graded", submitted_at=at, closed_by=closed_by, score=score, passed=passed,
         results=results))

@@ -17,6 +17,7 @@ from services.common.storage import FileStorage
 
 from . import (attempt_logs, attempts, bank, catalog, eligibility, exams, my_exams, people,
                question_import)
+from .submissions import SubmissionConsumer
 from .access import require_operator
 from .models import inbox, jobs, outbox
 
@@ -38,6 +39,7 @@ class ExamService:
     db = Database("exam", outbox, inbox)
     heartbeat = Heartbeat()
     storage = FileStorage()
+    submissions = SubmissionConsumer()  # 交卷 accepted by the gateway, graded in batches
 
     @rpc
     def ping(self):
@@ -84,6 +86,7 @@ class ExamService:
 
     @rpc(expected_exceptions=expected)
     def submit_attempt(self, actor, token, answers=None, marked=None):
+        """交卷 synchronously (tools and tests); the gateway accepts 交卷 onto the queue."""
         with self.db() as uow:
             answer = attempts.submit(uow, actor, token, answers, marked)
             uow.commit()

@@ -1,9 +1,6 @@
 """Where heartbeats travel: the gateway publishes each to this exchange (no RPC, no
-reply) and learning's batch consumer reads this queue. Both declare them, so neither
-depends on the other having started first."""
-from kombu import Exchange, Queue
+reply) and learning's batch consumer reads this queue (services/common/work_queues.py)."""
+from services.common.work_queues import work_queue
 
-EXCHANGE = Exchange("learning.heartbeats", type="direct", durable=True, auto_delete=False)
-ROUTING_KEY = "heartbeat"
-QUEUE = Queue("learning.heartbeats", exchange=EXCHANGE, routing_key=ROUTING_KEY, durable=True,
-              auto_delete=False)
+WORK = work_queue("learning", "learning.heartbeats", "heartbeat")
+EXCHANGE, QUEUE, ROUTING_KEY = WORK.exchange, WORK.queue, WORK.routing_key

@@ -1,6 +1,6 @@
 """The heartbeat route as production serves it: gunicorn with the gateway's uvicorn worker
 (`gateway.asgi:asgi()`), answering the route on its event loop and publishing with
-confirms (heartbeat_bus.py). The in-process tests reach the Flask view, which shares the
+confirms (work_bus.py). The in-process tests reach the Flask view, which shares the
 rule but not the door; here a real gateway process, on the test's vhost, in front of the
 test's services, takes heartbeats at real time — and refuses bad ones as the Flask door
 does. Then the publisher alone against a broker of its own that is killed and restarted.
@@ -11,7 +11,8 @@ import time
 import pytest
 import requests
 
-from gateway.heartbeat_bus import HeartbeatBus
+from gateway.work_bus import WorkBus
+from services.learning import heartbeat_queue as heartbeats_queue
 from gateway.rpc import ServiceUnavailable
 from tests.conftest import eventually
 from tests.integration.conftest import make_platform, running_gateway
@@ -117,7 +118,7 @@ def test_the_publisher_answers_within_its_timeout_while_the_broker_is_dead_and_r
     answer is a 503 within the publish timeout, and after the broker returns the same
     publisher (one robust connection) publishes again by itself."""
     async def scenario():
-        bus = HeartbeatBus(private_broker.url, timeout=2)
+        bus = WorkBus(private_broker.url, heartbeats_queue.WORK, timeout=2)
         beat = {"user_id": 1, "session_id": "s", "chapter_id": 1, "seq": 1,
                 "event": "play", "position_ms": 0, "from_position_ms": None,
                 "received_at": "2026-12-01T00:00:00+00:00"}

@@ -1,13 +1,14 @@
 """The learner's routes answered by exam (/api/v1/me): 我的考试, starting or continuing an
 attempt, autosave, focus events, 交卷."""
-from flask import g
+from flask import current_app, g
 from gateway.blueprint import Blueprint
 
 from services.exam.contracts import AnswersBody, AttemptEventBody
 
+from .... import submissions
 from ....auth import login_required
 from ....rpc import rpc_pool
-from .schemas import Attempt, MyExams, Recorded, Saved
+from .schemas import Attempt, MyExams, Recorded, Saved, Submitted
 
 blp = Blueprint("exam_me", __name__, url_prefix="/api/v1/me", description="学员：我的考试")
 
@@ -60,8 +61,8 @@ def attempt_event(body, token):
 
 @blp.route("/attempts/<token>/submission", methods=["POST"], endpoint="submit_attempt")
 @blp.arguments(AnswersBody)
-@blp.response(200, Attempt)
+@blp.response(202, Submitted)
 @login_required("learner")
 def submit_attempt(body, token):
-    """交卷：保存随交卷提交的作答并立即评分"""
-    return exam().submit_attempt(g.actor, token[:32], body["answers"], body.get("marked"))
+    """交卷：随交卷提交的作答一并受理（202），随即评分；评分结果以 GET 考试记录查看"""
+    return submissions.accept(g.actor, token[:32], body, current_app.extensions["clock"].now())

@@ -89,3 +89,8 @@ class Saved(Schema):
 
 class Recorded(Schema):
     recorded = fields.Boolean()
+
+
+class Submitted(Schema):
+    token = fields.String()
+    status = fields.String(metadata={"description": "submitted：已受理，随即评分"})
