@@ -15,6 +15,7 @@ GROUPS = {"sandbox.app": "payment sandbox", "gunicorn": "gateway",
 
 
 def snapshot():
+    """{pid: (group, CPU ticks)} of the platform's processes."""
     ticks = {}
     for pid in filter(str.isdigit, os.listdir("/proc")):
         try:
@@ -26,7 +27,7 @@ def snapshot():
             continue
         group = next((g for key, g in GROUPS.items() if key in cmd), None)
         if group:
-            ticks[group] = ticks.get(group, 0) + int(fields[11]) + int(fields[12])
+            ticks[pid] = (group, int(fields[11]) + int(fields[12]))
     return ticks
 
 
@@ -35,9 +36,13 @@ def main(seconds):
     before = snapshot()
     time.sleep(seconds)
     after = snapshot()
-    for group in sorted(after):
-        used = (after[group] - before.get(group, 0)) / hz / seconds
-        print(f"    cpu {group:15s} {used * 100:5.0f}% of one core")
+    used = {}
+    # Per process: one that started during the window counts from zero; one killed in it
+    # counts nothing after its last reading (a restarted service is its new process).
+    for pid, (group, ticks) in after.items():
+        used[group] = used.get(group, 0) + ticks - before.get(pid, (group, 0))[1]
+    for group in sorted(used):
+        print(f"    cpu {group:15s} {used[group] / hz / seconds * 100:5.0f}% of one core")
 
 
 if __name__ == "__main__":

@@ -13,7 +13,8 @@ service process is killed (SIGKILL; the run command's supervisor starts it again
 
 Afterwards: every attempt graded exactly once (one attempt_submitted event each) with
 the score its answers earn. Prints the rate, latency from each submission's scheduled
-time to its final answer (p50/p90/p99/max), the retries, and the checks."""
+time to its final answer (202: the broker holds it; p50/p90/p99/max), the retries, how
+long grading lagged, and the checks."""
 import asyncio
 import json
 import os
@@ -131,7 +132,7 @@ async def connection(host, port, queue, results, retries):
         scheduled, payload = item
         while True:
             status, body = await exchange(state, host, port, payload)
-            if status == 200:
+            if status == 202:  # accepted: the broker holds it; exam grades it
                 break
             retries[status] += 1
             if status not in (0, 502, 503, 504):
@@ -204,11 +205,21 @@ def main():
     print(f"  latency from the scheduled time to the final answer: p50 "
           f"{percentile(latencies, .5):.0f} ms, p90 {percentile(latencies, .9):.0f} ms, p99 "
           f"{percentile(latencies, .99):.0f} ms, max {max(latencies):.0f} ms")
+    def graded_now():
+        with db() as uow:
+            return dict(uow.session.execute(
+                select(models.attempts.c.user_id, models.attempts.c.score).where(
+                    models.attempts.c.exam_id == exam_id,
+                    models.attempts.c.status == "graded")).all())
+    t = time.monotonic()
+    graded = graded_now()
+    while len(graded) < n and time.monotonic() - t < 120:
+        time.sleep(0.5)
+        graded = graded_now()
+    print(f"  grading: the last submission graded {time.monotonic() - t:.1f} s after the last "
+          "answer")
     with db() as uow:
         s = uow.session
-        graded = dict(s.execute(select(models.attempts.c.user_id, models.attempts.c.score)
-                                .where(models.attempts.c.exam_id == exam_id,
-                                       models.attempts.c.status == "graded")).all())
         events = s.execute(select(models.outbox.c.envelope).where(
             models.outbox.c.event_type == "attempt_submitted")).scalars().all()
     mine = Counter()
