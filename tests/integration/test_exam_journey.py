@@ -319,3 +319,41 @@ def test_submission_through_the_production_door_is_accepted_and_graded(world, am
         client.get(f"/api/v1/me/attempts/{paper['token']}", headers=learner).json),
         timeout=15)
     assert (result["score"], result["passed"], result["closed_by"]) == (100, True, "learner")
+
+
+def test_a_make_up_plans_own_exam_opens_at_activation_and_counts_toward_the_plan(world):
+    """补训: a make-up plan's extra exams are the plan's own (no course): they open to the
+    learners who activated it, and each pass counts toward the plan in learning."""
+    client, operator, clock = world["client"], world["operator"], world["clock"]
+    import_bank(world)  # the bank the plan's exam draws from: the course's
+    course = world["course"]
+    makeup = published_plan(client, operator, [
+        {"course_id": course["course_id"], "kind": "required", "exam_required": False}],
+        name="2024年公需科目（补训）", year=clock.now().year - 2, makeup=True,
+        extra_required_exams=1, total_hours="6.0", required_hours="6.0")
+    exam = define_exam(world, name="补训加考一", course_id=None, plan_id=makeup["plan_id"],
+                       bank_course_id=course["course_id"])
+    learner, _ = new_learner(client, world["orgs"]["open"])
+    assert client.post(f"/api/v1/me/plans/{makeup['plan_id']}/activation",
+                       headers=learner).status_code == 200
+    listed = eventually(lambda: (lambda e: e if e and e["status"] == "available" else None)(
+        my_exam(client, learner, exam["exam_id"])), timeout=20)
+    assert listed["plan_name"] == "2024年公需科目（补训）" and listed["course_id"] is None
+    paper = client.post(f"/api/v1/me/exams/{exam['exam_id']}/attempts", headers=learner)
+    assert paper.status_code == 201, paper.json
+    key = key_of(world, paper.json["token"])
+    answers = {str(q["id"]): answer_for(q, key[str(q["id"])])
+               for q in paper.json["questions"]}
+    assert client.post(f"/api/v1/me/attempts/{paper.json['token']}/submission",
+                       headers=learner, json={"answers": answers}).status_code == 202
+
+    def exam_counted():
+        page = client.get(f"/api/v1/me/plans/{makeup['plan_id']}", headers=learner).json
+        return page["exams_missing"] == 0
+    eventually(exam_counted, timeout=20)
+    complete_course(world, learner)
+
+    def plan_passed():
+        page = client.get(f"/api/v1/me/plans/{makeup['plan_id']}", headers=learner).json
+        return page["enrolment_status"] == "passed"
+    eventually(plan_passed, timeout=20)
