@@ -13,6 +13,7 @@ from openpyxl.styles import Font
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from . import jobs
+from .clock import as_utc
 from .errors import DomainError, InvalidInput
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
@@ -154,6 +155,20 @@ def _safe(value):
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
         return "'" + value
     return value
+
+
+def import_view(row, storage, report_name):
+    """An import job as its screen shows it: file, status, progress, rows imported and
+    failed, and a 10-minute link to the failure report (named `report_name`)."""
+    result = row["result"] or {}
+    report = None
+    if storage is not None and row["result_key"]:
+        report = storage.signed_link(row["result_key"], 600) + f"&name={report_name}"
+    return {"job_id": row["id"], "filename": row["params"].get("filename"),
+            "status": row["status"], "progress": jobs.progress(row),
+            "total_rows": result.get("total_rows"), "imported": result.get("imported"),
+            "failed": result.get("failed"), "failure_report_url": report, "error": row["error"],
+            "created_at": as_utc(row["created_at"]).isoformat()}
 
 
 def run_import(ctx, storage, offload, headers, max_rows, check_rows, create_batch, batch_size):

@@ -9,7 +9,6 @@ from sqlalchemy import and_, insert, select
 
 from services.common import jobs as job_queue
 from services.common import sheets
-from services.common.clock import as_utc
 from services.common.errors import DomainError, NotFound
 from services.common.schema import load
 
@@ -127,12 +126,4 @@ def status(uow, actor, job_id, storage=None):
         jobs.c.id == int(job_id), jobs.c.kind == KIND))).mappings().first()
     if row is None:
         raise NotFound("import_not_found", "没有该导入任务")
-    result = row["result"] or {}
-    report = None
-    if storage is not None and row["result_key"]:
-        report = storage.signed_link(row["result_key"], 600) + "&name=课程导入失败信息.xlsx"
-    return {"job_id": row["id"], "filename": row["params"].get("filename"),
-            "status": row["status"], "progress": job_queue.progress(row),
-            "total_rows": result.get("total_rows"), "imported": result.get("imported"),
-            "failed": result.get("failed"), "failure_report_url": report, "error": row["error"],
-            "created_at": as_utc(row["created_at"]).isoformat()}
+    return sheets.import_view(row, storage, "课程导入失败信息.xlsx")
