@@ -45,9 +45,13 @@ def checked(uow, data):
     course_id, plan_id = data.get("course_id"), data.get("plan_id")
     if course_id is None and plan_id is None:
         raise _invalid("course_id", "请选择考试的课程，或补训培训计划")
-    if course_id is None and not uow.session.execute(select(plans.c.makeup).where(
-            plans.c.plan_id == plan_id)).scalar():
-        raise _invalid("plan_id", "不指定课程的考试只能属于补训培训计划")
+    if course_id is None:
+        makeup = uow.session.execute(select(plans.c.makeup).where(
+            plans.c.plan_id == plan_id)).scalar()
+        if makeup is None:  # learning's plan_published not here yet (it travels by events)
+            raise Conflict("plan_not_known", "该培训计划的信息尚未同步到考试服务，请稍后再试")
+        if not makeup:
+            raise _invalid("plan_id", "不指定课程的考试只能属于补训培训计划")
     if data.get("exam_type", "自考") not in EXAM_TYPES:
         raise _invalid("exam_type", "考试类型须为自考或统考")
     try:

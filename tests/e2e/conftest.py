@@ -94,6 +94,21 @@ def billing_gateway(start_services, uow_factory, amqp_uri, monkeypatch):  # noqa
 
 
 @pytest.fixture
+def exam_gateway(start_services, uow_factory, amqp_uri, monkeypatch, clock):  # noqa: F811
+    """As billing_gateway, with exam running instead of billing, and two differences: captcha
+    is off (the test sets its world up through the API; the login page still shows one), and
+    the gateway's clock is the test's, so heartbeats are stamped with it and a course is
+    watched to the end in moments (as test_exam_journey does). exam keeps the real time: the
+    paper's countdown in the browser runs against it. Yields the platform plus `url` and
+    `clock`."""
+    services = ("identity", "orgtree", "learning", "exam")
+    monkeypatch.setenv("GATEWAY_SERVICES", ",".join(services))
+    with serving(make_platform(start_services, uow_factory, amqp_uri, captcha="off",
+                               clock=clock, exam=True), services) as platform:
+        yield {**platform, "clock": clock}
+
+
+@pytest.fixture
 def run_in_browser(tmp_path):
     """run_in_browser(scenario) runs `async scenario(page)` in a fresh headless Chromium
     page. On failure a screenshot is saved as tmp_path/failure.png. Uncaught errors in the
