@@ -69,8 +69,17 @@ def open_for_eligible(uow, exam):
         users = select(completions.c.user_id).where(
             completions.c.course_id == exam["course_id"],
             completions.c.user_id.in_(held))
-    for user_id in uow.session.execute(users).scalars().all():
-        open_to(uow, exam, user_id)
+    opened = select(candidates.c.user_id).where(candidates.c.exam_id == exam["id"])
+    newly = uow.session.execute(users.where(users.selected_columns[0].not_in(opened))
+                                ).scalars().all()
+    for start in range(0, len(newly), 1000):  # in bulk: an exam may open to thousands
+        chunk = newly[start:start + 1000]
+        uow.session.execute(insert(candidates), [
+            {"exam_id": exam["id"], "user_id": u, "attempts_taken": 0} for u in chunk])
+        now = uow.clock.now()
+        uow.add_events("exam_opened", [
+            {"exam_id": exam["id"], "user_id": u, "course_id": exam["course_id"],
+             "plan_id": exam["plan_id"], "opened_at": now} for u in chunk])
 
 
 def makeup_plan(uow, plan_id):

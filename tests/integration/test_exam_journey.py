@@ -7,6 +7,7 @@ left alone is closed at its server deadline and graded from its autosaved answer
 pass publishes exam_passed and learning counts it; attempts beyond the limit are
 refused."""
 import io
+import json
 from datetime import timedelta
 
 import pytest
@@ -359,3 +360,30 @@ def test_a_make_up_plans_own_exam_opens_at_activation_and_counts_toward_the_plan
         page = client.get(f"/api/v1/me/plans/{makeup['plan_id']}", headers=learner).json
         return page["enrolment_status"] == "passed"
     eventually(plan_passed, timeout=20)
+
+
+def test_publishing_opens_the_exam_to_learners_already_eligible(world):
+    client = world["client"]
+    import_bank(world)
+    learners = []
+    for _ in range(2):
+        learner, user_id = new_learner(client, world["orgs"]["open"])
+        assert client.post(f"/api/v1/me/plans/{world['plan']['plan_id']}/activation",
+                           headers=learner).status_code == 200
+        complete_course(world, learner)
+        learners.append((learner, user_id))
+
+    def exam_knows_completions():
+        from services.exam.models import completions
+        with world["uow"]("exam")() as uow:
+            return uow.session.execute(sa.select(sa.func.count()).select_from(completions)
+                                       ).scalar() == 2
+    eventually(exam_knows_completions, timeout=20)
+    exam = define_exam(world)  # published now: both are eligible already
+    for learner, _ in learners:
+        assert my_exam(client, learner, exam["exam_id"])["status"] == "available"
+    with world["uow"]("exam")() as uow:
+        opened = uow.session.execute(sa.select(outbox.c.envelope).where(
+            outbox.c.event_type == "exam_opened")).scalars().all()
+    assert sorted(json.loads(e)["payload"]["user_id"] for e in opened) == \
+        sorted(u for _, u in learners)
