@@ -10,14 +10,14 @@ cd "$(dirname "$0")/.."
 export PYTHONWARNINGS="${PYTHONWARNINGS:-ignore::DeprecationWarning}"
 PY=.venv/bin/python
 QUIET=("$PY" -m services.common.run_quietly)  # no eventlet deprecation notice per process
-SERVICES=(identity orgtree learning billing exam)
+SERVICES=(identity orgtree learning billing exam reporting)
 PORT="${PORT:-8000}"
 SANDBOX_PORT="${SANDBOX_PORT:-$((PORT + 90))}"
 KEYS="${VAR_DIR:-var}/keys"
 LOGS="${VAR_DIR:-var}/log"
 # The payment sandbox plays Alipay and UnionPay on this machine (sandbox/README.md); production points
 # the same adapter at Alipay by setting these (docs/operations.md).
-export GATEWAY_SERVICES="identity,orgtree,learning,billing,exam"
+export GATEWAY_SERVICES="identity,orgtree,learning,billing,exam,reporting"
 export PUBLIC_BASE_URL="${PUBLIC_BASE_URL:-http://127.0.0.1:$PORT}"
 export ALIPAY_GATEWAY="${ALIPAY_GATEWAY:-http://127.0.0.1:$SANDBOX_PORT/gateway.do}"
 export ALIPAY_PRIVATE_KEY_FILE="${ALIPAY_PRIVATE_KEY_FILE:-$KEYS/alipay_merchant_private.pem}"

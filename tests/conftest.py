@@ -72,8 +72,10 @@ def uow_factory(database_url, clock):
     from services.identity import models as identity_models
     from services.learning import models as learning_models
     from services.orgtree import models as orgtree_models
+    from services.reporting import models as reporting_models
     tables = {"identity": identity_models, "orgtree": orgtree_models,
-              "learning": learning_models, "billing": billing_models, "exam": exam_models}
+              "learning": learning_models, "billing": billing_models, "exam": exam_models,
+              "reporting": reporting_models}
     made = {}
 
     def make(service):

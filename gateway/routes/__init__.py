@@ -16,7 +16,8 @@ from .learning.me.resources import blp as learning_me
 from .learning.public.resources import blp as learning_public
 from .orgtree.admin.resources import blp as orgtree_admin
 from .orgtree.public.resources import blp as orgtree_public
+from .reporting.admin.resources import blp as reporting_admin
 
 BLUEPRINTS = (identity_public, identity_me, orgtree_public, learning_public, identity_admin,
               orgtree_admin, learning_me, learning_admin, billing_me, billing_public,
-              billing_admin, exam_me, exam_admin)
+              billing_admin, exam_me, exam_admin, reporting_admin)

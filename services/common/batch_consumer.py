@@ -12,7 +12,8 @@ its previous message is being confirmed as one list).
 A subclass names `work` (the WorkQueue), `config_prefix` (its settings are
 <prefix>_BATCH_SIZE, <prefix>_BATCH_MS, <prefix>_CONSUMER=off) and implements
 `parse(body)` (an item, or ValueError) and `apply(uow, items)` (committed by the caller);
-`after(result)` runs after the acknowledgement."""
+`after(result)` runs after the acknowledgement; `failed(db, item, exc)` gets an item that
+failed alone (logged and dropped by default)."""
 import logging
 import time
 
@@ -50,6 +51,10 @@ class BatchConsumer(DependencyProvider):
 
     def after(self, result):
         pass
+
+    def failed(self, db, item, exc):
+        """An item that failed alone; logged and dropped unless a subclass keeps it."""
+        log.error("%s: dropping %r: %s", self.work.queue.name, item, exc)
 
     def _db(self):
         provider = next(d for d in self.container.dependencies if isinstance(d, Database))
@@ -126,8 +131,8 @@ class BatchConsumer(DependencyProvider):
             for item in items:
                 try:
                     results.append(self._apply(db, [item]))
-                except Exception:
-                    log.exception("%s: dropping %r", self.work.queue.name, item)
+                except Exception as exc:
+                    self.failed(db, item, exc)
         last = batch[-1][1]
         last.channel.basic_ack(last.delivery_tag, multiple=True)
         self.applied += len(items)

@@ -145,6 +145,19 @@ def service_handlers(service):
     return sorted(found)
 
 
+def service_work_queues(service):
+    """The work queues `service`'s batch consumers drain (batch_consumer.py): declared
+    here too, so that nothing published before the service first starts is dropped."""
+    import importlib
+    import inspect
+
+    from .batch_consumer import BatchConsumer
+    module = importlib.import_module(f"services.{service}.service")
+    return [value.work.queue for _, cls in inspect.getmembers(module, inspect.isclass)
+            if getattr(cls, "name", None) == service
+            for value in vars(cls).values() if isinstance(value, BatchConsumer)]
+
+
 def declare_services(uri, services, config=None):
     """Declare every queue the given services consume from, and what they need."""
     declared = []
@@ -157,6 +170,9 @@ def declare_services(uri, services, config=None):
                 declare(connection, event_exchange(producer))
                 queue = consumer_queue(producer, event_type, service, handler,
                                        queue_type(config))
+                declare(connection, queue)
+                declared.append(queue.name)
+            for queue in service_work_queues(service):
                 declare(connection, queue)
                 declared.append(queue.name)
     return declared

@@ -3,14 +3,16 @@ watched the plan's examined course finds the exam 可考试 in 我的考试, cli
 the prompt, and answers the paper: the answers save themselves, 标记 turns a number of the
 答题卡 red while answered ones are blue, a reload continues the same attempt with its answers
 and marks, and leaving the page is recorded; 交卷 (told how many are unanswered) shows the
-score, 及格 and the key. The operator adds a question in 题库管理's dialog, retires and restores
-it, then defines an exam in 考试管理 — the service's message beside the paper rule when the bank
-is short — saves and publishes it."""
+score, 及格 and the key; the operator then reads the attempt in 考试记录 and its log. In
+题库管理 the operator adds a question in the dialog, retires and restores it and imports more
+from the template; in 考试管理 defines an exam — the service's message beside the paper rule
+while the bank is short — saves and publishes it."""
 import re
 from datetime import datetime, timedelta, timezone
 
 import pytest
 import sqlalchemy as sa
+from openpyxl import Workbook
 from playwright.async_api import expect
 
 from services.exam.models import attempts
@@ -37,6 +39,22 @@ QUESTIONS = [
      "answer": [["十二", "12"]]},
 ]
 RED, BLUE = "rgb(217, 48, 38)", "rgb(31, 111, 209)"
+
+
+def bank_sheet(path):
+    """A question bank filled in the import template: two good rows and one without an
+    answer."""
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["题型", "题干", "选项A", "选项B", "选项C", "选项D", "选项E", "选项F", "答案",
+                  "难度", "知识点", "解析"])
+    sheet.append(["多选题", "下列哪些属于专业技术人员的职业道德？", "爱岗敬业", "诚实守信", "弄虚作假",
+                  "服务群众", "", "", "ABD", "中", "职业道德", ""])
+    sheet.append(["填空题", "专业技术人员每年应修满（　）学时。", "", "", "", "", "", "", "32|三十二",
+                  "易", "", ""])
+    sheet.append(["单选题", "没有答案的题", "甲", "乙", "", "", "", "", "", "易", "", ""])
+    book.save(path)
+    return path
 
 
 def operator_login(client):
@@ -215,7 +233,31 @@ def test_a_learner_takes_the_exam_marks_a_question_and_passes(
         await expect(item).to_contain_text("80 分")  # 最高分
         await expect(item.get_by_role("button", name="去考试")).to_have_count(0)
 
+    async def records(page):
+        # 考试记录: the attempt and its log, as the operator reviews them.
+        await log_in(page, uow, url, "operator", "Operator@2026", role="operator")
+        await page.get_by_role("navigation", name="主导航").get_by_role(
+            "menuitem", name="考试管理").click()
+        exam_row = page.get_by_role("row", name=re.compile(EXAM))
+        await expect(exam_row).to_contain_text("已发布")
+        await exam_row.get_by_role("button", name=re.compile("^考试记录")).click()
+        await expect(page.get_by_role("heading", name="考试记录")).to_be_visible()
+        row = page.get_by_role("row", name=re.compile("王晓考"))
+        await expect(row).to_contain_text("第 1 次")
+        await expect(row).to_contain_text("交卷")
+        await expect(row).to_contain_text("80")
+        await expect(row).to_contain_text("及格")
+        await expect(row.get_by_role("cell", name="1 次", exact=True)).to_be_visible()  # 失去焦点
+        await row.get_by_role("button", name=re.compile("^过程记录")).click()
+        drawer = page.get_by_role("dialog", name="考试过程记录")
+        timeline = drawer.locator(".el-timeline")
+        for label in ("开始考试", "保存答案", "离开考试页面", "回到考试页面", "交卷"):
+            await expect(timeline.get_by_text(label, exact=True).first).to_be_visible()
+        await expect(timeline).to_contain_text("得分 80，已答 4 题")
+        await screenshot(page, "exam-attempt-log")
+
     run_in_browser(scenario)
+    run_in_browser(records)
     result = client.get(f"/api/v1/me/attempts/{seen['token']}", headers=learner).json
     assert (result["status"], result["score"], result["passed"], result["closed_by"]) == \
         ("graded", 80, True, "learner")
@@ -230,8 +272,8 @@ def test_a_learner_takes_the_exam_marks_a_question_and_passes(
     assert {"save", "focus_lost", "focus_back"} <= set(kinds)
 
 
-def test_the_operator_adds_a_question_and_defines_and_publishes_an_exam(
-        exam_gateway, run_in_browser, screenshot):
+def test_the_operator_keeps_a_bank_and_defines_and_publishes_an_exam(
+        exam_gateway, run_in_browser, screenshot, tmp_path):
     client, url, uow = exam_gateway["client"], exam_gateway["url"], exam_gateway["uow"]
     operator_account(uow)
     operator = operator_login(client)
@@ -277,6 +319,25 @@ def test_the_operator_adds_a_question_and_defines_and_publishes_an_exam(
         await expect(counts).to_contain_text("单选题 0 道")
         await restore.click()
         await expect(counts).to_contain_text("单选题 1 道")
+
+        # 批量导入试题: the template's rows in the background, the counts, the failure report.
+        panel = page.locator("section", has=page.get_by_role("heading", name="批量导入试题"))
+        await expect(panel).to_contain_text("导入到：专业技术人员职业道德")
+        sheet = bank_sheet(tmp_path / "题库.xlsx")
+        async with page.expect_file_chooser() as chooser:
+            await field(panel, "按模板填写的 Excel 文件").click()
+        await (await chooser.value).set_files(str(sheet))
+        await panel.get_by_role("button", name="开始导入").click()
+        await expect(panel.get_by_text("共 3 行：导入 2 道试题，失败 1 行。")).to_be_visible(
+            timeout=30_000)
+        await expect(panel.get_by_role("progressbar", name="题库导入进度")).to_have_attribute(
+            "aria-valuenow", "100")
+        report = panel.get_by_role("link", name="下载失败信息")
+        failures = await page.request.get(url + await report.get_attribute("href"))
+        assert failures.ok
+        await expect(counts).to_contain_text("多选题 1 道")
+        await expect(counts).to_contain_text("填空题 1 道")
+        await expect(page.get_by_role("row", name=re.compile("职业道德？"))).to_contain_text("ABD")
         await screenshot(page, "exam-question-bank")
 
         # ---- 考试管理: a new exam, the service's message beside the rule, saved, published ----
@@ -313,11 +374,12 @@ def test_the_operator_adds_a_question_and_defines_and_publishes_an_exam(
         await expect(page.get_by_text("已保存考试“专业技术人员职业道德考试”")).to_be_visible()
         row = page.get_by_role("row", name=re.compile("专业技术人员职业道德考试"))
         await expect(row).to_contain_text("未发布")
-        await expect(row).to_contain_text("100 / 60")
+        await expect(row).to_contain_text("满分 100 · 及格 60")
         await row.get_by_role("button", name=re.compile("^发布")).click()
         confirm = page.get_by_role("dialog", name="发布考试")
         await expect(confirm).to_contain_text("确定发布考试“专业技术人员职业道德考试”吗")
         await confirm.get_by_role("button", name="确定发布").click()
+        await expect(confirm).to_be_hidden()
         await expect(row).to_contain_text("已发布")
         await expect(row.get_by_role("button", name=re.compile("^关闭"))).to_be_visible()
         await screenshot(page, "exam-list")

@@ -16,11 +16,13 @@ from gateway.rpc import RpcPool
 from services.billing.service import BillingService
 from services.common.db import make_engine
 from services.common.migrations import upgrade
+from services.common.topology import declare_services
 from services.exam.service import ExamService
 from services.identity.service import IdentityService
 from services.learning.service import LearningService
 from services.orgtree import tree
 from services.orgtree.service import OrgTreeService
+from services.reporting.service import ReportingService
 from tests.builders import citizen_id
 from tests.conftest import eventually
 
@@ -36,11 +38,11 @@ def service_config(amqp_uri, db_url, **extra):
 @pytest.fixture
 def start_services(amqp_uri, container_factory, database_url):
     # amqp_uri first: its vhost must outlive the containers at teardown.
-    """start_services(captcha=..., billing=False, exam=False, **config) -> the running
-    containers, keyed by service name."""
-    def start(captcha="off", urls=None, billing=False, exam=False, **config):
+    """start_services(captcha=..., billing=False, exam=False, reporting=False, **config) ->
+    the running containers, keyed by service name."""
+    def start(captcha="off", urls=None, billing=False, exam=False, reporting=False, **config):
         urls = urls or {s: database_url(s) for s in SERVICES + (("billing",) if billing else ())
-                        + (("exam",) if exam else ())}
+                        + (("exam",) if exam else ()) + (("reporting",) if reporting else ())}
         containers = {
             "orgtree": container_factory(OrgTreeService,
                                          service_config(amqp_uri, urls["orgtree"], **config)),
@@ -56,6 +58,11 @@ def start_services(amqp_uri, container_factory, database_url):
         if "exam" in urls:
             containers["exam"] = container_factory(ExamService, service_config(
                 amqp_uri, urls["exam"], **config))
+        if "reporting" in urls:
+            # Its event queue first: the events of the tree seeded next must wait there.
+            declare_services(amqp_uri, ["reporting"])
+            containers["reporting"] = container_factory(ReportingService, service_config(
+                amqp_uri, urls["reporting"], PROJECTION_BATCH_MS=50, **config))
         for container in containers.values():
             container.start()
         return containers

@@ -14,7 +14,7 @@ import pytest
 import yaml
 
 K8S = Path(__file__).resolve().parents[2] / "deploy" / "k8s"
-SERVICES = ("identity", "orgtree", "learning", "billing", "exam")
+SERVICES = ("identity", "orgtree", "learning", "billing", "exam", "reporting")
 # The dev overlay runs one replica of everything without autoscalers (no metrics-server).
 WITHOUT_AUTOSCALING = {"overlays/dev"}
 

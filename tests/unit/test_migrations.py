@@ -12,10 +12,11 @@ from services.exam.models import metadata as exam_metadata
 from services.identity.models import metadata as identity_metadata
 from services.learning.models import metadata as learning_metadata
 from services.orgtree.models import metadata as orgtree_metadata
+from services.reporting.models import metadata as reporting_metadata
 
 METADATA = [("identity", identity_metadata), ("orgtree", orgtree_metadata),
             ("learning", learning_metadata), ("billing", billing_metadata),
-            ("exam", exam_metadata)]
+            ("exam", exam_metadata), ("reporting", reporting_metadata)]
 
 
 def schema_differences(url, metadata):

@@ -1,0 +1,26 @@
+"""Admins' and the operator's reports answered by reporting (/api/v1/admin/reports): 培训
+计划报表, within the admin's jurisdiction and permission module 查询统计."""
+from flask import g
+from gateway.blueprint import Blueprint
+
+from ....auth import login_required
+from ....rpc import rpc_pool
+from .schemas import Participation, ParticipationQuery
+
+blp = Blueprint("reporting_admin", __name__, url_prefix="/api/v1/admin/reports",
+                description="培训计划报表")
+
+
+def reporting():
+    return rpc_pool().reporting
+
+
+@blp.route("/participation", methods=["GET"], endpoint="participation")
+@blp.arguments(ParticipationQuery, location="query")
+@blp.response(200, Participation)
+@login_required("admin", "operator")
+def participation(query):
+    """培训计划学员参训情况统计表：注册、选课、参训、完成人数，参训率与完成率，合计"""
+    day = query.get("date")
+    return reporting().participation(g.actor, query["plan_id"], query.get("org_id"),
+                                     day.isoformat() if day else None)

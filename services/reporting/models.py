@@ -1,0 +1,84 @@
+"""reporting's read models, fed only by the other services' events (projections.py):
+each row converges to the same state whatever the order its events arrive in — org units
+and people take the newest version of their aggregate, and the facts of a learner's plan
+(activated, first course selected, first progress, passed) take their earliest time.
+Only this service reads or writes them."""
+from sqlalchemy import (BigInteger, Column, DateTime, Index, Integer, String, Table, Text,
+                        JSON)
+
+from services.common.db import BigId, inbox_table, outbox_table, service_metadata
+
+metadata = service_metadata()
+outbox = outbox_table(metadata)
+inbox = inbox_table(metadata)
+
+# The org tree (orgtree's events). `path` is derived from `parent_id` here ("/1/7/"), so
+# a subtree move re-paths the descendants whatever the order events arrive in.
+orgs = Table(
+    "orgs", metadata,
+    Column("org_id", Integer, primary_key=True, autoincrement=False),
+    Column("parent_id", Integer),
+    Column("path", String(255), nullable=False),
+    Column("name", String(120), nullable=False),
+    Column("type", String(24), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("version", BigInteger, nullable=False),
+)
+Index("ix_reporting_orgs_path", orgs.c.path)
+Index("ix_reporting_orgs_parent", orgs.c.parent_id)
+
+# People (identity's events) and where they belong (orgtree's membership events).
+people = Table(
+    "people", metadata,
+    Column("user_id", BigId, primary_key=True, autoincrement=False),
+    Column("username", String(64)),
+    Column("real_name", String(50)),
+    Column("id_number_masked", String(32)),
+    Column("org_id", Integer),
+    Column("member", String(10), nullable=False, server_default="pending"),  # | active | gone
+    Column("registered_at", DateTime(timezone=True)),
+    Column("identity_version", BigInteger, nullable=False, server_default="0"),
+    Column("member_version", BigInteger, nullable=False, server_default="0"),
+)
+Index("ix_reporting_people_org", people.c.org_id, people.c.member)
+
+plans = Table(
+    "plans", metadata,
+    Column("plan_id", Integer, primary_key=True, autoincrement=False),
+    Column("name", String(120), nullable=False),
+    Column("year", Integer, nullable=False),
+    Column("kind", String(20), nullable=False),
+    Column("status", String(12), nullable=False),
+    Column("version", BigInteger, nullable=False),
+)
+
+# A learner in a plan: the earliest time of each fact reports count.
+enrolments = Table(
+    "enrolments", metadata,
+    Column("user_id", BigId, primary_key=True, autoincrement=False),
+    Column("plan_id", Integer, primary_key=True, autoincrement=False),
+    Column("activated_at", DateTime(timezone=True)),
+    Column("first_selected_at", DateTime(timezone=True)),
+    Column("started_at", DateTime(timezone=True)),
+    Column("passed_at", DateTime(timezone=True)),
+)
+Index("ix_reporting_enrolments_plan", enrolments.c.plan_id)
+
+# How far each producer's events have been applied (the lag on /readyz, rebuilds).
+checkpoints = Table(
+    "checkpoints", metadata,
+    Column("producer", String(32), primary_key=True),
+    Column("applied", BigInteger, nullable=False, server_default="0"),
+    Column("last_occurred_at", DateTime(timezone=True)),
+    Column("last_applied_at", DateTime(timezone=True)),
+)
+
+# Events that could not be applied even alone: kept for ops to look at and replay.
+failed_events = Table(
+    "failed_events", metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("event_id", String(36)),
+    Column("envelope", JSON, nullable=False),
+    Column("error", Text, nullable=False),
+    Column("failed_at", DateTime(timezone=True), nullable=False),
+)

@@ -1,0 +1,204 @@
+"""The read models from the other services' events (models.py). A batch of envelopes is
+applied in one transaction: events already applied (the inbox) are skipped, so a
+redelivered batch changes nothing; each of the rest goes to its projection, written to
+converge whatever the order of delivery — org units and people keep the newest version of
+their aggregate, a learner's plan facts keep their earliest time, and org paths are
+derived from parent ids (a subtree move re-paths the descendants, wherever they are in
+the stream)."""
+from datetime import datetime
+
+from sqlalchemy import insert, select, update
+
+from services.common.clock import as_utc
+from services.common.events import aggregate_version
+
+from .models import checkpoints, enrolments, orgs, people, plans
+
+HANDLER = "reporting.projections"
+
+
+def _at(value):
+    """A time from an event or a row, in UTC (SQLite's rows come back without an offset)."""
+    if value is None:
+        return None
+    return as_utc(value if isinstance(value, datetime) else datetime.fromisoformat(value))
+
+
+def apply(uow, envelopes):
+    """Applies the envelopes not applied before; returns how many it applied."""
+    s = uow.session
+    fresh, seen = [], set()
+    for envelope in envelopes:
+        if envelope["id"] not in seen:
+            seen.add(envelope["id"])
+            fresh.append(envelope)
+    applied = set(s.execute(select(uow.inbox.c.event_id).where(
+        uow.inbox.c.handler == HANDLER,
+        uow.inbox.c.event_id.in_([e["id"] for e in fresh]))).scalars()) if fresh else set()
+    fresh = [e for e in fresh if e["id"] not in applied]
+    if not fresh:
+        return 0
+    now = uow.clock.now()
+    s.execute(insert(uow.inbox), [{"event_id": e["id"], "handler": HANDLER,
+                                   "event_type": e["type"], "applied_at": now} for e in fresh])
+    for envelope in fresh:
+        handler = HANDLERS.get((envelope["producer"], envelope["type"]))
+        if handler is not None:
+            handler(uow, envelope["payload"], aggregate_version(envelope))
+    _checkpoint(uow, fresh, now)
+    return len(fresh)
+
+
+def _checkpoint(uow, envelopes, now):
+    by_producer = {}
+    for e in envelopes:
+        count, last = by_producer.get(e["producer"], (0, None))
+        occurred = _at(e["occurred_at"])
+        by_producer[e["producer"]] = (count + 1, max(last, occurred) if last else occurred)
+    for producer, (count, last) in by_producer.items():
+        held = uow.session.execute(select(checkpoints).where(
+            checkpoints.c.producer == producer).with_for_update()).mappings().first()
+        if held is None:
+            uow.session.execute(insert(checkpoints).values(
+                producer=producer, applied=count, last_occurred_at=last, last_applied_at=now))
+        else:
+            held_last = _at(held["last_occurred_at"])
+            uow.session.execute(update(checkpoints).where(checkpoints.c.producer == producer)
+                                .values(applied=held["applied"] + count, last_applied_at=now,
+                                        last_occurred_at=max(last, held_last) if held_last
+                                        else last))
+
+
+# --- orgtree: units ----------------------------------------------------------------------
+
+def org_state(uow, payload, version):
+    s = uow.session
+    held = s.execute(select(orgs.c.version, orgs.c.parent_id).where(
+        orgs.c.org_id == payload["org_id"])).first()
+    if held is not None and version and version <= held.version:
+        return
+    values = {"parent_id": payload["parent_id"], "name": payload["name"],
+              "type": payload["type"], "status": payload["status"], "version": version}
+    if held is None:
+        s.execute(insert(orgs).values(org_id=payload["org_id"], path="/", **values))
+    else:
+        s.execute(update(orgs).where(orgs.c.org_id == payload["org_id"]).values(**values))
+    _repath(uow, payload["org_id"])
+
+
+def _repath(uow, org_id):
+    """The path of `org_id` from its parent's (its own root while the parent is unknown),
+    then its descendants' from theirs."""
+    s = uow.session
+    todo = [org_id]
+    while todo:
+        current = todo.pop()
+        parent_id = s.execute(select(orgs.c.parent_id).where(orgs.c.org_id == current)
+                              ).scalar()
+        parent_path = s.execute(select(orgs.c.path).where(orgs.c.org_id == parent_id)
+                                ).scalar() if parent_id is not None else None
+        s.execute(update(orgs).where(orgs.c.org_id == current).values(
+            path=f"{parent_path or '/'}{current}/"))
+        todo.extend(s.execute(select(orgs.c.org_id).where(orgs.c.parent_id == current)
+                              ).scalars())
+
+
+# --- people: identity's facts and orgtree's membership ------------------------------------
+
+def _person(uow, user_id):
+    return uow.session.execute(select(people).where(people.c.user_id == int(user_id))
+                               ).mappings().first()
+
+
+def _set_person(uow, user_id, values):
+    if _person(uow, user_id) is None:
+        uow.session.execute(insert(people).values(user_id=int(user_id), **values))
+    else:
+        uow.session.execute(update(people).where(people.c.user_id == int(user_id))
+                            .values(**values))
+
+
+def user_registered(uow, payload, version):
+    held = _person(uow, payload["user_id"])
+    if held is not None and version and version <= held["identity_version"]:
+        return
+    values = {"username": payload["username"], "real_name": payload["real_name"],
+              "id_number_masked": payload["id_number_masked"],
+              "registered_at": _at(payload["registered_at"]), "identity_version": version}
+    if held is None or not held["member_version"]:
+        values["org_id"] = payload["org_id"]  # where they asked to belong, until orgtree says
+    _set_person(uow, payload["user_id"], values)
+
+
+def user_updated(uow, payload, version):
+    held = _person(uow, payload["user_id"])
+    if held is not None and version and version <= held["identity_version"]:
+        return
+    values = {"real_name": payload["real_name"], "id_number_masked": payload["id_number_masked"],
+              "identity_version": version}
+    if "username" in (payload.get("changes") or {}):
+        values["username"] = payload["changes"]["username"]
+    _set_person(uow, payload["user_id"], values)
+
+
+def _membership(member, org_key="org_id"):
+    def handle(uow, payload, version):
+        held = _person(uow, payload["user_id"])
+        if held is not None and version and version <= held["member_version"]:
+            return
+        _set_person(uow, payload["user_id"], {"org_id": payload[org_key], "member": member,
+                                              "member_version": version})
+    return handle
+
+
+def user_withdrawn(uow, payload, version):
+    _set_person(uow, payload["user_id"], {"member": "gone"})
+
+
+# --- learning: plans and the learners' facts in them -----------------------------------------
+
+def plan_state(uow, payload, version):
+    held = uow.session.execute(select(plans.c.version).where(
+        plans.c.plan_id == payload["plan_id"])).scalar()
+    if held is not None and version and version <= held:
+        return
+    values = {"name": payload["name"], "year": payload["year"], "kind": payload["kind"],
+              "status": payload["status"], "version": version}
+    if held is None:
+        uow.session.execute(insert(plans).values(plan_id=payload["plan_id"], **values))
+    else:
+        uow.session.execute(update(plans).where(plans.c.plan_id == payload["plan_id"])
+                            .values(**values))
+
+
+def _earliest(column, time_key):
+    def handle(uow, payload, version):
+        key = (enrolments.c.user_id == payload["user_id"],
+               enrolments.c.plan_id == payload["plan_id"])
+        held = uow.session.execute(select(enrolments).where(*key)).mappings().first()
+        at = _at(payload[time_key])
+        if held is None:
+            uow.session.execute(insert(enrolments).values(
+                user_id=payload["user_id"], plan_id=payload["plan_id"], **{column: at}))
+        elif held[column] is None or _at(held[column]) > at:
+            uow.session.execute(update(enrolments).where(*key).values(**{column: at}))
+    return handle
+
+
+HANDLERS = {
+    **{("orgtree", t): org_state for t in ("org_registered", "org_approved", "org_rejected",
+                                           "org_withdrawn", "org_updated", "org_moved")},
+    ("orgtree", "member_review_requested"): _membership("pending"),
+    ("orgtree", "member_approved"): _membership("active"),
+    ("orgtree", "member_rejected"): _membership("gone"),
+    ("orgtree", "member_transferred"): _membership("active", "to_org_id"),
+    ("identity", "user_registered"): user_registered,
+    ("identity", "user_updated"): user_updated,
+    ("identity", "user_withdrawn"): user_withdrawn,
+    ("learning", "plan_published"): plan_state,
+    ("learning", "plan_updated"): plan_state,
+    ("learning", "plan_activated"): _earliest("activated_at", "activated_at"),
+    ("learning", "course_selected"): _earliest("first_selected_at", "selected_at"),
+    ("learning", "learning_started"): _earliest("started_at", "started_at"),
+    ("learning", "plan_completed"): _earliest("passed_at", "completed_at"),
+}

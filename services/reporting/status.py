@@ -1,0 +1,21 @@
+"""How far reporting's read models are behind the producers: per producer, the events
+applied, when the newest applied one happened and when it was applied — the lag ops
+watch (and the readiness view shows)."""
+from sqlalchemy import select
+
+from services.common.clock import as_utc
+
+from .models import checkpoints
+
+
+def feed_status(uow):
+    answer = {}
+    for row in uow.session.execute(select(checkpoints)).mappings():
+        last, applied = as_utc(row["last_occurred_at"]), as_utc(row["last_applied_at"])
+        answer[row["producer"]] = {
+            "applied": row["applied"], "last_occurred_at": last.isoformat() if last else None,
+            "last_applied_at": applied.isoformat() if applied else None,
+            # how long the newest applied event waited: the read model's delay
+            "lag_seconds": round((applied - last).total_seconds(), 3) if last and applied
+            else None}
+    return answer

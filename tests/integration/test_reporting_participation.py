@@ -1,0 +1,134 @@
+"""培训计划学员参训情况统计表 through the gateway, from read models fed only by the other
+services' events on the real broker: learners register in a bureau's units (one still
+under review), activate a plan, watch; an admin of the bureau with 查询统计 sees a row per
+unit and the 合计 with the manual's rates; the statistics date counts only what happened
+by then; an admin of a sibling bureau, or one without the module, sees nothing; the whole
+history delivered again changes no figure."""
+import json
+from datetime import date, timedelta
+
+import pytest
+import sqlalchemy as sa
+from kombu import Connection, Producer
+
+from services.common.relay import event_exchange
+from services.learning.models import outbox as learning_outbox
+from services.reporting.models import checkpoints, people
+from tests.conftest import eventually
+from tests.integration.conftest import grant_admin, make_platform, operator_account
+from tests.integration.test_gateway_flow import bearer, login
+from tests.learning_helpers import (Player, make_course, new_learner, operator_headers,
+                                    published_plan)
+
+pytestmark = pytest.mark.integration
+REPORT = "/api/v1/admin/reports/participation"
+
+
+@pytest.fixture
+def world(start_services, uow_factory, amqp_uri, clock, tmp_path):
+    platform = make_platform(start_services, uow_factory, amqp_uri, captcha="off", clock=clock,
+                             reporting=True)
+    client = platform["client"]
+    operator = operator_headers(client, uow_factory)
+    course = make_course(client, operator, tmp_path, "必修课", "1.0")
+    plan = published_plan(client, operator, [{"course_id": course["course_id"],
+                                              "kind": "required"}],
+                          total_hours="1.0", required_hours="1.0")
+    return {**platform, "operator": operator, "course": course, "plan": plan, "clock": clock}
+
+
+def admin(world, org, modules=("statistics",), username=None):
+    credentials = grant_admin(world["uow"], world["orgs"][org], modules=modules,
+                              username=username or f"stat_{org}")
+    return bearer(login(world["client"], *credentials, role="admin").json)
+
+
+def test_an_admin_sees_participation_by_unit_with_the_total(world, amqp_uri):
+    client, orgs, plan = world["client"], world["orgs"], world["plan"]
+    plan_id = plan["plan_id"]
+    watcher, _ = new_learner(client, orgs["open"])
+    activated, _ = new_learner(client, orgs["open"])
+    new_learner(client, orgs["open"])                      # registered, nothing more
+    other, _ = new_learner(client, orgs["other"])          # another bureau's
+    for learner in (watcher, activated, other):
+        assert client.post(f"/api/v1/me/plans/{plan_id}/activation",
+                           headers=learner).status_code == 200
+    player = Player(client, watcher, world["clock"], world["course"]["chapters"][0]["chapter_id"])
+    player.beat("play", 0)
+    player.beat("tick", 5, after=5)
+    player.wait_until(lambda s: s["covered_ms"] > 0)
+
+    bureau = admin(world, "bureau")
+    query = {"plan_id": plan_id}
+
+    def figures():
+        answer = client.get(REPORT, headers=bureau, query_string=query)
+        assert answer.status_code == 200, answer.json
+        return answer.json
+    expected_total = {"registered": 3, "selected": 2, "participating": 1, "completed": 0,
+                      "not_completed": 1, "participation_rate": "33.33%",
+                      "completion_rate": "0.00%"}
+
+    def settled():
+        report = figures()
+        return report if {k: report["total"][k] for k in expected_total} == expected_total \
+            else None
+    report = eventually(settled, timeout=20)
+    assert report["org"]["name"] == "测试人社局" and report["plan"]["plan_id"] == plan_id
+    by_unit = {r["org_name"]: r for r in report["rows"]}
+    assert set(by_unit) == {"测试人社局（本级）", "直接通过医院", "需要审核集团"}
+    assert (by_unit["直接通过医院"]["registered"], by_unit["直接通过医院"]["selected"],
+            by_unit["直接通过医院"]["participating"]) == (3, 2, 1)
+    assert by_unit["需要审核集团"]["registered"] == 0
+    assert report["total"]["org_name"] == "合计"
+    assert report["total"]["statistics_date"] == report["statistics_date"]
+
+    # One unit inside the jurisdiction; an earlier statistics date counts nothing yet.
+    unit = client.get(REPORT, headers=bureau, query_string={**query, "org_id": orgs["open"]}
+                      ).json
+    assert [r["org_name"] for r in unit["rows"]] == ["直接通过医院"]
+    assert unit["total"]["registered"] == 3
+    before = (date.fromisoformat(report["statistics_date"]) - timedelta(days=1)).isoformat()
+    earlier = client.get(REPORT, headers=bureau, query_string={**query, "date": before}).json
+    assert earlier["total"]["registered"] == 0 and earlier["total"]["participation_rate"] \
+        == "0.00%"
+
+    # Jurisdiction and the module.
+    sibling = admin(world, "other_bureau")
+    refused = client.get(REPORT, headers=sibling,
+                         query_string={**query, "org_id": orgs["bureau"]})
+    assert (refused.status_code, refused.json["code"]) == (403, "org_out_of_jurisdiction")
+    own = client.get(REPORT, headers=sibling, query_string=query).json
+    assert own["total"]["registered"] == 1 and own["total"]["selected"] == 1
+    clerk = admin(world, "bureau", modules=("learner_management",), username="clerk")
+    denied = client.get(REPORT, headers=clerk, query_string=query)
+    assert (denied.status_code, denied.json["code"]) == (403, "module_required")
+    operator_account(world["uow"], username="op2")
+    operator = bearer(login(client, "op2", "Operator@2026", role="operator").json)
+    needs_org = client.get(REPORT, headers=operator, query_string=query)
+    assert (needs_org.status_code, needs_org.json["code"]) == (422, "org_required")
+
+    # Every learning event delivered again: nothing changes, nothing is counted twice.
+    with world["uow"]("reporting")() as uow:
+        applied = uow.session.execute(sa.select(checkpoints.c.applied).where(
+            checkpoints.c.producer == "learning")).scalar()
+    with world["uow"]("learning")() as uow:
+        envelopes = [json.loads(e) for e in uow.session.execute(
+            sa.select(learning_outbox.c.envelope).order_by(learning_outbox.c.id.desc()))
+            .scalars()]
+    with Connection(amqp_uri) as connection:
+        producer = Producer(connection.channel(), exchange=event_exchange("learning"))
+        for envelope in envelopes:  # newest first: out of order too
+            producer.publish(envelope, routing_key=envelope["type"], serializer="json")
+    # One queue, in order: once a later person is in, the replay has been through.
+    _, marker = new_learner(client, orgs["other"])
+
+    def caught_up():
+        with world["uow"]("reporting")() as uow:
+            return uow.session.execute(sa.select(people.c.user_id).where(
+                people.c.user_id == marker, people.c.member == "active")).first() is not None
+    eventually(caught_up, timeout=20)
+    assert figures()["total"] == report["total"]
+    with world["uow"]("reporting")() as uow:
+        assert uow.session.execute(sa.select(checkpoints.c.applied).where(
+            checkpoints.c.producer == "learning")).scalar() == applied
