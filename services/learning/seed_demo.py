@@ -255,6 +255,13 @@ def _select(uow, enrolment_id, plan_id, learner, course_id, kind, at, order_no=N
         "selected_at": at})
 
 
+def _started(uow, enrolment_id, learner, plan_id, course_id, at):
+    """参训: the first credited second in the plan, as the player's heartbeats announce it."""
+    uow.add_event("learning_started", {"enrolment_id": enrolment_id,
+                                       "user_id": learner["user_id"], "plan_id": plan_id,
+                                       "course_id": course_id, "started_at": at})
+
+
 def seed_history(make_uow, learner, plan_ids, ids, year):
     now = datetime.now(timezone.utc)
     with make_uow() as uow:
@@ -263,6 +270,7 @@ def seed_history(make_uow, learner, plan_ids, ids, year):
         _select(uow, current, plan_ids["public"], learner, ids["req0"], "required",
                 now - timedelta(days=20))
         _watched(uow, learner, ids["req0"], now - timedelta(days=1), share=0.5)
+        _started(uow, current, learner, plan_ids["public"], ids["req0"], now - timedelta(days=3))
         uow.session.execute(update(enrolments).where(enrolments.c.id == current)
                             .values(started_at=now - timedelta(days=3)))
         # 工程技术类: three electives bought and watched; passes (no exams).
@@ -271,11 +279,15 @@ def seed_history(make_uow, learner, plan_ids, ids, year):
             _select(uow, engineering, plan_ids["engineering"], learner, ids[key], "elective",
                     now - timedelta(days=40), order_no=f"DEMO{year}0000000{n + 1}")
             _watched(uow, learner, ids[key], now - timedelta(days=30 - n))
+        _started(uow, engineering, learner, plan_ids["engineering"], ids["bim"],
+                 now - timedelta(days=32))
         # Last year's public plan: required (exam passed) and 26 hours of electives.
         last = datetime(year - 1, 10, 15, 8, tzinfo=timezone.utc)
         previous = _enrol(uow, learner, plan_ids["lastyear"], last - timedelta(days=60))
         _select(uow, previous, plan_ids["lastyear"], learner, ids["req1"], "required", last)
         _watched(uow, learner, ids["req1"], last)
+        _started(uow, previous, learner, plan_ids["lastyear"], ids["req1"],
+                 last - timedelta(days=50))
         bought = 0
         for n, key in enumerate(PUBLIC_ELECTIVES):
             if bought >= 26:
