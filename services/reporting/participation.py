@@ -45,7 +45,9 @@ def _counts(uow, plan_id, path, until, exact=False):
     return Counts(registered, facts[0], facts[1], facts[2])
 
 
-def report(uow, actor, plan_id, org_id=None, day=None):
+def plan_and_node(uow, actor, plan_id, org_id):
+    """The plan and the org node a report is asked for, the node checked against the
+    admin's jurisdiction and module 查询统计."""
     scope = require_module(actor, "statistics")
     plan = uow.session.execute(select(plans).where(plans.c.plan_id == int(plan_id))
                                ).mappings().first()
@@ -62,6 +64,11 @@ def report(uow, actor, plan_id, org_id=None, day=None):
         raise NotFound("org_not_found", "组织机构不存在")
     if not within(scope, node["path"]):
         raise Forbidden("org_out_of_jurisdiction", "只能查询本单位及下级单位的统计")
+    return plan, node
+
+
+def report(uow, actor, plan_id, org_id=None, day=None):
+    plan, node = plan_and_node(uow, actor, plan_id, org_id)
     day = _day(day)
     # The end of the day in Beijing, in UTC as the rows keep times (SQLite keeps no offset).
     until = datetime.combine(day + timedelta(days=1), time(), SHANGHAI).astimezone(timezone.utc)

@@ -7,7 +7,7 @@ from services.common.dependencies import Database, Heartbeat
 from services.common.errors import DomainError
 from services.common.runtime import prepare_service_process
 
-from . import participation
+from . import inactive, participation
 from .event_feed import EventFeed
 from .models import inbox, outbox
 from .status import feed_status
@@ -42,3 +42,8 @@ class ReportingService:
     def participation(self, actor, plan_id, org_id=None, day=None):
         with self.db() as uow:
             return participation.report(uow, actor, plan_id, org_id, day)
+
+    @rpc(expected_exceptions=expected)
+    def inactive(self, actor, plan_id, org_id=None, query=None):
+        with self.db() as uow:
+            return inactive.report(uow, actor, plan_id, org_id, query or {})

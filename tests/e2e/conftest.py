@@ -94,18 +94,17 @@ def billing_gateway(start_services, uow_factory, amqp_uri, monkeypatch):  # noqa
 
 
 @pytest.fixture
-def exam_gateway(start_services, uow_factory, amqp_uri, monkeypatch, clock):  # noqa: F811
-    """As billing_gateway, with exam running instead of billing, and two differences: captcha
-    is off (the test sets its world up through the API; the login page still shows one), and
-    the gateway's clock is the test's, so heartbeats are stamped with it and a course is
-    watched to the end in moments (as test_exam_journey does). exam keeps the real time: the
-    paper's countdown in the browser runs against it. Yields the platform plus `url` and
-    `clock`."""
+def exam_gateway(start_services, uow_factory, amqp_uri, monkeypatch):  # noqa: F811
+    """As billing_gateway, with exam running instead of billing and captcha off (the test
+    sets its world up through the API; the login page still shows one). A test that plays
+    a course swaps the gateway's clock (app.extensions["clock"]) for its own while the
+    heartbeats are sent, and back: the gateway also stamps 交卷 with it, which exam holds
+    against the attempt's deadline in real time."""
     services = ("identity", "orgtree", "learning", "exam")
     monkeypatch.setenv("GATEWAY_SERVICES", ",".join(services))
     with serving(make_platform(start_services, uow_factory, amqp_uri, captcha="off",
-                               clock=clock, exam=True), services) as platform:
-        yield {**platform, "clock": clock}
+                               exam=True), services) as platform:
+        yield platform
 
 
 @pytest.fixture

@@ -81,12 +81,41 @@ def my_exam(client, learner, exam_id):
                  if e["exam_id"] == exam_id), None)
 
 
+async def answer(page, number, question, key):
+    """Answer question `number` of the paper as a person would: click the option shown
+    with the key's text, 对 / 错, or type the blank."""
+    article = page.get_by_role("article", name=f"第{number}题", exact=True)
+    # An option's label: its letter on the paper, then its text ("B. 32学时").
+    texts = {o["key"]: re.compile(rf"^\s*[A-H]\. {re.escape(o['text'])}\s*$")
+             for o in question["options"]}
+    if question["type"] == "single":
+        await article.locator("label.el-radio", has_text=texts[key[0]]).click()
+    elif question["type"] == "multiple":
+        for k in key:
+            await article.locator("label.el-checkbox", has_text=texts[k]).click()
+    elif question["type"] == "judge":
+        await article.locator("label.el-radio", has_text="对" if key[0] else "错").click()
+    else:
+        await article.get_by_label(f"第{number}题第1空").fill(key[0][-1])
+
+
+async def start_exam(page, name):
+    """去考试 on 我的考试, 确定 on the prompt: the exam page's token."""
+    await page.get_by_role("navigation", name="主导航").get_by_role(
+        "menuitem", name="我的考试").click()
+    item = page.get_by_role("listitem", name=name)
+    await item.get_by_role("button", name="去考试").click()
+    await page.get_by_role("dialog", name="考试提示").get_by_role("button", name="确定").click()
+    await page.wait_for_url(re.compile(r"/exams/attempts/[0-9a-f]{32}$"))
+    return page.url.rsplit("/", 1)[1]
+
+
 @pytest.fixture
-def sitting(exam_gateway, tmp_path):
+def sitting(exam_gateway, clock, tmp_path):
     """An operator's course in a published plan (required, with an exam), its bank, and a
     published exam of it (100 points, 60 to pass, the key shown after 交卷); a learner who
     activated the plan and watched the course to the end, so the exam is 可考试."""
-    client, uow, clock = exam_gateway["client"], exam_gateway["uow"], exam_gateway["clock"]
+    client, uow, app = exam_gateway["client"], exam_gateway["uow"], exam_gateway["app"]
     operator_account(uow)
     operator = operator_login(client)
     course = make_course(client, operator, tmp_path, "学习贯彻党的二十大精神", "1.0")
@@ -94,32 +123,46 @@ def sitting(exam_gateway, tmp_path):
         {"course_id": course["course_id"], "kind": "required", "exam_required": True}],
         total_hours="1.0", required_hours="1.0")
     add_questions(client, operator, course["course_id"], QUESTIONS)
-    now = datetime.now(timezone.utc)
-    made = client.post("/api/v1/admin/exams", headers=operator, json={
-        "name": EXAM, "course_id": course["course_id"], "plan_id": plan["plan_id"],
-        "paper_rule": {"mode": "random", "draws": [
-            {"type": "single", "count": 2, "score": 20}, {"type": "multiple", "count": 1, "score": 20},
-            {"type": "judge", "count": 1, "score": 20}, {"type": "fill", "count": 1, "score": 20}]},
-        "pass_score": 60, "duration_minutes": 30, "attempts_allowed": 2,
-        "review_key": "after_submit", "opens_at": (now - timedelta(hours=1)).isoformat(),
-        "closes_at": (now + timedelta(days=10)).isoformat()})
-    assert made.status_code == 201, made.json
-    exam_id = made.json["exam_id"]
-    published = client.post(f"/api/v1/admin/exams/{exam_id}/publication", headers=operator)
-    assert published.status_code == 200, published.json
+
+    def publish_exam(name, closes_in, **changes):
+        """A published exam of the course: 100 points (20 each), 60 to pass."""
+        now = datetime.now(timezone.utc)
+        made = client.post("/api/v1/admin/exams", headers=operator, json={
+            "name": name, "course_id": course["course_id"], "plan_id": plan["plan_id"],
+            "paper_rule": {"mode": "random", "draws": [
+                {"type": "single", "count": 2, "score": 20},
+                {"type": "multiple", "count": 1, "score": 20},
+                {"type": "judge", "count": 1, "score": 20},
+                {"type": "fill", "count": 1, "score": 20}]},
+            "pass_score": 60, "duration_minutes": 30, "attempts_allowed": 2,
+            "opens_at": (now - timedelta(hours=1)).isoformat(),
+            "closes_at": (now + closes_in).isoformat(), **changes})
+        assert made.status_code == 201, made.json
+        exam_id = made.json["exam_id"]
+        published = client.post(f"/api/v1/admin/exams/{exam_id}/publication", headers=operator)
+        assert published.status_code == 200, published.json
+        return exam_id
+
+    exam_id = publish_exam(EXAM, timedelta(days=10), review_key="after_submit")
 
     person = registration(exam_gateway["orgs"]["open"], real_name="王晓考")
     assert client.post("/api/v1/auth/register", json=person).status_code == 201
     learner = bearer(wait_until_active(client, person["username"], person["password"]).json)
     assert client.post(f"/api/v1/me/plans/{plan['plan_id']}/activation",
                        headers=learner).status_code == 200
-    player = Player(client, learner, clock, course["chapters"][0]["chapter_id"])
-    player.watch_to_end(step=5)
-    player.wait_until(lambda s: s["completed"])
+    # The heartbeats stamped by the test's clock: the video watched in moments (as
+    # test_exam_journey does); then real time again for 交卷, which the gateway stamps.
+    real_clock, app.extensions["clock"] = app.extensions["clock"], clock
+    try:
+        player = Player(client, learner, clock, course["chapters"][0]["chapter_id"])
+        player.watch_to_end(step=5)
+        player.wait_until(lambda s: s["completed"])
+    finally:
+        app.extensions["clock"] = real_clock
     eventually(lambda: (my_exam(client, learner, exam_id) or {}).get("status") == "available",
                timeout=20)
     return {"person": person, "learner": learner, "operator": operator, "exam_id": exam_id,
-            "plan": plan, "course": course}
+            "plan": plan, "course": course, "publish_exam": publish_exam}
 
 
 def test_a_learner_takes_the_exam_marks_a_question_and_passes(
@@ -127,21 +170,6 @@ def test_a_learner_takes_the_exam_marks_a_question_and_passes(
     client, url, uow = exam_gateway["client"], exam_gateway["url"], exam_gateway["uow"]
     person, learner, exam_id = sitting["person"], sitting["learner"], sitting["exam_id"]
     seen = {}
-
-    async def answer(page, number, question, key):
-        article = page.get_by_role("article", name=f"第{number}题", exact=True)
-        # An option's label: its letter on the paper, then its text ("B. 32学时").
-        texts = {o["key"]: re.compile(rf"^\s*[A-H]\. {re.escape(o['text'])}\s*$")
-                 for o in question["options"]}
-        if question["type"] == "single":
-            await article.locator("label.el-radio", has_text=texts[key[0]]).click()
-        elif question["type"] == "multiple":
-            for k in key:
-                await article.locator("label.el-checkbox", has_text=texts[k]).click()
-        elif question["type"] == "judge":
-            await article.locator("label.el-radio", has_text="对" if key[0] else "错").click()
-        else:
-            await article.get_by_label(f"第{number}题第1空").fill(key[0][-1])
 
     async def scenario(page):
         await log_in(page, uow, url, person["username"], person["password"])
@@ -270,6 +298,46 @@ def test_a_learner_takes_the_exam_marks_a_question_and_passes(
     kinds = [e["kind"] for e in log]
     assert kinds[0] == "start" and kinds[-1] == "submit"
     assert {"save", "focus_lost", "focus_back"} <= set(kinds)
+
+
+def test_the_paper_closes_itself_at_the_deadline_and_shows_the_result(
+        exam_gateway, sitting, run_in_browser, screenshot):
+    """An exam whose window closes half a minute from now: the attempt's deadline is the
+    close (never after it). The learner answers one question and leaves the rest; at 00:00
+    the page locks; with every answer saved it asks the server, a moment after the deadline,
+    to close the attempt, which grades the saved answers as 到时自动交卷; the result says so."""
+    client, url, uow = exam_gateway["client"], exam_gateway["url"], exam_gateway["uow"]
+    person, learner = sitting["person"], sitting["learner"]
+    name = "限时考试"
+    sitting["publish_exam"](name, timedelta(seconds=30), review_key="after_close")
+    eventually(lambda: any(e["name"] == name and e["status"] == "available" for e in
+                           client.get("/api/v1/me/exams", headers=learner).json["items"]),
+               timeout=15)
+
+    async def scenario(page):
+        await log_in(page, uow, url, person["username"], person["password"])
+        token = await start_exam(page, name)
+        paper = client.get(f"/api/v1/me/attempts/{token}", headers=learner).json
+        judge = next(q for q in paper["questions"] if q["type"] == "judge")
+        number = paper["questions"].index(judge) + 1
+        await answer(page, number, judge, key_of(uow, token)[str(judge["id"])])
+        timer = page.get_by_role("timer", name="剩余时间")
+        await expect(timer).to_have_text(re.compile(r"00:00:[0-2]\d"))
+        await expect(timer).to_have_class(re.compile("hurry"))
+        # 00:00: the result of what was answered (the key shown: the exam has closed).
+        await expect(page.get_by_text("考试时间已到，系统已按最后保存的答案自动交卷。")).to_be_visible(
+            timeout=45_000)
+        score = page.get_by_role("status", name="考试成绩")
+        await expect(score).to_contain_text("20")
+        await expect(score.get_by_text("不及格", exact=True)).to_be_visible()
+        await expect(page.get_by_text("到时自动交卷", exact=True)).to_be_visible()
+        review = page.get_by_role("region", name="试卷回顾")
+        await expect(review.get_by_role("article", name=f"第{number}题", exact=True)).to_contain_text(
+            "得分 20 / 20 分")
+        await expect(review.get_by_text("正确答案：").first).to_be_visible()
+        await screenshot(page, "exam-deadline-result")
+
+    run_in_browser(scenario)
 
 
 def test_the_operator_keeps_a_bank_and_defines_and_publishes_an_exam(

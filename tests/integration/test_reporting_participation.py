@@ -48,7 +48,7 @@ def test_an_admin_sees_participation_by_unit_with_the_total(world, amqp_uri):
     plan_id = plan["plan_id"]
     watcher, _ = new_learner(client, orgs["open"])
     activated, _ = new_learner(client, orgs["open"])
-    new_learner(client, orgs["open"])                      # registered, nothing more
+    _, idle = new_learner(client, orgs["open"])            # registered, nothing more
     other, _ = new_learner(client, orgs["other"])          # another bureau's
     for learner in (watcher, activated, other):
         assert client.post(f"/api/v1/me/plans/{plan_id}/activation",
@@ -93,6 +93,18 @@ def test_an_admin_sees_participation_by_unit_with_the_total(world, amqp_uri):
     assert earlier["total"]["registered"] == 0 and earlier["total"]["participation_rate"] \
         == "0.00%"
 
+    # 未激活人员明细表: the one who never activated, with the unit and the employer.
+    inactive = client.get("/api/v1/admin/reports/inactive", headers=bureau,
+                          query_string=query).json
+    assert inactive["total"] == 1 and inactive["columns"][0] == "用户名"
+    [row] = inactive["items"]
+    assert (row["org_name"], row["employer"], row["plan_name"]) == (
+        "直接通过医院", "直接通过医院", plan["name"])
+    assert "*" in row["id_number_masked"]
+    with world["uow"]("reporting")() as uow:
+        assert uow.session.execute(sa.select(people.c.username).where(
+            people.c.user_id == idle)).scalar() == row["username"]
+
     # Jurisdiction and the module.
     sibling = admin(world, "other_bureau")
     refused = client.get(REPORT, headers=sibling,
@@ -100,6 +112,8 @@ def test_an_admin_sees_participation_by_unit_with_the_total(world, amqp_uri):
     assert (refused.status_code, refused.json["code"]) == (403, "org_out_of_jurisdiction")
     own = client.get(REPORT, headers=sibling, query_string=query).json
     assert own["total"]["registered"] == 1 and own["total"]["selected"] == 1
+    assert client.get("/api/v1/admin/reports/inactive", headers=sibling,
+                      query_string=query).json["total"] == 0
     clerk = admin(world, "bureau", modules=("learner_management",), username="clerk")
     denied = client.get(REPORT, headers=clerk, query_string=query)
     assert (denied.status_code, denied.json["code"]) == (403, "module_required")

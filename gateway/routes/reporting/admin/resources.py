@@ -5,7 +5,7 @@ from gateway.blueprint import Blueprint
 
 from ....auth import login_required
 from ....rpc import rpc_pool
-from .schemas import Participation, ParticipationQuery
+from .schemas import Inactive, InactiveQuery, Participation, ParticipationQuery
 
 blp = Blueprint("reporting_admin", __name__, url_prefix="/api/v1/admin/reports",
                 description="培训计划报表")
@@ -24,3 +24,13 @@ def participation(query):
     day = query.get("date")
     return reporting().participation(g.actor, query["plan_id"], query.get("org_id"),
                                      day.isoformat() if day else None)
+
+
+@blp.route("/inactive", methods=["GET"], endpoint="inactive")
+@blp.arguments(InactiveQuery, location="query")
+@blp.response(200, Inactive)
+@login_required("admin", "operator")
+def inactive(query):
+    """培训计划未激活人员明细表：本单位及下级单位中尚未激活该培训计划的学员"""
+    page = {k: query[k] for k in ("page", "page_size") if query.get(k) is not None}
+    return reporting().inactive(g.actor, query["plan_id"], query.get("org_id"), page)

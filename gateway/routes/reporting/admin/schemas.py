@@ -1,4 +1,5 @@
 """Shapes of reporting's answers and queries, for the OpenAPI document."""
+from services.common.contracts import PageQuery
 from services.common.schema import Schema, fields
 
 
@@ -38,3 +39,29 @@ class Participation(Schema):
     columns = fields.List(fields.String())
     rows = fields.List(fields.Nested(ParticipationRow))
     total = fields.Nested(ParticipationRow, metadata={"description": "合计"})
+
+
+class InactiveQuery(PageQuery):
+    plan_id = fields.Integer(required=True, metadata={"description": "培训计划"})
+    org_id = fields.Integer(load_default=None, metadata={
+        "description": "组织机构（本单位或下级单位；不填为本单位）"})
+
+
+class InactiveLearner(Schema):
+    username = fields.String(metadata={"description": "用户名"})
+    real_name = fields.String(allow_none=True, metadata={"description": "姓名"})
+    id_number_masked = fields.String(allow_none=True, metadata={"description": "身份证号（脱敏）"})
+    org_name = fields.String(metadata={"description": "组织机构"})
+    employer = fields.String(allow_none=True, metadata={"description": "单位"})
+    plan_name = fields.String(metadata={"description": "计划名称"})
+
+
+class Inactive(Schema):
+    plan = fields.Nested(NamedPlan)
+    org = fields.Nested(NamedOrg)
+    columns = fields.List(fields.String())
+    items = fields.List(fields.Nested(InactiveLearner))
+    total = fields.Integer()
+    total_exact = fields.Boolean()
+    page = fields.Integer()
+    page_size = fields.Integer()
