@@ -64,6 +64,38 @@ enrolments = Table(
 )
 Index("ix_reporting_enrolments_plan", enrolments.c.plan_id)
 
+# Exams as exam publishes them, and each learner's standing in one (exam's events).
+exams = Table(
+    "exams", metadata,
+    Column("exam_id", BigId, primary_key=True, autoincrement=False),
+    Column("name", String(200), nullable=False),
+    Column("course_id", Integer),
+    Column("plan_id", Integer),
+    Column("plan_name", String(120)),
+    Column("exam_type", String(10), nullable=False),
+    Column("pass_score", Integer, nullable=False),
+    Column("attempts_allowed", Integer),  # None: 不限
+    Column("exempt_attempts", Integer, nullable=False, server_default="0"),
+    Column("org_id", Integer),            # 发布单位 (None: the platform)
+    Column("status", String(10), nullable=False),
+    Column("version", BigInteger, nullable=False),
+)
+Index("ix_reporting_exams_plan", exams.c.plan_id)
+
+exam_candidates = Table(
+    "exam_candidates", metadata,
+    Column("exam_id", BigId, primary_key=True, autoincrement=False),
+    Column("user_id", BigId, primary_key=True, autoincrement=False),
+    Column("opened_at", DateTime(timezone=True)),
+    Column("attempts_taken", Integer, nullable=False, server_default="0"),
+    Column("best_score", Integer),
+    Column("last_attempt_at", DateTime(timezone=True)),
+    Column("remaining_attempts", Integer),        # None: 不限
+    Column("remaining_exempt_attempts", Integer),
+    Column("passed_at", DateTime(timezone=True)),
+)
+Index("ix_reporting_exam_candidates_user", exam_candidates.c.user_id)
+
 # How far each producer's events have been applied (the lag on /readyz, rebuilds).
 checkpoints = Table(
     "checkpoints", metadata,

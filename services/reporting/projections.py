@@ -12,7 +12,7 @@ from sqlalchemy import insert, select, update
 from services.common.clock import as_utc
 from services.common.events import aggregate_version
 
-from .models import checkpoints, enrolments, orgs, people, plans
+from .models import checkpoints, enrolments, exam_candidates, exams, orgs, people, plans
 
 HANDLER = "reporting.projections"
 
@@ -185,6 +185,65 @@ def _earliest(column, time_key):
     return handle
 
 
+# --- exam: exams and the learners' standing in them ------------------------------------------
+
+def exam_state(uow, payload, version):
+    held = uow.session.execute(select(exams.c.version).where(
+        exams.c.exam_id == payload["exam_id"])).scalar()
+    if held is not None and version and version <= held:
+        return
+    values = {k: payload.get(k) for k in ("name", "course_id", "plan_id", "plan_name",
+                                          "exam_type", "pass_score", "attempts_allowed",
+                                          "org_id")}
+    values |= {"exempt_attempts": payload.get("exempt_attempts") or 0,
+               "status": payload.get("status") or "published", "version": version}
+    if held is None:
+        uow.session.execute(insert(exams).values(exam_id=payload["exam_id"], **values))
+    else:
+        uow.session.execute(update(exams).where(exams.c.exam_id == payload["exam_id"])
+                            .values(**values))
+
+
+def _candidate(uow, exam_id, user_id):
+    key = (exam_candidates.c.exam_id == exam_id, exam_candidates.c.user_id == user_id)
+    held = uow.session.execute(select(exam_candidates).where(*key)).mappings().first()
+    if held is None:
+        uow.session.execute(insert(exam_candidates).values(exam_id=exam_id, user_id=user_id,
+                                                           attempts_taken=0))
+        held = uow.session.execute(select(exam_candidates).where(*key)).mappings().first()
+    return key, held
+
+
+def exam_opened(uow, payload, version):
+    key, held = _candidate(uow, payload["exam_id"], payload["user_id"])
+    at = _at(payload["opened_at"])
+    if held["opened_at"] is None or _at(held["opened_at"]) > at:
+        uow.session.execute(update(exam_candidates).where(*key).values(opened_at=at))
+
+
+def attempt_submitted(uow, payload, version):
+    """The learner's standing after the attempt: a later attempt's (more taken) wins."""
+    key, held = _candidate(uow, payload["exam_id"], payload["user_id"])
+    taken = payload.get("attempts_taken") or payload.get("number") or 1
+    best = max(s for s in (held["best_score"], payload.get("best_score"), payload["score"])
+               if s is not None)
+    values = {"best_score": best}
+    if taken >= held["attempts_taken"]:
+        values |= {"attempts_taken": taken, "last_attempt_at": _at(payload["submitted_at"]),
+                   "remaining_attempts": payload.get("remaining_attempts"),
+                   "remaining_exempt_attempts": payload.get("remaining_exempt_attempts")}
+    if held["opened_at"] is None:
+        values["opened_at"] = _at(payload["submitted_at"])  # opened by then, surely
+    uow.session.execute(update(exam_candidates).where(*key).values(**values))
+
+
+def exam_passed(uow, payload, version):
+    key, held = _candidate(uow, payload["exam_id"], payload["user_id"])
+    at = _at(payload["passed_at"])
+    if held["passed_at"] is None or _at(held["passed_at"]) > at:
+        uow.session.execute(update(exam_candidates).where(*key).values(passed_at=at))
+
+
 HANDLERS = {
     **{("orgtree", t): org_state for t in ("org_registered", "org_approved", "org_rejected",
                                            "org_withdrawn", "org_updated", "org_moved")},
@@ -201,4 +260,8 @@ HANDLERS = {
     ("learning", "course_selected"): _earliest("first_selected_at", "selected_at"),
     ("learning", "learning_started"): _earliest("started_at", "started_at"),
     ("learning", "plan_completed"): _earliest("passed_at", "completed_at"),
+    ("exam", "exam_published"): exam_state,
+    ("exam", "exam_opened"): exam_opened,
+    ("exam", "attempt_submitted"): attempt_submitted,
+    ("exam", "exam_passed"): exam_passed,
 }

@@ -7,7 +7,7 @@ from services.common.dependencies import Database, Heartbeat
 from services.common.errors import DomainError
 from services.common.runtime import prepare_service_process
 
-from . import inactive, participation
+from . import exam_reports, inactive, participation
 from .event_feed import EventFeed
 from .models import inbox, outbox
 from .status import feed_status
@@ -47,3 +47,13 @@ class ReportingService:
     def inactive(self, actor, plan_id, org_id=None, query=None):
         with self.db() as uow:
             return inactive.report(uow, actor, plan_id, org_id, query or {})
+
+    @rpc(expected_exceptions=expected)
+    def exams_by_person(self, actor, plan_id, org_id=None, query=None):
+        with self.db() as uow:
+            return exam_reports.by_person(uow, actor, plan_id, org_id, query or {})
+
+    @rpc(expected_exceptions=expected)
+    def exams_by_exam(self, actor, plan_id, org_id=None):
+        with self.db() as uow:
+            return exam_reports.by_exam(uow, actor, plan_id, org_id)

@@ -5,7 +5,8 @@ from gateway.blueprint import Blueprint
 
 from ....auth import login_required
 from ....rpc import rpc_pool
-from .schemas import Inactive, InactiveQuery, Participation, ParticipationQuery
+from .schemas import (ExamsByExam, ExamsByPerson, ExamsQuery, Inactive, InactiveQuery,
+                      Participation, ParticipationQuery)
 
 blp = Blueprint("reporting_admin", __name__, url_prefix="/api/v1/admin/reports",
                 description="培训计划报表")
@@ -34,3 +35,22 @@ def inactive(query):
     """培训计划未激活人员明细表：本单位及下级单位中尚未激活该培训计划的学员"""
     page = {k: query[k] for k in ("page", "page_size") if query.get(k) is not None}
     return reporting().inactive(g.actor, query["plan_id"], query.get("org_id"), page)
+
+
+@blp.route("/exams-by-person", methods=["GET"], endpoint="exams_by_person")
+@blp.arguments(InactiveQuery, location="query")
+@blp.response(200, ExamsByPerson)
+@login_required("admin", "operator")
+def exams_by_person(query):
+    """按人员统计考试：考试名称、考试状态、最后考试时间、剩余免考与可考次数、已考次数、及格线、最高分值"""
+    page = {k: query[k] for k in ("page", "page_size") if query.get(k) is not None}
+    return reporting().exams_by_person(g.actor, query["plan_id"], query.get("org_id"), page)
+
+
+@blp.route("/exams-by-exam", methods=["GET"], endpoint="exams_by_exam")
+@blp.arguments(ExamsQuery, location="query")
+@blp.response(200, ExamsByExam)
+@login_required("admin", "operator")
+def exams_by_exam(query):
+    """考试情况统计：发布单位、考试类型、应参考、通过、未通过、未参考人数"""
+    return reporting().exams_by_exam(g.actor, query["plan_id"], query.get("org_id"))

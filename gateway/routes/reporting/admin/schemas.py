@@ -65,3 +65,54 @@ class Inactive(Schema):
     total_exact = fields.Boolean()
     page = fields.Integer()
     page_size = fields.Integer()
+
+
+class ExamsQuery(Schema):
+    plan_id = fields.Integer(required=True, metadata={"description": "培训计划"})
+    org_id = fields.Integer(load_default=None, metadata={
+        "description": "组织机构（本单位或下级单位；不填为本单位）"})
+
+
+class PersonExam(Schema):
+    username = fields.String(metadata={"description": "用户名"})
+    real_name = fields.String(allow_none=True, metadata={"description": "姓名"})
+    id_number_masked = fields.String(allow_none=True, metadata={"description": "身份证号（脱敏）"})
+    org_name = fields.String(metadata={"description": "组织机构"})
+    employer = fields.String(allow_none=True, metadata={"description": "单位"})
+    exam_name = fields.String(metadata={"description": "考试名称"})
+    status = fields.String(metadata={"description": "考试状态：已通过 / 未通过 / 已考 / 未考"})
+    last_attempt_at = fields.String(allow_none=True, metadata={"description": "最后考试时间"})
+    remaining_exempt_attempts = fields.Raw(metadata={"description": "剩余免考考试次数（或“不限”）"})
+    remaining_attempts = fields.Raw(metadata={"description": "剩余可考试次数（或“不限”）"})
+    attempts_taken = fields.Integer(metadata={"description": "已考次数"})
+    pass_score = fields.Integer(metadata={"description": "及格线"})
+    best_score = fields.Integer(allow_none=True, metadata={"description": "最高分值"})
+
+
+class ExamsByPerson(Schema):
+    plan = fields.Nested(NamedPlan)
+    org = fields.Nested(NamedOrg)
+    columns = fields.List(fields.String())
+    items = fields.List(fields.Nested(PersonExam))
+    total = fields.Integer()
+    total_exact = fields.Boolean()
+    page = fields.Integer()
+    page_size = fields.Integer()
+
+
+class ExamFigures(Schema):
+    plan_name = fields.String(metadata={"description": "培训计划"})
+    publisher = fields.String(metadata={"description": "发布单位"})
+    exam_name = fields.String(metadata={"description": "考试名称"})
+    exam_type = fields.String(metadata={"description": "考试类型"})
+    should_take = fields.Integer(metadata={"description": "应参考人数"})
+    passed = fields.Integer(metadata={"description": "通过人数"})
+    failed = fields.Integer(metadata={"description": "未通过人数"})
+    not_taken = fields.Integer(metadata={"description": "未参考人数"})
+
+
+class ExamsByExam(Schema):
+    plan = fields.Nested(NamedPlan)
+    org = fields.Nested(NamedOrg)
+    columns = fields.List(fields.String())
+    rows = fields.List(fields.Nested(ExamFigures))

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-02 12:15:18.329168
+Create Date: 2026-12-02 12:28:34.985111
 """
 from alembic import op
 import sqlalchemy as sa
@@ -40,6 +40,39 @@ def upgrade():
     )
     with op.batch_alter_table('enrolments', schema=None) as batch_op:
         batch_op.create_index('ix_reporting_enrolments_plan', ['plan_id'], unique=False)
+
+    op.create_table('exam_candidates',
+    sa.Column('exam_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=False, nullable=False),
+    sa.Column('user_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=False, nullable=False),
+    sa.Column('opened_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('attempts_taken', sa.Integer(), server_default='0', nullable=False),
+    sa.Column('best_score', sa.Integer(), nullable=True),
+    sa.Column('last_attempt_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('remaining_attempts', sa.Integer(), nullable=True),
+    sa.Column('remaining_exempt_attempts', sa.Integer(), nullable=True),
+    sa.Column('passed_at', sa.DateTime(timezone=True), nullable=True),
+    sa.PrimaryKeyConstraint('exam_id', 'user_id', name=op.f('pk_exam_candidates'))
+    )
+    with op.batch_alter_table('exam_candidates', schema=None) as batch_op:
+        batch_op.create_index('ix_reporting_exam_candidates_user', ['user_id'], unique=False)
+
+    op.create_table('exams',
+    sa.Column('exam_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=False, nullable=False),
+    sa.Column('name', sa.String(length=200), nullable=False),
+    sa.Column('course_id', sa.Integer(), nullable=True),
+    sa.Column('plan_id', sa.Integer(), nullable=True),
+    sa.Column('plan_name', sa.String(length=120), nullable=True),
+    sa.Column('exam_type', sa.String(length=10), nullable=False),
+    sa.Column('pass_score', sa.Integer(), nullable=False),
+    sa.Column('attempts_allowed', sa.Integer(), nullable=True),
+    sa.Column('exempt_attempts', sa.Integer(), server_default='0', nullable=False),
+    sa.Column('org_id', sa.Integer(), nullable=True),
+    sa.Column('status', sa.String(length=10), nullable=False),
+    sa.Column('version', sa.BigInteger(), nullable=False),
+    sa.PrimaryKeyConstraint('exam_id', name=op.f('pk_exams'))
+    )
+    with op.batch_alter_table('exams', schema=None) as batch_op:
+        batch_op.create_index('ix_reporting_exams_plan', ['plan_id'], unique=False)
 
     op.create_table('failed_events',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
@@ -133,6 +166,14 @@ def downgrade():
     op.drop_table('orgs')
     op.drop_table('inbox')
     op.drop_table('failed_events')
+    with op.batch_alter_table('exams', schema=None) as batch_op:
+        batch_op.drop_index('ix_reporting_exams_plan')
+
+    op.drop_table('exams')
+    with op.batch_alter_table('exam_candidates', schema=None) as batch_op:
+        batch_op.drop_index('ix_reporting_exam_candidates_user')
+
+    op.drop_table('exam_candidates')
     with op.batch_alter_table('enrolments', schema=None) as batch_op:
         batch_op.drop_index('ix_reporting_enrolments_plan')
 
