@@ -120,14 +120,18 @@ def _set_person(uow, user_id, values):
 
 def user_registered(uow, payload, version):
     held = _person(uow, payload["user_id"])
-    if held is not None and version and version <= held["identity_version"]:
-        return
     values = {"username": payload["username"], "real_name": payload["real_name"],
               "id_number_masked": payload["id_number_masked"],
-              "registered_at": _at(payload["registered_at"]), "identity_version": version}
+              "registered_at": _at(payload["registered_at"])}
     if held is None or not held["member_version"]:
         values["org_id"] = payload["org_id"]  # where they asked to belong, until orgtree says
-    _set_person(uow, payload["user_id"], values)
+    if held is not None and version and version <= held["identity_version"]:
+        # A later change came first: the registration only fills what it left empty.
+        values = {k: v for k, v in values.items() if held[k] is None}
+    else:
+        values["identity_version"] = version
+    if values:
+        _set_person(uow, payload["user_id"], values)
 
 
 def user_updated(uow, payload, version):
