@@ -87,7 +87,8 @@ def create_person(uow, clean, password_hash, must_change, added_by=None):
         "gender": clean["gender"], "birth_date": clean["birth_date"],
         "title_level": clean.get("title_level"),
         "professional_title": clean.get("professional_title"), "registered_at": now,
-        "added_by": added_by})
+        "added_by": added_by, "mobile_masked": mask_mobile(clean.get("mobile") or ""),
+        "education": clean.get("education")})
     return {"user_id": user_id, "username": username, "status": "pending_review"}
 
 
@@ -242,12 +243,16 @@ def update_profile(uow, user_id, changes):
 
 
 def announce_update(uow, user_id, changes):
-    """user_updated: what changed, and the person's current name and masked number."""
-    row = uow.session.execute(select(people.c.real_name, people.c.id_number)
+    """user_updated: what changed, and the person's current name, masked number and
+    mobile, and education (the reports' columns)."""
+    row = uow.session.execute(select(people.c.real_name, people.c.id_number, people.c.mobile,
+                                     people.c.education)
                               .where(people.c.user_id == user_id)).one()
     uow.add_event("user_updated", {"user_id": user_id, "changes": changes,
                                    "real_name": row.real_name,
-                                   "id_number_masked": mask_id_number(row.id_number)})
+                                   "id_number_masked": mask_id_number(row.id_number),
+                                   "mobile_masked": mask_mobile(row.mobile or ""),
+                                   "education": row.education})
 
 
 def load_for_password_change(uow, user_id):

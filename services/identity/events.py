@@ -23,6 +23,9 @@ class UserRegistered(Payload):
     professional_title = fields.String(allow_none=True, load_default=None)
     registered_at = fields.DateTime(required=True)
     added_by = fields.Integer(allow_none=True)  # the admin who added the person, if any
+    # the reports' columns (电话 masked, 最高学历); added after the first release
+    mobile_masked = fields.String(allow_none=True, load_default=None)
+    education = fields.String(allow_none=True, load_default=None)
 
 
 class UserUpdated(Payload):
@@ -34,6 +37,8 @@ class UserUpdated(Payload):
     changes = fields.Dict(keys=fields.String(), required=True)
     real_name = fields.String(required=True)
     id_number_masked = fields.String(required=True)
+    mobile_masked = fields.String(allow_none=True, load_default=None)
+    education = fields.String(allow_none=True, load_default=None)
 
 
 class UserActivated(Payload):

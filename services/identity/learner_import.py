@@ -15,7 +15,7 @@ from services.common.errors import DomainError, NotFound
 from . import audit_trail
 from .accounts import registrable_org
 from .domain import import_sheet, passwords, permissions
-from .domain.masking import mask_id_number
+from .domain.masking import mask_id_number, mask_mobile
 from .domain.registration import check_admin_added
 from .models import accounts, jobs, orgs, people
 
@@ -103,7 +103,9 @@ def create_batch(uow, batch, added_by):
         "real_name": c["real_name"], "id_type": c["id_type"],
         "id_number_masked": mask_id_number(c["id_number"]), "gender": c["gender"],
         "birth_date": c["birth_date"], "title_level": c.get("title_level"),
-        "professional_title": c.get("professional_title"), "registered_at": now, "added_by": added_by} for c in fresh])
+        "professional_title": c.get("professional_title"), "registered_at": now,
+        "added_by": added_by, "mobile_masked": mask_mobile(c.get("mobile") or ""),
+        "education": c.get("education")} for c in fresh])
     return len(fresh), failed
 
 

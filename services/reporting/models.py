@@ -3,8 +3,8 @@ each row converges to the same state whatever the order its events arrive in —
 and people take the newest version of their aggregate, and the facts of a learner's plan
 (activated, first course selected, first progress, passed) take their earliest time.
 Only this service reads or writes them."""
-from sqlalchemy import (BigInteger, Column, DateTime, Index, Integer, String, Table, Text,
-                        JSON)
+from sqlalchemy import (JSON, BigInteger, Boolean, Column, DateTime, Index, Integer, Numeric,
+                        String, Table, Text, text)
 
 from services.common.db import BigId, inbox_table, outbox_table, service_metadata
 
@@ -34,6 +34,8 @@ people = Table(
     Column("username", String(64)),
     Column("real_name", String(50)),
     Column("id_number_masked", String(32)),
+    Column("mobile_masked", String(20)),
+    Column("education", String(20)),
     Column("org_id", Integer),
     Column("member", String(10), nullable=False, server_default="pending"),  # | active | gone
     Column("registered_at", DateTime(timezone=True)),
@@ -63,6 +65,20 @@ enrolments = Table(
     Column("passed_at", DateTime(timezone=True)),
 )
 Index("ix_reporting_enrolments_plan", enrolments.c.plan_id)
+
+# The learner's courses in a plan: selected (or withdrawn: the enrolment's version decides)
+# and completed, with the course's kind and hours (learning's events).
+enrolment_courses = Table(
+    "enrolment_courses", metadata,
+    Column("user_id", BigId, primary_key=True, autoincrement=False),
+    Column("plan_id", Integer, primary_key=True, autoincrement=False),
+    Column("course_id", Integer, primary_key=True, autoincrement=False),
+    Column("kind", String(10), nullable=False),     # required | elective
+    Column("hours", Numeric(6, 1), nullable=False),
+    Column("selected", Boolean, nullable=False, server_default=text("false")),
+    Column("selection_version", BigInteger, nullable=False, server_default="0"),
+    Column("completed_at", DateTime(timezone=True)),
+)
 
 # Exams as exam publishes them, and each learner's standing in one (exam's events).
 exams = Table(

@@ -12,7 +12,8 @@ from sqlalchemy import insert, select, update
 from services.common.clock import as_utc
 from services.common.events import aggregate_version
 
-from .models import checkpoints, enrolments, exam_candidates, exams, orgs, people, plans
+from .models import (checkpoints, enrolment_courses, enrolments, exam_candidates, exams, orgs,
+                     people, plans)
 
 HANDLER = "reporting.projections"
 
@@ -122,6 +123,8 @@ def user_registered(uow, payload, version):
     held = _person(uow, payload["user_id"])
     values = {"username": payload["username"], "real_name": payload["real_name"],
               "id_number_masked": payload["id_number_masked"],
+              "mobile_masked": payload.get("mobile_masked"),
+              "education": payload.get("education"),
               "registered_at": _at(payload["registered_at"])}
     if held is None or not held["member_version"]:
         values["org_id"] = payload["org_id"]  # where they asked to belong, until orgtree says
@@ -140,6 +143,9 @@ def user_updated(uow, payload, version):
         return
     values = {"real_name": payload["real_name"], "id_number_masked": payload["id_number_masked"],
               "identity_version": version}
+    for key in ("mobile_masked", "education"):  # events since these were added carry them
+        if key in payload:
+            values[key] = payload[key]
     if "username" in (payload.get("changes") or {}):
         values["username"] = payload["changes"]["username"]
     _set_person(uow, payload["user_id"], values)
@@ -187,6 +193,40 @@ def _earliest(column, time_key):
         elif held[column] is None or _at(held[column]) > at:
             uow.session.execute(update(enrolments).where(*key).values(**{column: at}))
     return handle
+
+
+def _course(uow, payload):
+    key = (enrolment_courses.c.user_id == payload["user_id"],
+           enrolment_courses.c.plan_id == payload["plan_id"],
+           enrolment_courses.c.course_id == payload["course_id"])
+    held = uow.session.execute(select(enrolment_courses).where(*key)).mappings().first()
+    if held is None:
+        uow.session.execute(insert(enrolment_courses).values(
+            user_id=payload["user_id"], plan_id=payload["plan_id"],
+            course_id=payload["course_id"], kind=payload.get("kind") or "required",
+            hours=payload.get("hours") or "0", selected=False, selection_version=0))
+        held = uow.session.execute(select(enrolment_courses).where(*key)).mappings().first()
+    return key, held
+
+
+def course_selection(selected):
+    def handle(uow, payload, version):
+        key, held = _course(uow, payload)
+        if version and version <= held["selection_version"]:
+            return
+        values = {"selected": selected, "selection_version": version}
+        if selected:
+            values |= {"kind": payload["kind"], "hours": payload["hours"]}
+        uow.session.execute(update(enrolment_courses).where(*key).values(**values))
+    return handle
+
+
+def course_completed(uow, payload, version):
+    key, held = _course(uow, payload)
+    at = _at(payload["completed_at"])
+    if held["completed_at"] is None or _at(held["completed_at"]) > at:
+        uow.session.execute(update(enrolment_courses).where(*key).values(
+            completed_at=at, kind=payload["kind"], hours=payload["hours"]))
 
 
 # --- exam: exams and the learners' standing in them ------------------------------------------
@@ -261,9 +301,13 @@ HANDLERS = {
     ("learning", "plan_published"): plan_state,
     ("learning", "plan_updated"): plan_state,
     ("learning", "plan_activated"): _earliest("activated_at", "activated_at"),
-    ("learning", "course_selected"): _earliest("first_selected_at", "selected_at"),
+    ("learning", "course_selected"): lambda uow, payload, version: (
+        _earliest("first_selected_at", "selected_at")(uow, payload, version),
+        course_selection(True)(uow, payload, version)),
+    ("learning", "course_withdrawn"): course_selection(False),
     ("learning", "learning_started"): _earliest("started_at", "started_at"),
     ("learning", "plan_completed"): _earliest("passed_at", "completed_at"),
+    ("learning", "course_completed"): course_completed,
     ("exam", "exam_published"): exam_state,
     ("exam", "exam_opened"): exam_opened,
     ("exam", "attempt_submitted"): attempt_submitted,

@@ -7,7 +7,7 @@ from services.common.dependencies import Database, Heartbeat
 from services.common.errors import DomainError
 from services.common.runtime import prepare_service_process
 
-from . import exam_reports, inactive, participation
+from . import completion, exam_reports, inactive, participation
 from .event_feed import EventFeed
 from .models import inbox, outbox
 from .status import feed_status
@@ -57,3 +57,8 @@ class ReportingService:
     def exams_by_exam(self, actor, plan_id, org_id=None):
         with self.db() as uow:
             return exam_reports.by_exam(uow, actor, plan_id, org_id)
+
+    @rpc(expected_exceptions=expected)
+    def completion(self, actor, plan_id, org_id=None, query=None):
+        with self.db() as uow:
+            return completion.report(uow, actor, plan_id, org_id, query or {})

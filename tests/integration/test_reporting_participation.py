@@ -93,6 +93,18 @@ def test_an_admin_sees_participation_by_unit_with_the_total(world, amqp_uri):
     assert earlier["total"]["registered"] == 0 and earlier["total"]["participation_rate"] \
         == "0.00%"
 
+    # 完成情况明细表: the two who selected courses, with their hours.
+    detail = client.get("/api/v1/admin/reports/completion", headers=bureau,
+                        query_string=query).json
+    assert detail["total"] == 2 and detail["columns"][7] == "学习必修学时"
+    assert sorted((r["required_hours"], r["elective_hours"], r["required_completed"],
+                   r["total_completed"], r["total_selected"], r["completed"],
+                   r["started_at"] is not None) for r in detail["items"]) == [
+        ("1.0", "0.0", "0.0", "0.00", "1.0", "未完成", False),
+        ("1.0", "0.0", "0.0", "0.00", "1.0", "未完成", True)]
+    assert all(r["employer"] == "直接通过医院" and "*" in r["mobile_masked"]
+               for r in detail["items"])
+
     # 未激活人员明细表: the one who never activated, with the unit and the employer.
     inactive = client.get("/api/v1/admin/reports/inactive", headers=bureau,
                           query_string=query).json

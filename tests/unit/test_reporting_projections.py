@@ -135,7 +135,7 @@ def test_in_order_the_read_models_say_what_happened(uow_factory, fresh):
     orgs = {row[0]: row for row in final["orgs"]}
     assert orgs["3"][2] == "/1/4/3/" and orgs["5"][2] == "/1/4/3/5/"  # moved with its parent
     people = {row[0]: row for row in final["people"]}
-    assert people["13"][4] == "4" and people["13"][5] == "active"      # transferred
+    assert people["13"][6] == "4" and people["13"][7] == "active"      # transferred
     assert people["11"][1] == "u11b"
     assert final["plans"][0][1] == "2026年公需科目（修订）"
     candidates = {row[1]: row for row in final["exam_candidates"]}

@@ -5,7 +5,7 @@ from gateway.blueprint import Blueprint
 
 from ....auth import login_required
 from ....rpc import rpc_pool
-from .schemas import (ExamsByExam, ExamsByPerson, ExamsQuery, Inactive, InactiveQuery,
+from .schemas import (Completion, ExamsByExam, ExamsByPerson, ExamsQuery, Inactive, InactiveQuery,
                       Participation, ParticipationQuery)
 
 blp = Blueprint("reporting_admin", __name__, url_prefix="/api/v1/admin/reports",
@@ -54,3 +54,13 @@ def exams_by_person(query):
 def exams_by_exam(query):
     """考试情况统计：发布单位、考试类型、应参考、通过、未通过、未参考人数"""
     return reporting().exams_by_exam(g.actor, query["plan_id"], query.get("org_id"))
+
+
+@blp.route("/completion", methods=["GET"], endpoint="completion")
+@blp.arguments(InactiveQuery, location="query")
+@blp.response(200, Completion)
+@login_required("admin", "operator")
+def completion(query):
+    """培训计划学员完成情况明细表：已选课学员的学习与完成学时、是否完成、参训与结束时间"""
+    page = {k: query[k] for k in ("page", "page_size") if query.get(k) is not None}
+    return reporting().completion(g.actor, query["plan_id"], query.get("org_id"), page)

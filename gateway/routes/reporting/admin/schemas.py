@@ -116,3 +116,34 @@ class ExamsByExam(Schema):
     org = fields.Nested(NamedOrg)
     columns = fields.List(fields.String())
     rows = fields.List(fields.Nested(ExamFigures))
+
+
+class LearnerCompletion(Schema):
+    user_id = fields.Integer(metadata={"description": "查看该学员的考试"})
+    username = fields.String(metadata={"description": "用户名"})
+    real_name = fields.String(allow_none=True, metadata={"description": "姓名"})
+    id_number_masked = fields.String(allow_none=True, metadata={"description": "身份证（脱敏）"})
+    org_name = fields.String(metadata={"description": "组织机构"})
+    mobile_masked = fields.String(allow_none=True, metadata={"description": "电话（脱敏）"})
+    education = fields.String(allow_none=True, metadata={"description": "最高学历"})
+    employer = fields.String(allow_none=True, metadata={"description": "单位"})
+    required_hours = fields.String(metadata={"description": "学习必修学时"})
+    elective_hours = fields.String(metadata={"description": "学习选修学时"})
+    required_completed = fields.String(metadata={"description": "完成必修学时"})
+    elective_completed = fields.String(metadata={"description": "完成选修学时"})
+    total_completed = fields.String(metadata={"description": "完成总学时"})
+    total_selected = fields.String(metadata={"description": "已选总学时"})
+    completed = fields.String(metadata={"description": "是否完成：已完成 / 未完成"})
+    started_at = fields.String(allow_none=True, metadata={"description": "参训时间"})
+    ended_at = fields.String(allow_none=True, metadata={"description": "结束时间"})
+
+
+class Completion(Schema):
+    plan = fields.Nested(NamedPlan)
+    org = fields.Nested(NamedOrg)
+    columns = fields.List(fields.String())
+    items = fields.List(fields.Nested(LearnerCompletion))
+    total = fields.Integer()
+    total_exact = fields.Boolean()
+    page = fields.Integer()
+    page_size = fields.Integer()

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-02 12:28:34.985111
+Create Date: 2026-12-02 12:31:20.291311
 """
 from alembic import op
 import sqlalchemy as sa
@@ -28,6 +28,17 @@ def upgrade():
     sa.Column('last_occurred_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('last_applied_at', sa.DateTime(timezone=True), nullable=True),
     sa.PrimaryKeyConstraint('producer', name=op.f('pk_checkpoints'))
+    )
+    op.create_table('enrolment_courses',
+    sa.Column('user_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=False, nullable=False),
+    sa.Column('plan_id', sa.Integer(), autoincrement=False, nullable=False),
+    sa.Column('course_id', sa.Integer(), autoincrement=False, nullable=False),
+    sa.Column('kind', sa.String(length=10), nullable=False),
+    sa.Column('hours', sa.Numeric(precision=6, scale=1), nullable=False),
+    sa.Column('selected', sa.Boolean(), server_default=sa.text('(false)'), nullable=False),
+    sa.Column('selection_version', sa.BigInteger(), server_default='0', nullable=False),
+    sa.Column('completed_at', sa.DateTime(timezone=True), nullable=True),
+    sa.PrimaryKeyConstraint('user_id', 'plan_id', 'course_id', name=op.f('pk_enrolment_courses'))
     )
     op.create_table('enrolments',
     sa.Column('user_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=False, nullable=False),
@@ -126,6 +137,8 @@ def upgrade():
     sa.Column('username', sa.String(length=64), nullable=True),
     sa.Column('real_name', sa.String(length=50), nullable=True),
     sa.Column('id_number_masked', sa.String(length=32), nullable=True),
+    sa.Column('mobile_masked', sa.String(length=20), nullable=True),
+    sa.Column('education', sa.String(length=20), nullable=True),
     sa.Column('org_id', sa.Integer(), nullable=True),
     sa.Column('member', sa.String(length=10), server_default='pending', nullable=False),
     sa.Column('registered_at', sa.DateTime(timezone=True), nullable=True),
@@ -178,6 +191,7 @@ def downgrade():
         batch_op.drop_index('ix_reporting_enrolments_plan')
 
     op.drop_table('enrolments')
+    op.drop_table('enrolment_courses')
     op.drop_table('checkpoints')
     op.drop_table('aggregate_versions')
     # ### end Alembic commands ###
