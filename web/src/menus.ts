@@ -78,6 +78,13 @@ export const ADMIN_MENU: MenuGroup[] = [
     { path: "/operator/certificates", label: "证书管理", roles: ["operator"],
       hint: "按编号查询已签发的证书，撤销证书" },
   ] },
+  // Exam's back office, the operator's only.
+  { title: "考试", items: [
+    { path: "/operator/question-bank", label: "题库管理", roles: ["operator"],
+      hint: "各课程的试题：新增、修改、停用；按模板批量导入，导出" },
+    { path: "/operator/exams", label: "考试管理", roles: ["operator"],
+      hint: "考试的试卷规则、时间、次数与成绩规则；发布、关闭；考试记录" },
+  ] },
   // Billing's back office, the operator's only.
   { title: "收费管理", items: [
     { path: "/operator/orders", label: "订单管理", roles: ["operator"],
@@ -100,7 +107,7 @@ export interface LearnerNavEntry {
 export const LEARNER_NAV: LearnerNavEntry[] = [
   { label: "我的课程", path: "/courses" },
   { label: "历史课程", path: "/history" },
-  { label: "我的考试" },
+  { label: "我的考试", path: "/exams" },
   { label: "我的档案", path: "/archive" },
   { label: "购物车", path: "/cart" },
   { label: "我的订单", path: "/orders" },

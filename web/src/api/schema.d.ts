@@ -234,6 +234,47 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/attempts/{attempt_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                attempt_id: number;
+            };
+            cookie?: never;
+        };
+        /** 一次考试的过程记录：开始、继续、保存、失去焦点、交卷 */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    attempt_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AttemptLog"];
+                    };
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/audit-log": {
         parameters: {
             query?: never;
@@ -1003,6 +1044,174 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/courses/{course_id}/question-imports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                course_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 题库导入：上传按模板填写的 .xlsx（最多5,000行）；后台导入，凭 job_id 查询进度与失败信息 */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    course_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "multipart/form-data": components["schemas"]["QuestionUpload"];
+                };
+            };
+            responses: {
+                /** @description Accepted */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["QuestionImport"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/courses/{course_id}/questions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                course_id: number;
+            };
+            cookie?: never;
+        };
+        /** 课程题库：按题型、难度、知识点、题干关键字、状态查询 */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description 从1开始 */
+                    page?: number;
+                    /** @description 1–100，默认20 */
+                    page_size?: number;
+                    type?: "single" | "multiple" | "judge" | "fill" | null;
+                    difficulty?: 1 | 2 | 3 | null;
+                    tag?: string | null;
+                    status?: "active" | "retired" | null;
+                    /** @description 题干关键字 */
+                    q?: string | null;
+                };
+                header?: never;
+                path: {
+                    course_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["QuestionPage"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        /** 新增试题 */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    course_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["QuestionBody"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Question"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/courses/{course_id}/questions/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                course_id: number;
+            };
+            cookie?: never;
+        };
+        /** 导出课程题库（与导入模板相同的列，可修改后再导入） */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    course_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ExamLink"];
+                    };
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/departments": {
         parameters: {
             query?: never;
@@ -1114,6 +1323,278 @@ export interface paths {
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
+        trace?: never;
+    };
+    "/api/v1/admin/exams": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 考试列表 */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description 从1开始 */
+                    page?: number;
+                    /** @description 1–100，默认20 */
+                    page_size?: number;
+                    course_id?: number | null;
+                    plan_id?: number | null;
+                    status?: "draft" | "published" | "closed" | null;
+                    q?: string | null;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ExamPage"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        /** 新建考试（未发布）：试卷规则按题库检查 */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ExamBody"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Exam"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/exams/{exam_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                exam_id: number;
+            };
+            cookie?: never;
+        };
+        /** 考试详情 */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    exam_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Exam"];
+                    };
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        /** 修改考试（对此后开始的考试生效） */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    exam_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ExamBody"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Exam"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/exams/{exam_id}/attempts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                exam_id: number;
+            };
+            cookie?: never;
+        };
+        /** 考试记录：考生、开始与交卷时间、交卷方式、得分、失去焦点次数 */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description 从1开始 */
+                    page?: number;
+                    /** @description 1–100，默认20 */
+                    page_size?: number;
+                    user_id?: number | null;
+                };
+                header?: never;
+                path: {
+                    exam_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AttemptRecordPage"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/exams/{exam_id}/closure": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                exam_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 关闭考试：不能再开始新的考试，进行中的到时交卷 */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    exam_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Exam"];
+                    };
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/exams/{exam_id}/publication": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                exam_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 发布考试：已满足条件的学员即可参加 */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    exam_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Exam"];
+                    };
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/admin/invoices": {
@@ -2920,6 +3401,405 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/question-import-template": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 题库导入模板（.xlsx：表头、示例行、下拉选项、填写说明） */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ExamLink"];
+                    };
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/question-imports/{job_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                job_id: number;
+            };
+            cookie?: never;
+        };
+        /** 题库导入的进度与结果：导入数、失败数、失败信息表（每行原因）的下载链接 */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    job_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["QuestionImport"];
+                    };
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/questions/{question_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                question_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /** 修改试题（已生成的试卷不受影响） */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    question_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["QuestionBody"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Question"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/questions/{question_id}/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                question_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /** 停用或启用试题（停用的试题不再被抽入新试卷） */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    question_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["QuestionStatusBody"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Question"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/reports/completion": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 培训计划学员完成情况明细表：已选课学员的学习与完成学时、是否完成、参训与结束时间 */
+        get: {
+            parameters: {
+                query: {
+                    /** @description 从1开始 */
+                    page?: number;
+                    /** @description 1–100，默认20 */
+                    page_size?: number;
+                    /** @description 培训计划 */
+                    plan_id: number;
+                    /** @description 组织机构（本单位或下级单位；不填为本单位） */
+                    org_id?: number | null;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Completion"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/reports/exams-by-exam": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 考试情况统计：发布单位、考试类型、应参考、通过、未通过、未参考人数 */
+        get: {
+            parameters: {
+                query: {
+                    /** @description 培训计划 */
+                    plan_id: number;
+                    /** @description 组织机构（本单位或下级单位；不填为本单位） */
+                    org_id?: number | null;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ExamsByExam"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/reports/exams-by-person": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 按人员统计考试：考试名称、考试状态、最后考试时间、剩余免考与可考次数、已考次数、及格线、最高分值 */
+        get: {
+            parameters: {
+                query: {
+                    /** @description 从1开始 */
+                    page?: number;
+                    /** @description 1–100，默认20 */
+                    page_size?: number;
+                    /** @description 培训计划 */
+                    plan_id: number;
+                    /** @description 组织机构（本单位或下级单位；不填为本单位） */
+                    org_id?: number | null;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ExamsByPerson"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/reports/inactive": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 培训计划未激活人员明细表：本单位及下级单位中尚未激活该培训计划的学员 */
+        get: {
+            parameters: {
+                query: {
+                    /** @description 从1开始 */
+                    page?: number;
+                    /** @description 1–100，默认20 */
+                    page_size?: number;
+                    /** @description 培训计划 */
+                    plan_id: number;
+                    /** @description 组织机构（本单位或下级单位；不填为本单位） */
+                    org_id?: number | null;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Inactive"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/reports/participation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 培训计划学员参训情况统计表：注册、选课、参训、完成人数，参训率与完成率，合计 */
+        get: {
+            parameters: {
+                query: {
+                    /** @description 培训计划 */
+                    plan_id: number;
+                    /** @description 组织机构（本单位或下级单位；不填为本单位） */
+                    org_id?: number | null;
+                    /** @description 统计日期（不填为今天） */
+                    date?: string | null;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Participation"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/roles": {
         parameters: {
             query?: never;
@@ -4131,6 +5011,185 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/me/attempts/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        /** 考试页面或考试结果（到时未交卷的，按最后保存的答案评分） */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    token: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Attempt"];
+                    };
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/attempts/{token}/answers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /** 自动保存作答与标记 */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    token: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["AnswersBody"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Saved"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/attempts/{token}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 考试页面失去或回到焦点（记入考试记录） */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    token: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["AttemptEventBody"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Recorded"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/attempts/{token}/submission": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 交卷：随交卷提交的作答一并受理（202），随即评分；评分结果以 GET 考试记录查看 */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    token: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["AnswersBody"];
+                };
+            };
+            responses: {
+                /** @description Accepted */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Submitted"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/me/cards/redemptions": {
         parameters: {
             query?: never;
@@ -4612,6 +5671,84 @@ export interface paths {
                     };
                 };
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/exams": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 我的考试：考试对应培训计划、考试时间范围、时长、及格线、剩余考试次数、最高分与状态 */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["MyExams"];
+                    };
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/exams/{exam_id}/attempts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                exam_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 去考试：开始考试（已有进行中的考试则继续该次），试卷与交卷截止时间由服务器确定 */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    exam_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Attempt"];
+                    };
+                };
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
@@ -5977,6 +7114,17 @@ export interface components {
         AnswerBody: {
             answer: string;
         };
+        AnswersBody: {
+            /** @description 试题编号 → 答案（单选 "B"，多选 ["A","C"]，判断 true/false，填空 ["…"]；null 清除） */
+            answers?: {
+                [key: string]: unknown;
+            };
+            /**
+             * @description 标记的试题（整体替换；不填则不变）
+             * @default null
+             */
+            marked?: number[] | null;
+        };
         Applicant: {
             /**
              * Format: email
@@ -6006,6 +7154,87 @@ export interface components {
             real_name?: string | null;
             user_id?: number;
             username?: string | null;
+        };
+        Attempt: {
+            answered?: number;
+            answers_shown?: boolean;
+            candidate?: components["schemas"]["Examinee"];
+            /** @description learner 交卷 / deadline 到时自动交卷 */
+            closed_by?: string;
+            /** @description 服务器规定的交卷截止时间 */
+            deadline_at?: string;
+            duration_minutes?: number;
+            exam_id?: number;
+            exam_name?: string;
+            key_shown?: boolean;
+            marked?: number[];
+            number?: number;
+            pass_score?: number;
+            passed?: boolean;
+            questions?: components["schemas"]["PaperQuestion"][];
+            score?: number;
+            server_time?: string;
+            started_at?: string;
+            /** @description open 进行中 / graded 已评分 */
+            status?: string;
+            submitted_at?: string;
+            token?: string;
+            total_score?: number;
+        };
+        AttemptEventBody: {
+            /**
+             * @description focus_lost 页面失去焦点 / focus_back 回到页面
+             * @enum {string}
+             */
+            kind: "focus_lost" | "focus_back";
+        };
+        AttemptLog: {
+            answered?: number;
+            attempt_id?: number;
+            closed_by?: string | null;
+            closed_by_label?: string | null;
+            deadline_at?: string;
+            exam_id?: number;
+            /** @description 页面失去焦点的次数 */
+            focus_lost?: number;
+            id_number_masked?: string | null;
+            log?: components["schemas"]["LogEntry"][];
+            number?: number;
+            passed?: boolean | null;
+            real_name?: string | null;
+            score?: number | null;
+            started_at?: string;
+            status?: string;
+            submitted_at?: string | null;
+            user_id?: number;
+            username?: string | null;
+        };
+        AttemptRecord: {
+            answered?: number;
+            attempt_id?: number;
+            closed_by?: string | null;
+            closed_by_label?: string | null;
+            deadline_at?: string;
+            exam_id?: number;
+            /** @description 页面失去焦点的次数 */
+            focus_lost?: number;
+            id_number_masked?: string | null;
+            number?: number;
+            passed?: boolean | null;
+            real_name?: string | null;
+            score?: number | null;
+            started_at?: string;
+            status?: string;
+            submitted_at?: string | null;
+            user_id?: number;
+            username?: string | null;
+        };
+        AttemptRecordPage: {
+            items?: components["schemas"]["AttemptRecord"][];
+            page?: number;
+            page_size?: number;
+            /** @description 符合条件的条数 */
+            total?: number;
         };
         AuditEntry: {
             action?: string;
@@ -6232,6 +7461,16 @@ export interface components {
             code: string;
             label: string;
         };
+        Completion: {
+            columns?: string[];
+            items?: components["schemas"]["LearnerCompletion"][];
+            org?: components["schemas"]["NamedOrg"];
+            page?: number;
+            page_size?: number;
+            plan?: components["schemas"]["NamedPlan"];
+            total?: number;
+            total_exact?: boolean;
+        };
         Course: {
             chapter_count?: number;
             chapters?: components["schemas"]["Chapter"][];
@@ -6380,6 +7619,161 @@ export interface components {
             /** @description Error name */
             status?: string;
         };
+        Exam: {
+            /** @description 空：不限 */
+            attempts_allowed?: number | null;
+            bank_course_id?: number;
+            closes_at?: string;
+            course_id?: number | null;
+            duration_minutes?: number;
+            exam_id?: number;
+            exam_type?: string;
+            exempt_attempts?: number;
+            name?: string;
+            opens_at?: string;
+            org_id?: number | null;
+            paper_rule?: {
+                [key: string]: unknown;
+            };
+            pass_score?: number;
+            plan_id?: number | null;
+            review_answers?: string;
+            review_key?: string;
+            score_rule?: string;
+            shuffle_options?: boolean;
+            shuffle_questions?: boolean;
+            status?: string;
+            status_label?: string;
+            total_score?: number;
+            version?: number;
+        };
+        ExamBody: {
+            /**
+             * @description 可考次数；不填为不限
+             * @default null
+             */
+            attempts_allowed?: number | null;
+            /**
+             * @description 补训计划考试抽题的题库（课程）
+             * @default null
+             */
+            bank_course_id?: number | null;
+            /**
+             * Format: date-time
+             * @description 结束时间（带时区）
+             */
+            closes_at: string;
+            /**
+             * @description 考试的课程；补训计划自身的考试不填
+             * @default null
+             */
+            course_id?: number | null;
+            duration_minutes: number;
+            /**
+             * @default 自考
+             * @enum {string}
+             */
+            exam_type?: "自考" | "统考";
+            /**
+             * @description 免考次数：不计入可考次数的前几次考试
+             * @default 0
+             */
+            exempt_attempts?: number;
+            name: string;
+            /**
+             * Format: date-time
+             * @description 开始时间（带时区）
+             */
+            opens_at: string;
+            /**
+             * @description 发布单位（不填：平台）
+             * @default null
+             */
+            org_id?: number | null;
+            /** @description 固定试题 {mode: fixed, items: [{question_id, score}]}；随机抽题 {mode: random, draws: [{type, count, score, difficulty?, tags?}]} */
+            paper_rule: {
+                [key: string]: unknown;
+            };
+            /** @default 60 */
+            pass_score?: number;
+            /**
+             * @description 所属培训计划（不填：任何含该课程的计划）
+             * @default null
+             */
+            plan_id?: number | null;
+            /**
+             * @description 何时可查看作答
+             * @default after_submit
+             * @enum {string}
+             */
+            review_answers?: "never" | "after_submit" | "after_close";
+            /**
+             * @description 何时可查看正确答案
+             * @default after_close
+             * @enum {string}
+             */
+            review_key?: "never" | "after_submit" | "after_pass" | "after_close";
+            /**
+             * @description 成绩取值：最高分 / 首次 / 末次 / 平均
+             * @default highest
+             * @enum {string}
+             */
+            score_rule?: "highest" | "first" | "last" | "average";
+            /** @default true */
+            shuffle_options?: boolean;
+            /** @default true */
+            shuffle_questions?: boolean;
+        };
+        ExamFigures: {
+            /** @description 考试名称 */
+            exam_name?: string;
+            /** @description 考试类型 */
+            exam_type?: string;
+            /** @description 未通过人数 */
+            failed?: number;
+            /** @description 未参考人数 */
+            not_taken?: number;
+            /** @description 通过人数 */
+            passed?: number;
+            /** @description 培训计划 */
+            plan_name?: string;
+            /** @description 发布单位 */
+            publisher?: string;
+            /** @description 应参考人数 */
+            should_take?: number;
+        };
+        ExamLink: {
+            /** @description 5分钟内有效 */
+            url?: string;
+        };
+        ExamPage: {
+            items?: components["schemas"]["Exam"][];
+            page?: number;
+            page_size?: number;
+            /** @description 符合条件的条数 */
+            total?: number;
+        };
+        Examinee: {
+            id_number_masked?: string | null;
+            real_name?: string | null;
+            username?: string | null;
+        };
+        ExamsByExam: {
+            columns?: string[];
+            org?: components["schemas"]["NamedOrg"];
+            plan?: components["schemas"]["NamedPlan"];
+            rows?: components["schemas"]["ExamFigures"][];
+        };
+        ExamsByPerson: {
+            columns?: string[];
+            items?: components["schemas"]["PersonExam"][];
+            org?: components["schemas"]["NamedOrg"];
+            page?: number;
+            page_size?: number;
+            plan?: components["schemas"]["NamedPlan"];
+            total?: number;
+            total_exact?: boolean;
+        };
         ExportLink: {
             /** @description 10分钟内有效 */
             download_url?: string;
@@ -6432,6 +7826,10 @@ export interface components {
              */
             file: string;
         };
+        ImportProgress: {
+            done?: number | null;
+            total?: number | null;
+        };
         ImportStarted: {
             import_id?: number;
             status?: string;
@@ -6453,6 +7851,30 @@ export interface components {
             /** @description queued / running / done / failed */
             status?: string;
             total_rows?: number | null;
+        };
+        Inactive: {
+            columns?: string[];
+            items?: components["schemas"]["InactiveLearner"][];
+            org?: components["schemas"]["NamedOrg"];
+            page?: number;
+            page_size?: number;
+            plan?: components["schemas"]["NamedPlan"];
+            total?: number;
+            total_exact?: boolean;
+        };
+        InactiveLearner: {
+            /** @description 单位 */
+            employer?: string | null;
+            /** @description 身份证号（脱敏） */
+            id_number_masked?: string | null;
+            /** @description 组织机构 */
+            org_name?: string;
+            /** @description 计划名称 */
+            plan_name?: string;
+            /** @description 姓名 */
+            real_name?: string | null;
+            /** @description 用户名 */
+            username?: string;
         };
         InfoChange: {
             change_id?: number;
@@ -6579,6 +8001,42 @@ export interface components {
             user_id?: number;
             username?: string;
         };
+        LearnerCompletion: {
+            /** @description 是否完成：已完成 / 未完成 */
+            completed?: string;
+            /** @description 最高学历 */
+            education?: string | null;
+            /** @description 完成选修学时 */
+            elective_completed?: string;
+            /** @description 学习选修学时 */
+            elective_hours?: string;
+            /** @description 单位 */
+            employer?: string | null;
+            /** @description 结束时间 */
+            ended_at?: string | null;
+            /** @description 身份证（脱敏） */
+            id_number_masked?: string | null;
+            /** @description 电话（脱敏） */
+            mobile_masked?: string | null;
+            /** @description 组织机构 */
+            org_name?: string;
+            /** @description 姓名 */
+            real_name?: string | null;
+            /** @description 完成必修学时 */
+            required_completed?: string;
+            /** @description 学习必修学时 */
+            required_hours?: string;
+            /** @description 参训时间 */
+            started_at?: string | null;
+            /** @description 完成总学时 */
+            total_completed?: string;
+            /** @description 已选总学时 */
+            total_selected?: string;
+            /** @description 查看该学员的考试 */
+            user_id?: number;
+            /** @description 用户名 */
+            username?: string;
+        };
         LearnerCourse: {
             chapter_count?: number;
             chapters?: components["schemas"]["Chapter"][];
@@ -6676,6 +8134,14 @@ export interface components {
         Link: {
             url?: string;
         };
+        LogEntry: {
+            at?: string;
+            detail?: {
+                [key: string]: unknown;
+            } | null;
+            /** @description start 开始 / resume 继续 / save 保存 / focus_lost 失去焦点 / focus_back 回到页面 / submit 交卷 / expire 到时交卷 */
+            kind?: string;
+        };
         LoginBody: {
             /** @default null */
             captcha_answer?: string | null;
@@ -6756,6 +8222,38 @@ export interface components {
             reason?: string;
             user_id?: number;
         };
+        MyExam: {
+            /** @description 空：不限 */
+            attempts_allowed?: number | null;
+            attempts_taken?: number;
+            best_score?: number | null;
+            closes_at?: string | null;
+            counted_score?: number | null;
+            course_id?: number | null;
+            course_title?: string | null;
+            duration_minutes?: number | null;
+            /** @description 未安排考试时为空 */
+            exam_id?: number | null;
+            exam_type?: string | null;
+            name?: string;
+            /** @description 进行中的考试 */
+            open_attempt?: string | null;
+            opens_at?: string | null;
+            pass_score?: number | null;
+            plan_id?: number | null;
+            plan_name?: string | null;
+            reason?: string | null;
+            /** @description 空：不限 */
+            remaining_attempts?: number | null;
+            remaining_exempt_attempts?: number | null;
+            /** @description not_started 未开始 / available 可考试 / in_progress 考试中 / taken 已考 / passed 已通过 / failed 未通过 / ended 已结束 / unavailable 不可考试 */
+            status?: string;
+            status_label?: string;
+            total_score?: number | null;
+        };
+        MyExams: {
+            items?: components["schemas"]["MyExam"][];
+        };
         MyOrgPatch: {
             address?: string;
             contact_name?: string;
@@ -6817,6 +8315,14 @@ export interface components {
             tab?: string;
             /** @description 本年度（北京时间） */
             year?: number;
+        };
+        NamedOrg: {
+            name?: string;
+            org_id?: number;
+        };
+        NamedPlan: {
+            name?: string;
+            plan_id?: number;
         };
         NewAdminPerson: {
             /**
@@ -7168,9 +8674,56 @@ export interface components {
             /** @description Total number of pages. */
             total_pages?: number;
         };
+        PaperOption: {
+            key?: string;
+            text?: string;
+        };
+        PaperQuestion: {
+            /** @description 已保存的作答 */
+            answer?: unknown;
+            /** @description 填空题的空数 */
+            blanks?: number;
+            /** @description 正确答案（仅在允许查看时） */
+            correct_answer?: unknown;
+            id?: number;
+            options?: components["schemas"]["PaperOption"][];
+            /** @description 得分（交卷后，允许查看作答时） */
+            points?: number;
+            score?: number;
+            stem?: string;
+            type?: string;
+        };
         ParentChangeBody: {
             /** @description 新的上级单位 */
             parent_id: number;
+        };
+        Participation: {
+            columns?: string[];
+            org?: components["schemas"]["NamedOrg"];
+            plan?: components["schemas"]["NamedPlan"];
+            rows?: components["schemas"]["ParticipationRow"][];
+            statistics_date?: string;
+            /** @description 合计 */
+            total?: components["schemas"]["ParticipationRow"];
+        };
+        ParticipationRow: {
+            /** @description 完成人数 */
+            completed?: number;
+            /** @description 完成率 */
+            completion_rate?: string;
+            /** @description 未完成人数 */
+            not_completed?: number;
+            /** @description 组织机构（合计行为“合计”） */
+            org_name?: string;
+            /** @description 参训人数 */
+            participating?: number;
+            /** @description 参训率，如 0.14% */
+            participation_rate?: string;
+            /** @description 注册人数 */
+            registered?: number;
+            /** @description 选课人数 */
+            selected?: number;
+            statistics_date?: string;
         };
         PasswordChange: {
             new_password: string;
@@ -7232,6 +8785,34 @@ export interface components {
             page_size?: number;
             /** @description 符合条件的条数 */
             total?: number;
+        };
+        PersonExam: {
+            /** @description 已考次数 */
+            attempts_taken?: number;
+            /** @description 最高分值 */
+            best_score?: number | null;
+            /** @description 单位 */
+            employer?: string | null;
+            /** @description 考试名称 */
+            exam_name?: string;
+            /** @description 身份证号（脱敏） */
+            id_number_masked?: string | null;
+            /** @description 最后考试时间 */
+            last_attempt_at?: string | null;
+            /** @description 组织机构 */
+            org_name?: string;
+            /** @description 及格线 */
+            pass_score?: number;
+            /** @description 姓名 */
+            real_name?: string | null;
+            /** @description 剩余可考试次数（或“不限”） */
+            remaining_attempts?: unknown;
+            /** @description 剩余免考考试次数（或“不限”） */
+            remaining_exempt_attempts?: unknown;
+            /** @description 考试状态：已通过 / 未通过 / 已考 / 未考 */
+            status?: string;
+            /** @description 用户名 */
+            username?: string;
         };
         Plan: {
             cards_allowed?: boolean;
@@ -7599,6 +9180,80 @@ export interface components {
             done?: number | null;
             total?: number | null;
         };
+        Question: {
+            analysis?: string | null;
+            answer?: unknown;
+            course_id?: number;
+            difficulty?: number;
+            difficulty_label?: string;
+            options?: components["schemas"]["QuestionOption"][];
+            question_id?: number;
+            /** @description active 启用 / retired 停用 */
+            status?: string;
+            stem?: string;
+            tags?: string[];
+            type?: string;
+            type_label?: string;
+            updated_at?: string;
+        };
+        QuestionBody: {
+            /** @default null */
+            analysis?: string | null;
+            /** @description 单选 ["B"]；多选 ["A","C"]；判断 true/false；填空 [["可接受答案",…],…]（每空一组） */
+            answer: unknown;
+            /**
+             * @default 2
+             * @enum {integer}
+             */
+            difficulty?: 1 | 2 | 3;
+            /** @description 选项文字，依次为 A、B、C…；判断题和填空题不填 */
+            options?: string[];
+            stem: string;
+            /** @description 知识点 */
+            tags?: string[];
+            /**
+             * @description single 单选题 / multiple 多选题 / judge 判断题 / fill 填空题
+             * @enum {string}
+             */
+            type: "single" | "multiple" | "judge" | "fill";
+        };
+        QuestionImport: {
+            course_id?: number | null;
+            created_at?: string;
+            error?: string | null;
+            failed?: number | null;
+            /** @description 失败信息表 */
+            failure_report_url?: string | null;
+            filename?: string | null;
+            imported?: number | null;
+            job_id?: number;
+            progress?: components["schemas"]["ImportProgress"];
+            /** @description queued 排队中 / running 导入中 / done 完成 / failed 失败 */
+            status?: string;
+            total_rows?: number | null;
+        };
+        QuestionOption: {
+            key?: string;
+            text?: string;
+        };
+        QuestionPage: {
+            /** @description 启用试题数（按题型） */
+            counts?: {
+                [key: string]: number;
+            };
+            items?: components["schemas"]["Question"][];
+            page?: number;
+            page_size?: number;
+            total?: number;
+        };
+        QuestionStatusBody: {
+            /** @description true 启用 / false 停用 */
+            active: boolean;
+        };
+        QuestionUpload: {
+            /** Format: binary */
+            file: string;
+        };
         Quote: {
             cards_allowed?: boolean;
             category?: string | null;
@@ -7639,6 +9294,9 @@ export interface components {
         RechargeBody: {
             /** @description 充值金额（分），1元至5000元 */
             amount_fen: number;
+        };
+        Recorded: {
+            recorded?: boolean;
         };
         RedeemBody: {
             card_no: string;
@@ -7782,6 +9440,12 @@ export interface components {
             modules?: ("basic_info" | "direct_accounts" | "account_review" | "credit_declaration" | "declaration_records" | "credit_approval" | "batch_import" | "statistics" | "certificates" | "learner_management" | "pii_full")[];
             name?: string;
         };
+        Saved: {
+            answered?: number;
+            deadline_at?: string;
+            saved_at?: string;
+            server_time?: string;
+        };
         SelectedCourse: {
             completed?: boolean;
             completed_at?: string | null;
@@ -7805,6 +9469,11 @@ export interface components {
              * @default null
              */
             closes_on?: string | null;
+        };
+        Submitted: {
+            /** @description submitted：已受理，随即评分 */
+            status?: string;
+            token?: string;
         };
         SubordinatePage: {
             items?: components["schemas"]["SubordinateUnit"][];
