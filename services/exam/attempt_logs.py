@@ -50,7 +50,8 @@ def detail(uow, actor, attempt_id):
         raise NotFound("attempt_not_found", "考试记录不存在")
     who = people.COPY.names(uow, {row["user_id"]})
     entries = uow.session.execute(select(attempt_log).where(
-        attempt_log.c.attempt_id == row["id"]).order_by(attempt_log.c.id)).mappings()
-    return _row(row, who) | {"log": [
-        {"kind": e["kind"], "at": as_utc(e["at"]).isoformat(), "detail": e["detail"]}
-        for e in entries]}
+        attempt_log.c.attempt_id == row["id"]).order_by(attempt_log.c.id)).mappings().all()
+    return _row(row, who) | {
+        "focus_lost": sum(1 for e in entries if e["kind"] == "focus_lost"),
+        "log": [{"kind": e["kind"], "at": as_utc(e["at"]).isoformat(), "detail": e["detail"]}
+                for e in entries]}
