@@ -44,6 +44,12 @@ def listing(uow, actor):
         select(attempts.c.exam_id, attempts.c.token, attempts.c.deadline_at).where(
             attempts.c.user_id == user_id, attempts.c.status == "open")) if
         as_utc(r.deadline_at) > now}
+    last_results = {}
+    for exam_id, token in uow.session.execute(
+            select(attempts.c.exam_id, attempts.c.token).where(
+                attempts.c.user_id == user_id, attempts.c.status == "graded")
+            .order_by(attempts.c.number)):
+        last_results[exam_id] = token  # the latest graded attempt of each exam
     plan_of = {}
     for plan_id, course_id in held:
         plan_of.setdefault(course_id, plan_id)
@@ -70,7 +76,8 @@ def listing(uow, actor):
             "remaining_exempt_attempts": left.exempt, "best_score": mine.get("best_score"),
             "counted_score": mine.get("counted_score"), "status": status,
             "status_label": standing.STATUS_LABELS[status], "reason": reason,
-            "open_attempt": open_ones.get(exam["id"])})
+            "open_attempt": open_ones.get(exam["id"]),
+            "last_result": last_results.get(exam["id"])})
     scheduled = {r["course_id"] for r in rows if r["course_id"] is not None}
     for plan_id, course_id, title in uow.session.execute(
             select(plan_courses.c.plan_id, plan_courses.c.course_id, plan_courses.c.title)
@@ -88,5 +95,5 @@ def listing(uow, actor):
                       "remaining_attempts": None, "remaining_exempt_attempts": None,
                       "best_score": None, "counted_score": None, "status": "unavailable",
                       "status_label": standing.STATUS_LABELS["unavailable"],
-                      "reason": NOT_SCHEDULED, "open_attempt": None})
+                      "reason": NOT_SCHEDULED, "open_attempt": None, "last_result": None})
     return {"items": items}

@@ -260,6 +260,11 @@ def test_a_learner_takes_the_exam_marks_a_question_and_passes(
         await expect(item).to_contain_text("已通过")
         await expect(item).to_contain_text("80 分")  # 最高分
         await expect(item.get_by_role("button", name="去考试")).to_have_count(0)
+        # The result can be opened again from 我的考试.
+        await item.get_by_role("link", name=f"查看成绩：{EXAM}").click()
+        await expect(page.get_by_role("status", name="考试成绩")).to_contain_text("80")
+        await page.get_by_role("link", name="返回我的考试").click()
+        item = page.get_by_role("listitem", name=EXAM)
 
     async def records(page):
         # 考试记录: the attempt and its log, as the operator reviews them.

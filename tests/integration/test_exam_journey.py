@@ -240,6 +240,7 @@ def test_an_exam_from_bank_import_to_pass_with_a_timeout_in_between(world):
     standing = my_exam(client, learner, exam["exam_id"])
     assert (standing["status"], standing["best_score"], standing["attempts_taken"],
             standing["remaining_attempts"]) == ("passed", 60, 1, 1)
+    assert standing["last_result"] == token and standing["open_attempt"] is None
     done = client.post(f"/api/v1/me/exams/{exam['exam_id']}/attempts", headers=learner)
     assert (done.status_code, done.json["code"]) == (409, "exam_already_passed")
 

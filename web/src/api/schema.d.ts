@@ -8235,6 +8235,8 @@ export interface components {
             /** @description 未安排考试时为空 */
             exam_id?: number | null;
             exam_type?: string | null;
+            /** @description 最近一次已评分的考试（查看成绩） */
+            last_result?: string | null;
             name?: string;
             /** @description 进行中的考试 */
             open_attempt?: string | null;

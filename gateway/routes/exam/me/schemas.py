@@ -27,6 +27,8 @@ class MyExam(Schema):
     status_label = fields.String()
     reason = fields.String(allow_none=True)
     open_attempt = fields.String(allow_none=True, metadata={"description": "进行中的考试"})
+    last_result = fields.String(allow_none=True, metadata={
+        "description": "最近一次已评分的考试（查看成绩）"})
 
 
 class MyExams(Schema):
