@@ -86,6 +86,7 @@ questions = Table(
     Column("answer", JSON, nullable=False),         # ["B"] / ["A","C"] / [true] / [["北京","北京市"], …]
     Column("difficulty", Integer, nullable=False),  # 1 易 … 3 难
     Column("tags", JSON, nullable=False),           # knowledge points
+    Column("tag_text", String(400), nullable=False, server_default=""),  # ",a,b,": searchable
     Column("analysis", Text),                       # 解析, shown only when review allows
     Column("status", String(10), nullable=False, server_default="active"),  # | retired
     Column("created_at", DateTime(timezone=True), nullable=False),

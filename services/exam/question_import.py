@@ -12,7 +12,7 @@ from services.common import sheets
 from services.common.errors import DomainError, NotFound
 
 from .access import require_operator
-from .bank import HEADERS, check
+from .bank import HEADERS, check, tag_text
 from .domain import questions as rules
 from .models import jobs, questions
 
@@ -77,6 +77,7 @@ def create_batch_for(course_id):
             created.append({"course_id": course_id, "type": q.type, "stem": q.stem,
                             "options": q.options, "answer": q.answer,
                             "difficulty": q.difficulty, "tags": q.tags,
+                            "tag_text": tag_text(q.tags),
                             "analysis": q.analysis, "status": "active", "created_at": now,
                             "updated_at": now})
         if created:

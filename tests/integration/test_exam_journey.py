@@ -89,6 +89,10 @@ def import_bank(world):
                         headers=operator).json
     assert listed["total"] == 13
     assert listed["counts"] == {"single": 6, "multiple": 3, "judge": 3, "fill": 1}
+    for tag, total in (("法规", 3), ("政策", 9), ("政", 0)):  # a whole knowledge point only
+        found = client.get(f"/api/v1/admin/courses/{course_id}/questions?tag={tag}&page_size=2",
+                           headers=operator).json
+        assert (found["total"], len(found["items"])) == (total, min(total, 2)), tag
     exported = client.get(f"/api/v1/admin/courses/{course_id}/questions/export",
                           headers=operator)
     sheet = load_workbook(io.BytesIO(client.get(exported.json["url"]).data)).active
