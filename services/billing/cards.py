@@ -178,6 +178,9 @@ def redeem(uow, actor, row):
     pocket = pockets.card_pocket(row["plan_year"], row["plan_kind"])
     ledger.credit(uow, user_id, pocket, row["face_fen"], "card", row["card_no"])
     record_attempt(uow, user_id, True)
+    uow.add_event("card_redeemed", {"card_no": row["card_no"], "batch_id": row["batch_id"],
+                                    "user_id": user_id, "amount_fen": row["face_fen"],
+                                    "pocket": pocket, "redeemed_at": uow.clock.now()})
     return {"card_no": row["card_no"], "amount_fen": row["face_fen"],
             "amount": yuan_text(row["face_fen"]), "pocket": pocket,
             "pocket_label": pockets.label(pocket)}

@@ -52,6 +52,17 @@ class BalanceRecharged(Payload):
     paid_at = fields.DateTime(required=True)
 
 
+class CardRedeemed(Payload):
+    """A learning card's value went into a learner's balance (once per card); `pocket`
+    says what it may pay (card, card:2018, card:2018:public …)."""
+    card_no = fields.String(required=True)
+    batch_id = fields.Integer(required=True)
+    user_id = fields.Integer(required=True)
+    amount_fen = fields.Integer(required=True, validate=validate.Range(min=0))
+    pocket = fields.String(required=True)
+    redeemed_at = fields.DateTime(required=True)
+
+
 class CardBatchRequested(Payload):
     """billing to itself: make a batch of learning cards and its .xlsx (a job)."""
     job_id = fields.Integer(required=True)
@@ -62,5 +73,6 @@ CATALOGUE = catalogue(
     event("order_paid", OrderPaid, "order", "order_no"),
     event("order_refunded", OrderRefunded, "order", "order_no"),
     event("balance_recharged", BalanceRecharged, "order", "order_no"),
+    event("card_redeemed", CardRedeemed, "card", "card_no"),
     event("card_batch_requested", CardBatchRequested, "job", "job_id"),
 )

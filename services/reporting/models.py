@@ -3,8 +3,8 @@ each row converges to the same state whatever the order its events arrive in —
 and people take the newest version of their aggregate, and the facts of a learner's plan
 (activated, first course selected, first progress, passed) take their earliest time.
 Only this service reads or writes them."""
-from sqlalchemy import (JSON, BigInteger, Boolean, Column, DateTime, Index, Integer, Numeric,
-                        String, Table, Text, text)
+from sqlalchemy import (JSON, BigInteger, Boolean, Column, Date, DateTime, Index, Integer,
+                        Numeric, String, Table, Text, text)
 
 from services.common.db import BigId, inbox_table, outbox_table, service_metadata
 
@@ -111,6 +111,17 @@ exam_candidates = Table(
     Column("passed_at", DateTime(timezone=True)),
 )
 Index("ix_reporting_exam_candidates_user", exam_candidates.c.user_id)
+
+# Money per Beijing day (billing's events): paid orders and refunds by plan; learning-card
+# redemptions and recharges (plan 0). Sums: each event is applied once (the inbox).
+money_days = Table(
+    "money_days", metadata,
+    Column("day", Date, primary_key=True),
+    Column("plan_id", Integer, primary_key=True, autoincrement=False),
+    Column("kind", String(10), primary_key=True),   # paid | refund | card | recharge
+    Column("count", Integer, nullable=False, server_default="0"),
+    Column("fen", BigInteger, nullable=False, server_default="0"),
+)
 
 # How far each producer's events have been applied (the lag on /readyz, rebuilds).
 checkpoints = Table(

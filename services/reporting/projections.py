@@ -6,16 +6,18 @@ their aggregate, a learner's plan facts keep their earliest time, and org paths 
 derived from parent ids (a subtree move re-paths the descendants, wherever they are in
 the stream)."""
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import insert, select, update
 
 from services.common.clock import as_utc
 from services.common.events import aggregate_version
 
-from .models import (checkpoints, enrolment_courses, enrolments, exam_candidates, exams, orgs,
-                     people, plans)
+from .models import (checkpoints, enrolment_courses, enrolments, exam_candidates, exams,
+                     money_days, orgs, people, plans)
 
 HANDLER = "reporting.projections"
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 def _at(value):
@@ -288,6 +290,24 @@ def exam_passed(uow, payload, version):
         uow.session.execute(update(exam_candidates).where(*key).values(passed_at=at))
 
 
+# --- billing: money per day ------------------------------------------------------------------
+
+def _money(kind, time_key, plan_key="plan_id"):
+    def handle(uow, payload, version):
+        day = _at(payload[time_key]).astimezone(SHANGHAI).date()
+        plan_id = payload.get(plan_key) or 0 if plan_key else 0
+        key = (money_days.c.day == day, money_days.c.plan_id == plan_id,
+               money_days.c.kind == kind)
+        amount = payload.get("total_fen", payload.get("amount_fen", 0))
+        if uow.session.execute(select(money_days.c.day).where(*key)).first() is None:
+            uow.session.execute(insert(money_days).values(day=day, plan_id=plan_id, kind=kind,
+                                                          count=1, fen=amount))
+        else:
+            uow.session.execute(update(money_days).where(*key).values(
+                count=money_days.c.count + 1, fen=money_days.c.fen + amount))
+    return handle
+
+
 HANDLERS = {
     **{("orgtree", t): org_state for t in ("org_registered", "org_approved", "org_rejected",
                                            "org_withdrawn", "org_updated", "org_moved")},
@@ -308,6 +328,10 @@ HANDLERS = {
     ("learning", "learning_started"): _earliest("started_at", "started_at"),
     ("learning", "plan_completed"): _earliest("passed_at", "completed_at"),
     ("learning", "course_completed"): course_completed,
+    ("billing", "order_paid"): _money("paid", "paid_at"),
+    ("billing", "order_refunded"): _money("refund", "refunded_at"),
+    ("billing", "card_redeemed"): _money("card", "redeemed_at", None),
+    ("billing", "balance_recharged"): _money("recharge", "paid_at", None),
     ("exam", "exam_published"): exam_state,
     ("exam", "exam_opened"): exam_opened,
     ("exam", "attempt_submitted"): attempt_submitted,

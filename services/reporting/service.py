@@ -7,7 +7,7 @@ from services.common.dependencies import Database, Heartbeat
 from services.common.errors import DomainError
 from services.common.runtime import prepare_service_process
 
-from . import completion, exam_reports, inactive, participation
+from . import completion, exam_reports, inactive, money, participation
 from .event_feed import EventFeed
 from .models import inbox, outbox
 from .status import feed_status
@@ -62,3 +62,9 @@ class ReportingService:
     def completion(self, actor, plan_id, org_id=None, query=None):
         with self.db() as uow:
             return completion.report(uow, actor, plan_id, org_id, query or {})
+
+    @rpc(expected_exceptions=expected)
+    def money(self, actor, date_from=None, date_to=None, plan_id=None):
+        with self.db() as uow:
+            today = uow.clock.now().astimezone(money.SHANGHAI).date()
+            return money.report(uow, actor, date_from, date_to, plan_id, today)

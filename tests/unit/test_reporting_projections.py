@@ -94,11 +94,26 @@ def history():
     s.add("exam", "exam_passed", {"exam_id": 50, "user_id": 10, "course_id": 1, "plan_id": 7,
                                   "score": 90, "passed_at": s.t},
           ("exam_result", 10))
+    s.add("billing", "order_paid", {
+        "order_no": "CE2026030100000001", "user_id": 10, "plan_id": 7, "total_fen": 1000,
+        "channel": "alipay", "paid_at": s.t, "lines": [
+            {"kind": "course", "course_id": 2, "hours": "2.0", "price_fen": 1000}]},
+        ("order", "CE2026030100000001"))
+    s.add("billing", "order_refunded", {
+        "order_no": "CE2026030100000001", "refund_no": "RF1", "user_id": 10, "plan_id": 7,
+        "course_ids": [2], "whole": True, "amount_fen": 1000, "refunded_at": s.t},
+        ("order", "CE2026030100000001"))
+    s.add("billing", "card_redeemed", {"card_no": "6200000000000001", "batch_id": 1,
+                                       "user_id": 11, "amount_fen": 5000, "pocket": "card:2026",
+                                       "redeemed_at": s.t}, ("card", "6200000000000001"))
+    s.add("billing", "balance_recharged", {"order_no": "RC2026030100000001", "user_id": 12,
+                                           "amount_fen": 2000, "channel": "alipay",
+                                           "paid_at": s.t}, ("order", "RC2026030100000001"))
     return s.envelopes
 
 
 TABLES = (models.orgs, models.people, models.plans, models.enrolments, models.exams,
-          models.exam_candidates)
+          models.exam_candidates, models.money_days)
 
 
 def state(db):
@@ -142,6 +157,10 @@ def test_in_order_the_read_models_say_what_happened(uow_factory, fresh):
     assert candidates["10"][3] == "2" and candidates["10"][4] == "90"   # taken, best
     assert candidates["10"][6] == "0" and candidates["10"][8] != "None"  # left, passed
     assert candidates["11"][3] == "0"
+    money = {row[2]: row for row in final["money_days"]}
+    assert {kind: (row[1], row[3], row[4]) for kind, row in money.items()} == {
+        "paid": ("7", "1", "1000"), "refund": ("7", "1", "1000"), "card": ("0", "1", "5000"),
+        "recharge": ("0", "1", "2000")}
 
 
 @pytest.mark.parametrize("seed", range(20))

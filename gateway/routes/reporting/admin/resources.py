@@ -5,7 +5,7 @@ from gateway.blueprint import Blueprint
 
 from ....auth import login_required
 from ....rpc import rpc_pool
-from .schemas import (Completion, ExamsByExam, ExamsByPerson, ExamsQuery, Inactive, InactiveQuery,
+from .schemas import (Completion, ExamsByExam, Money, MoneyQuery, ExamsByPerson, ExamsQuery, Inactive, InactiveQuery,
                       Participation, ParticipationQuery)
 
 blp = Blueprint("reporting_admin", __name__, url_prefix="/api/v1/admin/reports",
@@ -64,3 +64,14 @@ def completion(query):
     """培训计划学员完成情况明细表：已选课学员的学习与完成学时、是否完成、参训与结束时间"""
     page = {k: query[k] for k in ("page", "page_size") if query.get(k) is not None}
     return reporting().completion(g.actor, query["plan_id"], query.get("org_id"), page)
+
+
+@blp.route("/money", methods=["GET"], endpoint="money")
+@blp.arguments(MoneyQuery, location="query")
+@blp.response(200, Money)
+@login_required("operator")
+def money(query):
+    """收支统计（运营）：按日、按培训计划的支付订单与金额、退款；按日的学习卡兑换与充值；合计"""
+    return reporting().money(g.actor, *(query[k].isoformat() if query.get(k) else None
+                                        for k in ("date_from", "date_to")),
+                             query.get("plan_id"))

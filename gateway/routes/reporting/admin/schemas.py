@@ -147,3 +147,58 @@ class Completion(Schema):
     total_exact = fields.Boolean()
     page = fields.Integer()
     page_size = fields.Integer()
+
+
+class MoneyQuery(Schema):
+    date_from = fields.Date(load_default=None, metadata={"description": "开始日期（默认近30天）"})
+    date_to = fields.Date(load_default=None, metadata={"description": "结束日期（默认今天）"})
+    plan_id = fields.Integer(load_default=None, metadata={"description": "培训计划"})
+
+
+class MoneyRow(Schema):
+    date = fields.String()
+    plan_id = fields.Integer()
+    plan_name = fields.String(allow_none=True)
+    paid_orders = fields.Integer(metadata={"description": "支付订单数"})
+    paid_fen = fields.Integer()
+    paid = fields.String(metadata={"description": "支付金额（元）"})
+    refunds = fields.Integer(metadata={"description": "退款笔数"})
+    refunded_fen = fields.Integer()
+    refunded = fields.String(metadata={"description": "退款金额（元）"})
+    net_fen = fields.Integer()
+    net = fields.String(metadata={"description": "净收入（元）"})
+
+
+class MoneyDay(Schema):
+    date = fields.String()
+    card_redemptions = fields.Integer(metadata={"description": "学习卡兑换张数"})
+    card_fen = fields.Integer()
+    card = fields.String(metadata={"description": "学习卡兑换金额（元）"})
+    recharges = fields.Integer(metadata={"description": "充值笔数"})
+    recharge_fen = fields.Integer()
+    recharge = fields.String(metadata={"description": "充值金额（元）"})
+
+
+class MoneyTotal(Schema):
+    paid_orders = fields.Integer()
+    paid_fen = fields.Integer()
+    paid = fields.String()
+    refunds = fields.Integer()
+    refunded_fen = fields.Integer()
+    refunded = fields.String()
+    net_fen = fields.Integer()
+    net = fields.String()
+    card_redemptions = fields.Integer()
+    card_fen = fields.Integer()
+    card = fields.String()
+    recharges = fields.Integer()
+    recharge_fen = fields.Integer()
+    recharge = fields.String()
+
+
+class Money(Schema):
+    date_from = fields.String()
+    date_to = fields.String()
+    rows = fields.List(fields.Nested(MoneyRow))
+    days = fields.List(fields.Nested(MoneyDay))
+    total = fields.Nested(MoneyTotal)

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-02 12:31:20.291311
+Create Date: 2026-12-02 13:00:27.848536
 """
 from alembic import op
 import sqlalchemy as sa
@@ -100,6 +100,14 @@ def upgrade():
     sa.Column('applied_at', sa.DateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('event_id', 'handler', name=op.f('pk_inbox'))
     )
+    op.create_table('money_days',
+    sa.Column('day', sa.Date(), nullable=False),
+    sa.Column('plan_id', sa.Integer(), autoincrement=False, nullable=False),
+    sa.Column('kind', sa.String(length=10), nullable=False),
+    sa.Column('count', sa.Integer(), server_default='0', nullable=False),
+    sa.Column('fen', sa.BigInteger(), server_default='0', nullable=False),
+    sa.PrimaryKeyConstraint('day', 'plan_id', 'kind', name=op.f('pk_money_days'))
+    )
     op.create_table('orgs',
     sa.Column('org_id', sa.Integer(), autoincrement=False, nullable=False),
     sa.Column('parent_id', sa.Integer(), nullable=True),
@@ -177,6 +185,7 @@ def downgrade():
         batch_op.drop_index('ix_reporting_orgs_parent')
 
     op.drop_table('orgs')
+    op.drop_table('money_days')
     op.drop_table('inbox')
     op.drop_table('failed_events')
     with op.batch_alter_table('exams', schema=None) as batch_op:
