@@ -7,10 +7,12 @@ from sqlalchemy import (JSON, BigInteger, Boolean, Column, Date, DateTime, Index
                         Numeric, String, Table, Text, text)
 
 from services.common.db import BigId, inbox_table, outbox_table, service_metadata
+from services.common.jobs import jobs_table
 
 metadata = service_metadata()
 outbox = outbox_table(metadata)
 inbox = inbox_table(metadata)
+jobs = jobs_table(metadata)  # report exports (导出数据暂存区)
 
 # The org tree (orgtree's events). `path` is derived from `parent_id` here ("/1/7/"), so
 # a subtree move re-paths the descendants whatever the order events arrive in.

@@ -1,20 +1,31 @@
 """reporting's Nameko entrypoints. Thin: unpack, call the service layer, return plain data.
 reporting calls no other service: everything it shows comes from their events
 (event_feed.py), kept in its own database."""
+from eventlet import tpool
 from nameko.rpc import rpc
+from nameko.timer import timer
 
-from services.common.dependencies import Database, Heartbeat
+from services.common.dependencies import Database, Heartbeat, event_handler
 from services.common.errors import DomainError
+from services.common.events import read_envelope
+from services.common.jobs import JobQueue, sweep_seconds
 from services.common.runtime import prepare_service_process
+from services.common.storage import FileStorage
 
-from . import completion, exam_reports, inactive, money, participation
+from . import completion, exam_reports, exports, inactive, money, participation
 from .event_feed import EventFeed
-from .models import inbox, outbox
+from .models import inbox, jobs, outbox
 from .status import feed_status
 
 prepare_service_process()
 
 expected = (DomainError,)
+JOBS = JobQueue.from_env(jobs)
+
+
+def offload(function, *args):
+    """Saving a workbook off the event loop, so RPC and the broker's heartbeats go on."""
+    return tpool.execute(function, *args)
 
 
 class ReportingService:
@@ -23,6 +34,7 @@ class ReportingService:
     db = Database("reporting", outbox, inbox)
     heartbeat = Heartbeat()
     feed = EventFeed()  # the other services' events, applied in batches
+    storage = FileStorage()
 
     @rpc
     def ping(self):
@@ -68,3 +80,31 @@ class ReportingService:
         with self.db() as uow:
             today = uow.clock.now().astimezone(money.SHANGHAI).date()
             return money.report(uow, actor, date_from, date_to, plan_id, today)
+
+    # --- 导出 Excel and the 导出数据暂存区 ---------------------------------------------
+
+    @rpc(expected_exceptions=expected)
+    def export_report(self, actor, data):
+        with self.db() as uow:
+            return exports.queue(uow, actor, data)
+
+    @rpc(expected_exceptions=expected)
+    def export_staging(self, actor):
+        with self.db() as uow:
+            return exports.staging_area(uow, actor, self.storage)
+
+    def _job_kinds(self):
+        return [exports.job_kind(self.storage, offload)]
+
+    @event_handler("reporting", "report_export_requested")
+    def on_report_export_requested(self, body):
+        JOBS.run(self.db, self._job_kinds(), job_id=read_envelope(body)["payload"]["job_id"])
+
+    @timer(interval=sweep_seconds())
+    def run_due_jobs(self):
+        JOBS.run_due(self.db, self._job_kinds())
+
+    @timer(interval=3600)
+    def remove_old_exports(self):
+        with self.db() as uow:
+            exports.sweep(uow, self.storage)

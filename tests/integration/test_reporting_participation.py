@@ -190,3 +190,69 @@ def test_a_rebuild_from_history_equals_the_live_read_models(world, amqp_uri, tmp
         applied = rebuild(fresh, rpc, producers=("orgtree", "identity", "learning"), page=7)
     assert applied["orgtree"] > 0 and applied["learning"] > 0
     eventually(lambda: rows(fresh) == rows(live), timeout=10)  # live may still be catching up
+
+
+def test_an_export_is_a_job_listed_in_the_staging_area_with_a_real_xlsx(world):
+    import io
+
+    from openpyxl import load_workbook
+
+    from services.common import jobs as job_queue
+    from services.reporting.models import jobs
+    client, orgs, plan_id = world["client"], world["orgs"], world["plan"]["plan_id"]
+    learner, _ = new_learner(client, orgs["open"])
+    assert client.post(f"/api/v1/me/plans/{plan_id}/activation",
+                       headers=learner).status_code == 200
+    bureau = admin(world, "bureau")
+    eventually(lambda: client.get(REPORT, headers=bureau, query_string={"plan_id": plan_id})
+               .json["total"]["selected"] == 1, timeout=20)
+
+    started = client.post("/api/v1/admin/reports/exports", headers=bureau,
+                          json={"report": "participation", "plan_id": plan_id})
+    assert started.status_code == 202, started.json
+    assert started.json["status"] in ("queued", "running", "done")
+
+    def done():
+        items = client.get("/api/v1/admin/reports/exports", headers=bureau).json["items"]
+        return items[0] if items and items[0]["status"] == "done" else None
+    export = eventually(done, timeout=20)
+    assert export["report_name"] == "培训计划学员参训情况统计表" and export["rows"] == 4
+    assert export["bytes"] > 0 and export["download_url"]
+    book = load_workbook(io.BytesIO(client.get(export["download_url"]).data))
+    sheet = book.active
+    assert [c.value for c in sheet[1]] == ["组织机构", "统计日期", "注册人数", "选课人数", "参训人数",
+                                          "完成人数", "未完成人数", "参训率", "完成率"]
+    assert sheet.freeze_panes == "A2" and sheet["A1"].font.bold
+    total = [c for c in sheet[5]]
+    assert total[0].value == "合计" and total[2].value == 1 and total[3].value == 1
+    assert total[7].number_format == "0.00%" and float(total[7].value) == 0.0
+
+    # A paged report goes out page by page: 完成情况明细表's one learner.
+    detail = client.post("/api/v1/admin/reports/exports", headers=bureau,
+                         json={"report": "completion", "plan_id": plan_id})
+    assert detail.status_code == 202, detail.json
+    rows = eventually(lambda: (lambda e: e if e["status"] == "done" else None)(
+        client.get("/api/v1/admin/reports/exports", headers=bureau).json["items"][0]),
+        timeout=20)
+    assert rows["rows"] == 1
+    sheet = load_workbook(io.BytesIO(client.get(rows["download_url"]).data)).active
+    assert len(sheet[1]) == 16 and sheet["H1"].value == "学习必修学时"
+    assert sheet["H2"].value == 1.0 and sheet["N2"].value == "未完成"
+
+    # The same export again while one is under way is refused, with where to look.
+    with world["uow"]("reporting")() as uow:
+        actor_id, params = uow.session.execute(sa.select(jobs.c.requested_by, jobs.c.params)
+                                               .order_by(jobs.c.id)).first()
+        job_queue.enqueue(uow, jobs, "report_export", requested_by=actor_id, params=params)
+        uow.session.execute(sa.update(jobs).where(jobs.c.status == "queued")
+                            .values(status="running"))
+        uow.commit()
+    again = client.post("/api/v1/admin/reports/exports", headers=bureau,
+                        json={"report": "participation", "plan_id": plan_id})
+    assert (again.status_code, again.json["code"]) == (409, "export_running")
+    sibling = admin(world, "other_bureau")
+    refused = client.post("/api/v1/admin/reports/exports", headers=sibling,
+                          json={"report": "participation", "plan_id": plan_id,
+                                "org_id": orgs["bureau"]})
+    assert (refused.status_code, refused.json["code"]) == (403, "org_out_of_jurisdiction")
+    assert client.get("/api/v1/admin/reports/exports", headers=sibling).json["items"] == []

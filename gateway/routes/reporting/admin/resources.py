@@ -5,7 +5,8 @@ from gateway.blueprint import Blueprint
 
 from ....auth import login_required
 from ....rpc import rpc_pool
-from .schemas import (Completion, ExamsByExam, Money, MoneyQuery, ExamsByPerson, ExamsQuery, Inactive, InactiveQuery,
+from .schemas import (Completion, ExamsByExam, ExportBody, ExportStaging, Money, MoneyQuery,
+                      ReportExport, ExamsByPerson, ExamsQuery, Inactive, InactiveQuery,
                       Participation, ParticipationQuery)
 
 blp = Blueprint("reporting_admin", __name__, url_prefix="/api/v1/admin/reports",
@@ -75,3 +76,21 @@ def money(query):
     return reporting().money(g.actor, *(query[k].isoformat() if query.get(k) else None
                                         for k in ("date_from", "date_to")),
                              query.get("plan_id"))
+
+
+@blp.route("/exports", methods=["POST"], endpoint="export_report")
+@blp.arguments(ExportBody)
+@blp.response(202, ReportExport)
+@login_required("admin", "operator")
+def export_report(body):
+    """导出 Excel：在后台生成报表的 .xlsx，进度与下载见导出数据暂存区；相同的导出进行中时不再重复"""
+    day = body.get("date")
+    return reporting().export_report(g.actor, {**body, "date": day.isoformat() if day else None})
+
+
+@blp.route("/exports", methods=["GET"], endpoint="export_staging")
+@blp.response(200, ExportStaging)
+@login_required("admin", "operator")
+def export_staging():
+    """导出数据暂存区：本人的导出，最新在前，含状态、进度、大小、行数与下载链接"""
+    return reporting().export_staging(g.actor)

@@ -1,6 +1,6 @@
 """Shapes of reporting's answers and queries, for the OpenAPI document."""
 from services.common.contracts import PageQuery
-from services.common.schema import Schema, fields
+from services.common.schema import Schema, fields, validate
 
 
 class ParticipationQuery(Schema):
@@ -202,3 +202,37 @@ class Money(Schema):
     rows = fields.List(fields.Nested(MoneyRow))
     days = fields.List(fields.Nested(MoneyDay))
     total = fields.Nested(MoneyTotal)
+
+
+class ExportBody(Schema):
+    report = fields.String(required=True, validate=validate.OneOf(
+        ("participation", "completion", "inactive", "exams_by_person", "exams_by_exam"),
+        error="不是可导出的报表"), metadata={"description": "要导出的报表"})
+    plan_id = fields.Integer(required=True)
+    org_id = fields.Integer(load_default=None, allow_none=True)
+    date = fields.Date(load_default=None, allow_none=True,
+                       metadata={"description": "统计日期（参训情况统计表）"})
+
+
+class ExportProgress(Schema):
+    done = fields.Integer(allow_none=True)
+    total = fields.Integer(allow_none=True)
+
+
+class ReportExport(Schema):
+    job_id = fields.Integer()
+    report = fields.String()
+    report_name = fields.String()
+    status = fields.String(metadata={"description": "queued 排队中 / running 导出中 / done 完成 / failed 失败"})
+    progress = fields.Nested(ExportProgress)
+    rows = fields.Integer(allow_none=True, metadata={"description": "行数"})
+    bytes = fields.Integer(allow_none=True, metadata={"description": "文件大小（字节）"})
+    download_url = fields.String(allow_none=True, metadata={"description": "10分钟内有效"})
+    error = fields.String(allow_none=True)
+    created_at = fields.String()
+    finished_at = fields.String(allow_none=True)
+
+
+class ExportStaging(Schema):
+    items = fields.List(fields.Nested(ReportExport))
+    retention_days = fields.Integer(metadata={"description": "文件保留天数"})

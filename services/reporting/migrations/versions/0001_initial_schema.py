@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-02 13:00:27.848536
+Create Date: 2026-12-02 13:03:01.076498
 """
 from alembic import op
 import sqlalchemy as sa
@@ -100,6 +100,32 @@ def upgrade():
     sa.Column('applied_at', sa.DateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('event_id', 'handler', name=op.f('pk_inbox'))
     )
+    op.create_table('jobs',
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
+    sa.Column('kind', sa.String(length=40), nullable=False),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('org_id', sa.Integer(), nullable=True),
+    sa.Column('requested_by', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
+    sa.Column('params', sa.JSON(), nullable=False),
+    sa.Column('checkpoint', sa.JSON(), nullable=True),
+    sa.Column('progress_done', sa.Integer(), nullable=False),
+    sa.Column('progress_total', sa.Integer(), nullable=True),
+    sa.Column('result', sa.JSON(), nullable=True),
+    sa.Column('result_key', sa.String(length=200), nullable=True),
+    sa.Column('error', sa.Text(), nullable=True),
+    sa.Column('attempts', sa.Integer(), nullable=False),
+    sa.Column('lease_owner', sa.String(length=80), nullable=True),
+    sa.Column('lease_expires_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('not_before', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('started_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('finished_at', sa.DateTime(timezone=True), nullable=True),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_jobs'))
+    )
+    with op.batch_alter_table('jobs', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_jobs_requested_by'), ['requested_by'], unique=False)
+        batch_op.create_index('ix_jobs_unfinished', ['id'], unique=False, postgresql_where=sa.text("status IN ('queued', 'running')"), sqlite_where=sa.text("status IN ('queued', 'running')"))
+
     op.create_table('money_days',
     sa.Column('day', sa.Date(), nullable=False),
     sa.Column('plan_id', sa.Integer(), autoincrement=False, nullable=False),
@@ -186,6 +212,11 @@ def downgrade():
 
     op.drop_table('orgs')
     op.drop_table('money_days')
+    with op.batch_alter_table('jobs', schema=None) as batch_op:
+        batch_op.drop_index('ix_jobs_unfinished', postgresql_where=sa.text("status IN ('queued', 'running')"), sqlite_where=sa.text("status IN ('queued', 'running')"))
+        batch_op.drop_index(batch_op.f('ix_jobs_requested_by'))
+
+    op.drop_table('jobs')
     op.drop_table('inbox')
     op.drop_table('failed_events')
     with op.batch_alter_table('exams', schema=None) as batch_op:
