@@ -4,7 +4,9 @@ gateway unready: every replica would leave the load balancer at once and even th
 of the services that are up would go dark; its routes answer 503 problem+json instead.
 
 /readyz?verbose adds the per-service view for ops: each service in GATEWAY_SERVICES
-pinged (in parallel, READYZ_TIMEOUT each). It never changes the status code."""
+pinged (in parallel, READYZ_TIMEOUT each), and when reporting is deployed, how far its
+read models are behind each producer (`reporting_lag`: events applied, the newest one's
+time, and how late it was applied). It never changes the status code."""
 from concurrent.futures import ThreadPoolExecutor
 
 from flask import Blueprint, current_app, jsonify, request
@@ -61,4 +63,10 @@ def readyz():
     if "verbose" in request.args:
         body["services"] = (services_answering(uri) if ready
                             else dict.fromkeys(deployed_services(), False))
+        if body["services"].get("reporting"):
+            try:
+                body["reporting_lag"] = current_app.extensions["ready_rpc"].call(
+                    "reporting", "feed_status")
+            except ServiceUnavailable:
+                body["reporting_lag"] = None
     return jsonify(body), (200 if ready else 503)

@@ -43,7 +43,7 @@ def admin(world, org, modules=("statistics",), username=None):
     return bearer(login(world["client"], *credentials, role="admin").json)
 
 
-def test_an_admin_sees_participation_by_unit_with_the_total(world, amqp_uri):
+def test_an_admin_sees_participation_by_unit_with_the_total(world, amqp_uri, monkeypatch):
     client, orgs, plan = world["client"], world["orgs"], world["plan"]
     plan_id = plan["plan_id"]
     watcher, _ = new_learner(client, orgs["open"])
@@ -81,6 +81,9 @@ def test_an_admin_sees_participation_by_unit_with_the_total(world, amqp_uri):
             by_unit["直接通过医院"]["participating"]) == (3, 2, 1)
     assert by_unit["需要审核集团"]["registered"] == 0
     assert report["total"]["org_name"] == "合计"
+    monkeypatch.setenv("GATEWAY_SERVICES", "identity,orgtree,learning,reporting")
+    lag = client.get("/readyz?verbose").json["reporting_lag"]  # the lag figure for ops
+    assert lag["learning"]["applied"] > 0 and lag["learning"]["lag_seconds"] >= 0
     assert report["total"]["statistics_date"] == report["statistics_date"]
 
     # One unit inside the jurisdiction; an earlier statistics date counts nothing yet.
