@@ -67,8 +67,8 @@ def history(n, t):
 
 def applied(db):
     with db() as uow:
-        return uow.session.execute(select(func.coalesce(func.sum(models.checkpoints.c.applied),
-                                                        0))).scalar()
+        return int(uow.session.execute(select(func.coalesce(
+            func.sum(models.checkpoints.c.applied), 0))).scalar())
 
 
 def main():

@@ -155,3 +155,14 @@ def screenshot():
         await page.wait_for_load_state("networkidle")
         await page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
     return take
+
+
+@pytest.fixture
+def reporting_gateway(start_services, uow_factory, amqp_uri, monkeypatch):  # noqa: F811
+    """As live_gateway, with reporting running too and captcha off (the test sets its
+    world up through the API; the login page still shows one)."""
+    services = ("identity", "orgtree", "learning", "reporting")
+    monkeypatch.setenv("GATEWAY_SERVICES", ",".join(services))
+    with serving(make_platform(start_services, uow_factory, amqp_uri, captcha="off",
+                               reporting=True), services) as platform:
+        yield platform

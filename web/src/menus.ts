@@ -59,6 +59,13 @@ export const ADMIN_MENU: MenuGroup[] = [
     { path: "/admin/audit-log", label: "操作记录", module: "statistics",
       hint: "本单位及下级单位的审核与管理操作" },
   ] },
+  // 查询统计: the plan reports (the other reports come later) and their exports.
+  { title: "培训计划报表", items: [
+    { path: "/admin/reports/participation", label: "参训情况统计表", module: "statistics",
+      hint: "各单位注册、选课、参训、完成人数与参训率、完成率；导出 Excel" },
+    { path: "/admin/reports/exports", label: "导出数据暂存区", module: "statistics",
+      hint: "报表导出的进度与下载" },
+  ] },
   { title: "专技人员管理", items: [
     { path: "/admin/learners", label: "学员管理", module: "learner_management",
       hint: "查询、导出、重置密码、调出；批量导入" },

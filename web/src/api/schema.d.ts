@@ -3708,6 +3708,69 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/reports/exports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 导出数据暂存区：本人的导出，最新在前，含状态、进度、大小、行数与下载链接 */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ExportStaging"];
+                    };
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        /** 导出 Excel：在后台生成报表的 .xlsx，进度与下载见导出数据暂存区；相同的导出进行中时不再重复 */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ExportBody"];
+                };
+            };
+            responses: {
+                /** @description Accepted */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ReportExport"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/reports/inactive": {
         parameters: {
             query?: never;
@@ -3741,6 +3804,51 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["Inactive"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/reports/money": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 收支统计（运营）：按日、按培训计划的支付订单与金额、退款；按日的学习卡兑换与充值；合计 */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description 开始日期（默认近30天） */
+                    date_from?: string | null;
+                    /** @description 结束日期（默认今天） */
+                    date_to?: string | null;
+                    /** @description 培训计划 */
+                    plan_id?: number | null;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Money"];
                     };
                 };
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
@@ -7774,12 +7882,37 @@ export interface components {
             total?: number;
             total_exact?: boolean;
         };
+        ExportBody: {
+            /**
+             * Format: date
+             * @description 统计日期（参训情况统计表）
+             * @default null
+             */
+            date?: string | null;
+            /** @default null */
+            org_id?: number | null;
+            plan_id: number;
+            /**
+             * @description 要导出的报表
+             * @enum {string}
+             */
+            report: "participation" | "completion" | "inactive" | "exams_by_person" | "exams_by_exam";
+        };
         ExportLink: {
             /** @description 10分钟内有效 */
             download_url?: string;
             expires_at?: string;
             filename?: string;
             rows?: number;
+        };
+        ExportProgress: {
+            done?: number | null;
+            total?: number | null;
+        };
+        ExportStaging: {
+            items?: components["schemas"]["ReportExport"][];
+            /** @description 文件保留天数 */
+            retention_days?: number;
         };
         FileLink: {
             download_url?: string;
@@ -8203,6 +8336,60 @@ export interface components {
             page_size?: number;
             /** @description 符合条件的条数 */
             total?: number;
+        };
+        Money: {
+            date_from?: string;
+            date_to?: string;
+            days?: components["schemas"]["MoneyDay"][];
+            rows?: components["schemas"]["MoneyRow"][];
+            total?: components["schemas"]["MoneyTotal"];
+        };
+        MoneyDay: {
+            /** @description 学习卡兑换金额（元） */
+            card?: string;
+            card_fen?: number;
+            /** @description 学习卡兑换张数 */
+            card_redemptions?: number;
+            date?: string;
+            /** @description 充值金额（元） */
+            recharge?: string;
+            recharge_fen?: number;
+            /** @description 充值笔数 */
+            recharges?: number;
+        };
+        MoneyRow: {
+            date?: string;
+            /** @description 净收入（元） */
+            net?: string;
+            net_fen?: number;
+            /** @description 支付金额（元） */
+            paid?: string;
+            paid_fen?: number;
+            /** @description 支付订单数 */
+            paid_orders?: number;
+            plan_id?: number;
+            plan_name?: string | null;
+            /** @description 退款金额（元） */
+            refunded?: string;
+            refunded_fen?: number;
+            /** @description 退款笔数 */
+            refunds?: number;
+        };
+        MoneyTotal: {
+            card?: string;
+            card_fen?: number;
+            card_redemptions?: number;
+            net?: string;
+            net_fen?: number;
+            paid?: string;
+            paid_fen?: number;
+            paid_orders?: number;
+            recharge?: string;
+            recharge_fen?: number;
+            recharges?: number;
+            refunded?: string;
+            refunded_fen?: number;
+            refunds?: number;
         };
         MoveBody: {
             to_org_id: number;
@@ -9421,6 +9608,23 @@ export interface components {
             /** @description 注册时设置的密码 */
             password: string;
             real_name: string;
+        };
+        ReportExport: {
+            /** @description 文件大小（字节） */
+            bytes?: number | null;
+            created_at?: string;
+            /** @description 10分钟内有效 */
+            download_url?: string | null;
+            error?: string | null;
+            finished_at?: string | null;
+            job_id?: number;
+            progress?: components["schemas"]["ExportProgress"];
+            report?: string;
+            report_name?: string;
+            /** @description 行数 */
+            rows?: number | null;
+            /** @description queued 排队中 / running 导出中 / done 完成 / failed 失败 */
+            status?: string;
         };
         RevokeBody: {
             reason: string;
