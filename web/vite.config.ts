@@ -34,11 +34,14 @@ export default defineConfig({
         // takes the components it uses, shared ones go to common chunks — so the login page
         // does not carry the tables, trees and date pickers of the admin screens.
         manualChunks(id: string) {
-          if (id.includes("node_modules/echarts") || id.includes("node_modules/zrender")) {
-            return "echarts";
+          // ECharts (and vue-echarts: "node_modules/vue-echarts" would otherwise match the
+          // Vue rule below and make every page, the login page too, load ECharts) is left
+          // to the bundler: only the report pages import it, so it loads with them.
+          if (id.includes("node_modules/vue-echarts")) {
+            return undefined;
           }
-          if (id.includes("node_modules/vue") || id.includes("node_modules/@vue")
-            || id.includes("node_modules/pinia")) {
+          if (id.includes("node_modules/vue/") || id.includes("node_modules/@vue")
+            || id.includes("node_modules/pinia") || id.includes("node_modules/vue-router")) {
             return "vue";
           }
           return undefined;
