@@ -3,7 +3,9 @@ exam's events as reporting keeps them, for the learners of an org unit's subtree
 
 - 按人员统计考试: a row per learner and exam — 用户名, 姓名, 身份证号 (masked), 组织机构, 单位,
   考试名称, 考试状态, 最后考试时间, 剩余免考考试次数, 剩余可考试次数 (不限 when the exam sets
-  no limit), 已考次数, 及格线, 最高分值 — paged;
+  no limit), 已考次数, 及格线, 最高分值 — paged, sortable on PERSON_SORT_KEYS, filtered by
+  the date range of the last attempt (Beijing dates) and to one learner (`user_id`, the
+  completion table's link);
 - 考试情况统计: a row per exam — 培训计划, 发布单位, 考试名称, 考试类型, 应参考人数 (the exam
   opened to them), 通过人数, 未通过人数 (took it, not passed), 未参考人数."""
 from zoneinfo import ZoneInfo
@@ -13,6 +15,7 @@ from sqlalchemy import case, func, select
 from services.common.clock import as_utc
 from services.common.paging import page_request, paged
 
+from .filters import date_window, ordering, within_window
 from .inactive import employers
 from .models import exam_candidates, exams, orgs, people
 from .participation import plan_and_node
@@ -22,6 +25,13 @@ UNLIMITED = "不限"
 PERSON_COLUMNS = ("用户名", "姓名", "身份证号", "组织机构", "单位", "考试名称", "考试状态",
                   "最后考试时间", "剩余免考考试次数", "剩余可考试次数", "已考次数", "及格线",
                   "最高分值")
+PERSON_SORT_KEYS = ("username", "real_name", "org_name", "exam_name", "last_attempt_at",
+                    "attempts_taken", "best_score")
+PERSON_SORTS = {"username": people.c.username, "real_name": people.c.real_name,
+                "org_name": orgs.c.path, "exam_name": exams.c.name,
+                "last_attempt_at": exam_candidates.c.last_attempt_at,
+                "attempts_taken": exam_candidates.c.attempts_taken,
+                "best_score": exam_candidates.c.best_score}
 EXAM_COLUMNS = ("培训计划", "发布单位", "考试名称", "考试类型", "应参考人数", "通过人数",
                 "未通过人数", "未参考人数")
 
@@ -55,17 +65,23 @@ def _scoped(query, node, plan_id):
 
 
 def by_person(uow, actor, plan_id, org_id=None, query=None):
+    query = query or {}
     plan, node = plan_and_node(uow, actor, plan_id, org_id)
+    window = date_window(query)
     rows = _scoped(select(
-        people.c.username, people.c.real_name, people.c.id_number_masked,
+        people.c.user_id, people.c.username, people.c.real_name, people.c.id_number_masked,
         orgs.c.name.label("org_name"), orgs.c.path, exams.c.name.label("exam_name"),
         exams.c.pass_score, exams.c.attempts_allowed, exams.c.exempt_attempts,
         exam_candidates.c.attempts_taken, exam_candidates.c.best_score,
         exam_candidates.c.last_attempt_at, exam_candidates.c.remaining_attempts,
         exam_candidates.c.remaining_exempt_attempts, exam_candidates.c.passed_at),
         node, plan["plan_id"]) \
-        .order_by(orgs.c.path, people.c.username, exams.c.exam_id)
-    answer = paged(uow.session, rows, page_request(query or {}), count_limit=100_000)
+        .where(*within_window(exam_candidates.c.last_attempt_at, window)) \
+        .order_by(*ordering(query, PERSON_SORTS, (orgs.c.path, people.c.username),
+                            (people.c.user_id, exams.c.exam_id)))
+    if query.get("user_id") not in (None, ""):
+        rows = rows.where(people.c.user_id == int(query["user_id"]))
+    answer = paged(uow.session, rows, page_request(query), count_limit=100_000)
     names = employers(uow, {r["path"] for r in answer["items"]})
     items = []
     for r in answer["items"]:
@@ -76,7 +92,7 @@ def by_person(uow, actor, plan_id, org_id=None, query=None):
             (r["exempt_attempts"] or None) if r["attempts_allowed"] is None
             else r["exempt_attempts"])
         items.append({
-            "username": r["username"], "real_name": r["real_name"],
+            "user_id": r["user_id"], "username": r["username"], "real_name": r["real_name"],
             "id_number_masked": r["id_number_masked"], "org_name": r["org_name"],
             "employer": names[r["path"]], "exam_name": r["exam_name"],
             "status": status_label(r["passed_at"], r["attempts_taken"], remaining),

@@ -7,7 +7,11 @@ links; files older than the retention period are removed.
 
 The workbook is written in streaming mode (openpyxl's write-only): Chinese headers in
 bold on a frozen first row, column widths, rates as real percentages, and a new sheet
-every 1,048,575 rows (Excel's limit) — memory stays flat at any size."""
+every 1,048,575 rows (Excel's limit) — memory stays flat at any size.
+
+An export honours the filters of the screen it was asked from: plan, org, the statistics
+date or the date range, the sort and (按人员统计考试) one learner. The operator's 收支统计
+exports its days and plans, the learning-card and recharge days, and the 合计."""
 import io
 import uuid
 from datetime import timedelta
@@ -25,7 +29,7 @@ from services.common.clock import as_utc
 from services.common.errors import Conflict, InvalidInput
 from services.common.settings import env
 
-from . import completion, exam_reports, inactive, participation
+from . import completion, exam_reports, filters, inactive, money, participation
 from .models import jobs
 
 KIND = "report_export"
@@ -35,9 +39,17 @@ PAGE = 100  # the reports' largest page (offset paging: keyset pages are next, f
 LINK_TTL_SECONDS = 600
 REPORTS = {"participation": "培训计划学员参训情况统计表", "completion": "培训计划学员完成情况明细表",
            "inactive": "培训计划未激活人员明细表", "exams_by_person": "按人员统计考试",
-           "exams_by_exam": "考试情况统计"}
+           "exams_by_exam": "考试情况统计", "money": "收支统计"}
 PAGED = {"completion": completion.report, "inactive": inactive.report,
          "exams_by_person": exam_reports.by_person}
+# The filters each report takes beyond plan and org.
+FILTERS = {"participation": ("date",), "completion": ("date_from", "date_to", "sort", "order"),
+           "inactive": ("date_from", "date_to", "sort", "order"),
+           "exams_by_person": ("date_from", "date_to", "sort", "order", "user_id"),
+           "exams_by_exam": (), "money": ("date_from", "date_to")}
+MONEY_COLUMNS = ("日期", "培训计划", "支付订单数", "支付金额（元）", "退款笔数", "退款金额（元）",
+                 "净收入（元）", "学习卡兑换张数", "学习卡兑换金额（元）", "充值笔数", "充值金额（元）")
+MONEY_AMOUNTS = (3, 5, 6, 8, 10)  # the columns in yuan
 
 
 def retention_days():
@@ -66,8 +78,39 @@ def _cells(report, item):
                 item["last_attempt_at"], item["remaining_exempt_attempts"],
                 item["remaining_attempts"], item["attempts_taken"], item["pass_score"],
                 item["best_score"]]
+    if report == "money":
+        return _money_cells(item)
     return [item["plan_name"], item["publisher"], item["exam_name"], item["exam_type"],
             item["should_take"], item["passed"], item["failed"], item["not_taken"]]
+
+
+def _yuan(fen):
+    return None if fen is None else Decimal(fen) / 100
+
+
+def _money_cells(item):
+    """A plan's day (orders and refunds), a day's cards and recharges, or the 合计."""
+    plan = item.get("plan_name") or (f"计划{item['plan_id']}" if item.get("plan_id") else None)
+    return [item.get("date"), plan if "paid_fen" in item else item.get("label"),
+            item.get("paid_orders"), _yuan(item.get("paid_fen")), item.get("refunds"),
+            _yuan(item.get("refunded_fen")), _yuan(item.get("net_fen")),
+            item.get("card_redemptions"), _yuan(item.get("card_fen")),
+            item.get("recharges"), _yuan(item.get("recharge_fen"))]
+
+
+def _money_items(answer):
+    """收支统计 as sheet rows: each day's plans, then that day's cards and recharges, then 合计."""
+    days = {d["date"]: d for d in answer["days"]}
+    items = []
+    for day in sorted({r["date"] for r in answer["rows"]} | set(days)):
+        items += [r for r in answer["rows"] if r["date"] == day]
+        if day in days:
+            items.append({**days[day], "label": "学习卡与充值"})
+    total = answer["total"]
+    items.append({**{k: v for k, v in total.items() if k.endswith(("_fen", "orders", "refunds",
+                                                                    "redemptions", "recharges"))},
+                  "date": "合计", "plan_name": None, "plan_id": None})
+    return items
 
 
 def _rate(text):
@@ -98,7 +141,7 @@ class SheetWriter:
         self.sheet.append(header)
         self.rows = 0
 
-    def append(self, values, percent_columns=()):
+    def append(self, values, percent_columns=(), money_columns=()):
         if self.sheet is None or self.rows >= EXCEL_ROWS:
             self._new_sheet()
         row = []
@@ -108,6 +151,8 @@ class SheetWriter:
             cell = WriteOnlyCell(self.sheet, value=value)
             if index in percent_columns:
                 cell.number_format = "0.00%"
+            elif index in money_columns:
+                cell.number_format = "0.00"
             row.append(cell)
         self.sheet.append(row)
         self.rows += 1
@@ -125,16 +170,30 @@ def _params(data):
     if report not in REPORTS:
         raise InvalidInput("report_unknown", "请选择要导出的报表",
                            fields={"report": ["不是可导出的报表"]})
-    return {"report": report, "plan_id": int(data["plan_id"]),
-            "org_id": int(data["org_id"]) if data.get("org_id") is not None else None,
-            "date": data.get("date")}
+    if report != "money" and data.get("plan_id") in (None, ""):
+        raise InvalidInput("plan_required", "请选择培训计划", fields={"plan_id": ["必填"]})
+    plan_id = data.get("plan_id")
+    params = {"report": report, "plan_id": int(plan_id) if plan_id not in (None, "") else None,
+              "org_id": int(data["org_id"]) if data.get("org_id") is not None else None}
+    for key in FILTERS[report]:
+        value = data.get(key)
+        params[key] = None if value in (None, "") else value
+    return params
 
 
 def queue(uow, actor, data):
     require_module(actor, "statistics")
     params = _params(data)
-    # What the admin may see is checked now, before anything is queued.
-    participation.plan_and_node(uow, actor, params["plan_id"], params["org_id"])
+    # What the admin may see, and the filters, are checked now, before anything is queued.
+    if params["report"] == "money":
+        today = uow.clock.now().astimezone(money.SHANGHAI).date()
+        answer = money.report(uow, actor, params["date_from"], params["date_to"],
+                              params["plan_id"], today)
+        # The days shown, fixed: an export asked today says the same tomorrow.
+        params |= {"date_from": answer["date_from"], "date_to": answer["date_to"]}
+    else:
+        participation.plan_and_node(uow, actor, params["plan_id"], params["org_id"])
+        _check_filters(params)
     busy = uow.session.execute(select(jobs.c.id, jobs.c.params).where(and_(
         jobs.c.kind == KIND, jobs.c.requested_by == int(actor["user_id"]),
         jobs.c.status.in_((job_queue.QUEUED, job_queue.RUNNING))))).all()
@@ -160,8 +219,9 @@ def run(ctx, storage, offload):
     report = params["report"]
     with ctx.db() as uow:
         first = _fetch(uow, actor, params, 1)
-    writer = SheetWriter(REPORTS[report], first["columns"])
+    writer = SheetWriter(REPORTS[report], first.get("columns") or MONEY_COLUMNS)
     percent = (7, 8) if report == "participation" else ()
+    amounts = MONEY_AMOUNTS if report == "money" else ()
     rows = 0
     if report in PAGED:
         total, page, answer = first.get("total") or 0, 1, first
@@ -174,15 +234,35 @@ def run(ctx, storage, offload):
             with ctx.db() as uow:
                 answer = _fetch(uow, actor, params, page)
     else:
-        items = first["rows"] + ([first["total"]] if report == "participation" else [])
+        if report == "money":
+            items = _money_items(first)
+        else:
+            items = first["rows"] + ([first["total"]] if report == "participation" else [])
         for item in items:
-            writer.append(_cells(report, item), percent)
+            writer.append(_cells(report, item), percent, amounts)
             rows += 1
         ctx.beat(done=rows, total=rows)
     data = offload(writer.bytes)
     key = f"exports/reporting/{report}-{uuid.uuid4().hex}.xlsx"
     storage.put(key, data)
     return job_queue.Outcome(result={"rows": rows, "bytes": len(data)}, result_key=key)
+
+
+SORT_KEYS = {"completion": completion.SORT_KEYS, "inactive": inactive.SORT_KEYS,
+             "exams_by_person": exam_reports.PERSON_SORT_KEYS}
+
+
+def _check_filters(params):
+    """The filters refused now, as the report itself would refuse them later."""
+    filters.date_window(params)
+    filters.check_sort(params, SORT_KEYS.get(params["report"], ()))
+    if params["report"] == "participation" and params.get("date"):
+        participation._day(params["date"])
+
+
+def _filters(params):
+    """The report's own filters as its query (for PAGED reports, with the page)."""
+    return {k: params.get(k) for k in FILTERS[params["report"]] if params.get(k) is not None}
 
 
 def _fetch(uow, actor, params, page):
@@ -192,8 +272,11 @@ def _fetch(uow, actor, params, page):
                                     params.get("date"))
     if report == "exams_by_exam":
         return exam_reports.by_exam(uow, actor, params["plan_id"], params["org_id"])
+    if report == "money":
+        return money.report(uow, actor, params.get("date_from"), params.get("date_to"),
+                            params["plan_id"])
     return PAGED[report](uow, actor, params["plan_id"], params["org_id"],
-                         {"page": page, "page_size": PAGE})
+                         _filters(params) | {"page": page, "page_size": PAGE})
 
 
 def view(row, storage=None):

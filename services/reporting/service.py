@@ -12,7 +12,8 @@ from services.common.jobs import JobQueue, sweep_seconds
 from services.common.runtime import prepare_service_process
 from services.common.storage import FileStorage
 
-from . import completion, exam_reports, exports, inactive, money, participation
+from . import (completion, exam_reports, exports, inactive, money, participation,
+               plan_list)
 from .event_feed import EventFeed
 from .models import inbox, jobs, outbox
 from .status import feed_status
@@ -49,6 +50,12 @@ class ReportingService:
         """Per producer: events applied, the last one's time, and the lag behind it."""
         with self.db() as uow:
             return feed_status(uow)
+
+    @rpc(expected_exceptions=expected)
+    def plans(self, actor):
+        """The report screens' plan picker (newest year first) and default org node."""
+        with self.db() as uow:
+            return plan_list.plan_list(uow, actor)
 
     @rpc(expected_exceptions=expected)
     def participation(self, actor, plan_id, org_id=None, day=None):

@@ -2,6 +2,9 @@
 exam's events as reporting keeps them: learners of a bureau's unit pass, fail or never
 sit an exam (and one of a sibling bureau passes); the bureau's admin sees each learner's
 standing with the manual's columns and the exam's 应参考 / 通过 / 未通过 / 未参考."""
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
 import pytest
 
 from services.common.dependencies import Database
@@ -47,10 +50,11 @@ def test_exam_statistics_by_person_and_by_exam_for_the_admins_subtree(world):
     client, orgs = world["client"], world["orgs"]
     import_bank(world)
     exam = define_exam(world)  # two attempts allowed, pass line 60
-    people = {}
+    people, ids = {}, {}
     for name, org in (("passer", "open"), ("failer", "open"), ("absent", "open"),
                       ("elsewhere", "other")):
         learner, user_id = new_learner(client, orgs[org])
+        ids[name] = user_id
         assert client.post(f"/api/v1/me/plans/{world['plan']['plan_id']}/activation",
                            headers=learner).status_code == 200
         complete_course(world, learner)
@@ -86,3 +90,21 @@ def test_exam_statistics_by_person_and_by_exam_for_the_admins_subtree(world):
                     ("未考", 0, 2, 0, 60, None, False)]
     assert {r["org_name"] for r in by_person["items"]} == {"直接通过医院"}
     assert all("*" in r["id_number_masked"] for r in by_person["items"])
+
+    # One learner's exams (完成情况明细表's 查看), sorted on the server, and the date range
+    # of the last attempt (Beijing dates): the one who never sat is outside any range.
+    url = "/api/v1/admin/reports/exams-by-person"
+    mine = client.get(url, headers=bureau, query_string={**query, "user_id": ids["passer"]}).json
+    assert [(r["user_id"], r["status"]) for r in mine["items"]] == [(ids["passer"], "已通过")]
+    best = client.get(url, headers=bureau, query_string={
+        **query, "sort": "best_score", "order": "desc"}).json["items"]
+    assert [r["best_score"] for r in best] == [100, 0, None]  # empty last either way
+    worst = client.get(url, headers=bureau, query_string={
+        **query, "sort": "best_score", "order": "asc"}).json["items"]
+    assert [r["best_score"] for r in worst] == [0, 100, None]
+    today = world["clock"].now().astimezone(ZoneInfo("Asia/Shanghai")).date()  # exam's time
+    sat = client.get(url, headers=bureau, query_string={
+        **query, "date_from": today.isoformat(), "date_to": today.isoformat()}).json
+    assert sat["total"] == 2 and all(r["last_attempt_at"] for r in sat["items"])
+    assert client.get(url, headers=bureau, query_string={
+        **query, "date_from": (today + timedelta(days=1)).isoformat()}).json["total"] == 0

@@ -2,11 +2,13 @@
 keeps them: a recharge paid through Alipay, an order paid from that balance, and part of
 it refunded show up on today's line — amounts in fen and as yuan, the totals right, the
 date range and the operator-only rule kept."""
+import io
 import uuid
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
+from openpyxl import load_workbook
 
 from tests.conftest import eventually
 from tests.integration.conftest import make_platform
@@ -72,3 +74,21 @@ def test_the_operator_sees_todays_money_by_plan_and_day(world):
     wrong = client.get(MONEY, headers=operator,
                        query_string={"date_from": "2026-12-02", "date_to": "2026-01-01"})
     assert (wrong.status_code, wrong.json["code"]) == (422, "date_range_invalid")
+
+    # 导出 Excel of the days shown: each day's plans, its cards and recharges, the 合计.
+    started = client.post("/api/v1/admin/reports/exports", headers=operator,
+                          json={"report": "money"})
+    assert started.status_code == 202, started.json
+
+    def done():
+        items = client.get("/api/v1/admin/reports/exports", headers=operator).json["items"]
+        return items[0] if items and items[0]["status"] == "done" else None
+    export = eventually(done, timeout=20)
+    assert (export["report_name"], export["rows"]) == ("收支统计", 3)
+    sheet = load_workbook(io.BytesIO(client.get(export["download_url"]).data)).active
+    rows = [[c.value for c in row] for row in sheet.iter_rows()]
+    assert rows[0][:4] == ["日期", "培训计划", "支付订单数", "支付金额（元）"]
+    assert rows[1][:7] == [today, world["plan"]["name"], 1, 10, 1, 10, 0]
+    assert rows[2][1] == "学习卡与充值" and rows[2][9:] == [1, 15]
+    assert rows[3][0] == "合计" and rows[3][3] == 10 and rows[3][10] == 15
+    assert sheet["D2"].number_format == "0.00"

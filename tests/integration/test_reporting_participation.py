@@ -120,6 +120,43 @@ def test_an_admin_sees_participation_by_unit_with_the_total(world, amqp_uri, mon
         assert uow.session.execute(sa.select(people.c.username).where(
             people.c.user_id == idle)).scalar() == row["username"]
 
+    # The report screens' plan picker and default org node: reporting's own copies.
+    listed = client.get("/api/v1/admin/reports/plans", headers=bureau)
+    assert listed.status_code == 200, listed.json
+    assert [(p["plan_id"], p["name"], p["year"], p["status_label"])
+            for p in listed.json["items"]] == [(plan_id, plan["name"], plan["year"], "进行中")]
+    assert listed.json["jurisdiction"] == {
+        "org_id": orgs["bureau"], "name": "测试人社局", "type": "hr_bureau",
+        "path_names": ["测试人社局"], "has_children": True}
+
+    # Date ranges, Beijing dates with both ends included: everyone here registered and
+    # began today; a range that ends yesterday holds nobody; a reversed one is refused
+    # at the gateway, naming the field.
+    today = date.fromisoformat(report["statistics_date"])
+    days = {"today": {"date_from": today.isoformat(), "date_to": today.isoformat()},
+            "before": {"date_to": (today - timedelta(days=1)).isoformat()}}
+    for path, count in (("completion", 2), ("inactive", 1)):
+        url = f"/api/v1/admin/reports/{path}"
+        assert client.get(url, headers=bureau, query_string={**query, **days["today"]}
+                          ).json["total"] == count
+        assert client.get(url, headers=bureau, query_string={**query, **days["before"]}
+                          ).json["total"] == 0
+        reversed_range = client.get(url, headers=bureau, query_string={
+            **query, "date_from": today.isoformat(),
+            "date_to": (today - timedelta(days=1)).isoformat()})
+        assert (reversed_range.status_code, reversed_range.json["code"]) == (
+            422, "validation_failed")
+        assert reversed_range.json["errors"] == {"date_from": ["开始日期不能晚于结束日期"]}
+    # Sorted on the server, on the listed columns only.
+    for order in ("asc", "desc"):
+        names = [r["username"] for r in client.get(
+            "/api/v1/admin/reports/completion", headers=bureau,
+            query_string={**query, "sort": "username", "order": order}).json["items"]]
+        assert names == sorted(names, reverse=order == "desc")
+    unsorted = client.get("/api/v1/admin/reports/inactive", headers=bureau,
+                          query_string={**query, "sort": "id_number"})
+    assert (unsorted.status_code, unsorted.json["code"]) == (422, "validation_failed")
+
     # Jurisdiction and the module.
     sibling = admin(world, "other_bureau")
     refused = client.get(REPORT, headers=sibling,
@@ -241,6 +278,21 @@ def test_an_export_is_a_job_listed_in_the_staging_area_with_a_real_xlsx(world):
     sheet = load_workbook(io.BytesIO(client.get(rows["download_url"]).data)).active
     assert len(sheet[1]) == 16 and sheet["H1"].value == "学习必修学时"
     assert sheet["H2"].value == 1.0 and sheet["N2"].value == "未完成"
+
+    # The screen's filters go with the export: a date range before anyone began is empty.
+    yesterday = (date.today() - timedelta(days=1)).isoformat()
+    filtered = client.post("/api/v1/admin/reports/exports", headers=bureau, json={
+        "report": "completion", "plan_id": plan_id, "date_to": yesterday,
+        "sort": "username", "order": "desc"})
+    assert filtered.status_code == 202, filtered.json
+    empty = eventually(lambda: (lambda e: e if e["status"] == "done" else None)(
+        client.get("/api/v1/admin/reports/exports", headers=bureau).json["items"][0]),
+        timeout=20)
+    assert empty["job_id"] == filtered.json["job_id"] and empty["rows"] == 0
+    refused_range = client.post("/api/v1/admin/reports/exports", headers=bureau, json={
+        "report": "inactive", "plan_id": plan_id, "date_from": "2026-02-02",
+        "date_to": "2026-02-01"})
+    assert (refused_range.status_code, refused_range.json["code"]) == (422, "validation_failed")
 
     # The same export again while one is under way is refused, with where to look.
     with world["uow"]("reporting")() as uow:

@@ -1,6 +1,53 @@
 """Shapes of reporting's answers and queries, for the OpenAPI document."""
+from marshmallow import ValidationError, validates_schema
+
 from services.common.contracts import PageQuery
-from services.common.schema import Schema, fields, validate
+from services.common.schema import Schema, fields, length, one_of, validate
+
+ORDER = fields.String(load_default=None, validate=one_of(("asc", "desc")),
+                      metadata={"description": "asc 升序 / desc 降序"})
+
+
+def sort_field(keys):
+    return fields.String(load_default=None, validate=one_of(keys), metadata={
+        "description": f"排序列（不填为按组织机构、用户名）：{' / '.join(keys)}"})
+
+
+class DateRange(Schema):
+    """date_from / date_to: Beijing calendar dates, both included; checked here, at the edge."""
+    date_from = fields.Date(load_default=None, metadata={"description": "开始日期（含）"})
+    date_to = fields.Date(load_default=None, metadata={"description": "结束日期（含）"})
+
+    @validates_schema
+    def _ordered(self, data, **kwargs):
+        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
+            raise ValidationError("开始日期不能晚于结束日期", field_name="date_from")
+
+
+class ReportPlan(Schema):
+    plan_id = fields.Integer()
+    name = fields.String()
+    year = fields.Integer(metadata={"description": "年度"})
+    kind = fields.String(metadata={"description": "public / professional"})
+    kind_label = fields.String(metadata={"description": "公需科目 / 专业科目"})
+    status = fields.String(metadata={"description": "published / closed"})
+    status_label = fields.String(metadata={"description": "进行中 / 已关闭"})
+
+
+class ReportOrg(Schema):
+    org_id = fields.Integer()
+    name = fields.String()
+    type = fields.String()
+    path_names = fields.List(fields.String(), metadata={
+        "description": "从顶级单位到本单位的名称"})
+    has_children = fields.Boolean()
+
+
+class ReportPlans(Schema):
+    items = fields.List(fields.Nested(ReportPlan), metadata={"description": "最新年度在前"})
+    total = fields.Integer()
+    jurisdiction = fields.Nested(ReportOrg, allow_none=True, metadata={
+        "description": "报表默认的组织机构：管理员的管辖范围（运营：唯一的顶级单位，没有则为空）"})
 
 
 class ParticipationQuery(Schema):
@@ -41,10 +88,30 @@ class Participation(Schema):
     total = fields.Nested(ParticipationRow, metadata={"description": "合计"})
 
 
-class InactiveQuery(PageQuery):
+class PlanOrgPageQuery(PageQuery, DateRange):
     plan_id = fields.Integer(required=True, metadata={"description": "培训计划"})
     org_id = fields.Integer(load_default=None, metadata={
         "description": "组织机构（本单位或下级单位；不填为本单位）"})
+    order = ORDER
+
+
+class InactiveQuery(PlanOrgPageQuery):
+    """date_from / date_to: 注册时间"""
+    sort = sort_field(("username", "real_name", "org_name", "registered_at"))
+
+
+class CompletionQuery(PlanOrgPageQuery):
+    """date_from / date_to: 激活计划（参训开始）的日期"""
+    sort = sort_field(("username", "real_name", "org_name", "total_completed",
+                       "total_selected", "completed", "started_at", "ended_at"))
+
+
+class ExamsByPersonQuery(PlanOrgPageQuery):
+    """date_from / date_to: 最后考试时间"""
+    sort = sort_field(("username", "real_name", "org_name", "exam_name", "last_attempt_at",
+                       "attempts_taken", "best_score"))
+    user_id = fields.Integer(load_default=None, metadata={
+        "description": "只看这名学员（完成情况明细表的“查看”）"})
 
 
 class InactiveLearner(Schema):
@@ -54,6 +121,7 @@ class InactiveLearner(Schema):
     org_name = fields.String(metadata={"description": "组织机构"})
     employer = fields.String(allow_none=True, metadata={"description": "单位"})
     plan_name = fields.String(metadata={"description": "计划名称"})
+    registered_at = fields.String(allow_none=True, metadata={"description": "注册时间（北京时间）"})
 
 
 class Inactive(Schema):
@@ -74,6 +142,7 @@ class ExamsQuery(Schema):
 
 
 class PersonExam(Schema):
+    user_id = fields.Integer()
     username = fields.String(metadata={"description": "用户名"})
     real_name = fields.String(allow_none=True, metadata={"description": "姓名"})
     id_number_masked = fields.String(allow_none=True, metadata={"description": "身份证号（脱敏）"})
@@ -149,7 +218,7 @@ class Completion(Schema):
     page_size = fields.Integer()
 
 
-class MoneyQuery(Schema):
+class MoneyQuery(Schema):  # its range is checked by the service (422 date_range_invalid)
     date_from = fields.Date(load_default=None, metadata={"description": "开始日期（默认近30天）"})
     date_to = fields.Date(load_default=None, metadata={"description": "结束日期（默认今天）"})
     plan_id = fields.Integer(load_default=None, metadata={"description": "培训计划"})
@@ -204,14 +273,23 @@ class Money(Schema):
     total = fields.Nested(MoneyTotal)
 
 
-class ExportBody(Schema):
+class ExportBody(DateRange):
     report = fields.String(required=True, validate=validate.OneOf(
-        ("participation", "completion", "inactive", "exams_by_person", "exams_by_exam"),
-        error="不是可导出的报表"), metadata={"description": "要导出的报表"})
-    plan_id = fields.Integer(required=True)
+        ("participation", "completion", "inactive", "exams_by_person", "exams_by_exam",
+         "money"), error="不是可导出的报表"), metadata={"description": "要导出的报表"})
+    plan_id = fields.Integer(load_default=None, allow_none=True, metadata={
+        "description": "培训计划（收支统计以外必填）"})
     org_id = fields.Integer(load_default=None, allow_none=True)
     date = fields.Date(load_default=None, allow_none=True,
                        metadata={"description": "统计日期（参训情况统计表）"})
+    date_from = fields.Date(load_default=None, allow_none=True, metadata={
+        "description": "开始日期（完成情况、未激活人员、按人员统计考试、收支统计）"})
+    date_to = fields.Date(load_default=None, allow_none=True, metadata={"description": "结束日期"})
+    sort = fields.String(load_default=None, allow_none=True, validate=length(max=32),
+                         metadata={"description": "排序列，同报表查询"})
+    order = fields.String(load_default=None, allow_none=True, validate=one_of(("asc", "desc")))
+    user_id = fields.Integer(load_default=None, allow_none=True, metadata={
+        "description": "只看这名学员（按人员统计考试）"})
 
 
 class ExportProgress(Schema):
