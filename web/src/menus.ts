@@ -59,10 +59,18 @@ export const ADMIN_MENU: MenuGroup[] = [
     { path: "/admin/audit-log", label: "操作记录", module: "statistics",
       hint: "本单位及下级单位的审核与管理操作" },
   ] },
-  // 查询统计: the plan reports (the other reports come later) and their exports.
+  // 查询统计: the plan reports and their exports (the seed's section 3).
   { title: "培训计划报表", items: [
     { path: "/admin/reports/participation", label: "参训情况统计表", module: "statistics",
       hint: "各单位注册、选课、参训、完成人数与参训率、完成率；导出 Excel" },
+    { path: "/admin/reports/completion", label: "完成情况明细表", module: "statistics",
+      hint: "已选课学员的学习与完成学时、是否完成；查看学员的考试" },
+    { path: "/admin/reports/inactive", label: "未激活人员明细表", module: "statistics",
+      hint: "尚未激活培训计划的人员，可按注册日期查询" },
+    { path: "/admin/reports/exams-by-person", label: "按人员统计考试", module: "statistics",
+      hint: "学员的考试状态、剩余次数、已考次数与最高分" },
+    { path: "/admin/reports/exams-by-exam", label: "考试情况统计", module: "statistics",
+      hint: "各考试的应参考、通过、未通过、未参考人数" },
     { path: "/admin/reports/exports", label: "导出数据暂存区", module: "statistics",
       hint: "报表导出的进度与下载" },
   ] },
@@ -100,6 +108,8 @@ export const ADMIN_MENU: MenuGroup[] = [
       hint: "发行学习卡、导出印刷文件、销售登记，库存与使用情况" },
     { path: "/operator/invoices", label: "发票管理", roles: ["operator"],
       hint: "开具（发票号码与电子发票）、驳回发票申请；单位批量申请" },
+    { path: "/admin/reports/money", label: "收支统计", roles: ["operator"],
+      hint: "按日、按培训计划的支付与退款，学习卡兑换与充值；每日净收入；导出 Excel" },
   ] },
 ];
 

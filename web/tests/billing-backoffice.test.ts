@@ -264,7 +264,7 @@ describe("the screens' places", () => {
     const group = ADMIN_MENU.find((g) => g.title === "收费管理");
     expect(group?.items.map((i) => [i.path, i.label])).toEqual([
       ["/operator/orders", "订单管理"], ["/operator/cards", "学习卡"],
-      ["/operator/invoices", "发票管理"]]);
+      ["/operator/invoices", "发票管理"], ["/admin/reports/money", "收支统计"]]);
     const operator = menusFor({ user_id: 1, username: "op", role: "operator" })
       .flatMap((g) => g.items.map((i) => i.path));
     expect(operator).toEqual(expect.arrayContaining(["/operator/orders", "/operator/cards",

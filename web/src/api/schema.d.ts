@@ -3578,10 +3578,14 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 培训计划学员完成情况明细表：已选课学员的学习与完成学时、是否完成、参训与结束时间 */
+        /** 培训计划学员完成情况明细表：已选课学员的学习与完成学时、是否完成、参训与结束时间（可按激活日期范围、排序） */
         get: {
             parameters: {
                 query: {
+                    /** @description 开始日期（含） */
+                    date_from?: string | null;
+                    /** @description 结束日期（含） */
+                    date_to?: string | null;
                     /** @description 从1开始 */
                     page?: number;
                     /** @description 1–100，默认20 */
@@ -3590,6 +3594,10 @@ export interface paths {
                     plan_id: number;
                     /** @description 组织机构（本单位或下级单位；不填为本单位） */
                     org_id?: number | null;
+                    /** @description asc 升序 / desc 降序 */
+                    order?: "asc" | "desc" | null;
+                    /** @description 排序列（不填为按组织机构、用户名）：username / real_name / org_name / total_completed / total_selected / completed / started_at / ended_at */
+                    sort?: "username" | "real_name" | "org_name" | "total_completed" | "total_selected" | "completed" | "started_at" | "ended_at" | null;
                 };
                 header?: never;
                 path?: never;
@@ -3668,10 +3676,14 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 按人员统计考试：考试名称、考试状态、最后考试时间、剩余免考与可考次数、已考次数、及格线、最高分值 */
+        /** 按人员统计考试：考试名称、考试状态、最后考试时间、剩余免考与可考次数、已考次数、及格线、最高分值（可按最后考试日期范围、学员、排序） */
         get: {
             parameters: {
                 query: {
+                    /** @description 开始日期（含） */
+                    date_from?: string | null;
+                    /** @description 结束日期（含） */
+                    date_to?: string | null;
                     /** @description 从1开始 */
                     page?: number;
                     /** @description 1–100，默认20 */
@@ -3680,6 +3692,12 @@ export interface paths {
                     plan_id: number;
                     /** @description 组织机构（本单位或下级单位；不填为本单位） */
                     org_id?: number | null;
+                    /** @description asc 升序 / desc 降序 */
+                    order?: "asc" | "desc" | null;
+                    /** @description 排序列（不填为按组织机构、用户名）：username / real_name / org_name / exam_name / last_attempt_at / attempts_taken / best_score */
+                    sort?: "username" | "real_name" | "org_name" | "exam_name" | "last_attempt_at" | "attempts_taken" | "best_score" | null;
+                    /** @description 只看这名学员（完成情况明细表的“查看”） */
+                    user_id?: number | null;
                 };
                 header?: never;
                 path?: never;
@@ -3738,7 +3756,7 @@ export interface paths {
             };
         };
         put?: never;
-        /** 导出 Excel：在后台生成报表的 .xlsx，进度与下载见导出数据暂存区；相同的导出进行中时不再重复 */
+        /** 导出 Excel：按报表页面的筛选条件在后台生成 .xlsx，进度与下载见导出数据暂存区；相同的导出进行中时不再重复 */
         post: {
             parameters: {
                 query?: never;
@@ -3778,10 +3796,14 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 培训计划未激活人员明细表：本单位及下级单位中尚未激活该培训计划的学员 */
+        /** 培训计划未激活人员明细表：本单位及下级单位中尚未激活该培训计划的学员（可按注册日期范围、排序） */
         get: {
             parameters: {
                 query: {
+                    /** @description 开始日期（含） */
+                    date_from?: string | null;
+                    /** @description 结束日期（含） */
+                    date_to?: string | null;
                     /** @description 从1开始 */
                     page?: number;
                     /** @description 1–100，默认20 */
@@ -3790,6 +3812,10 @@ export interface paths {
                     plan_id: number;
                     /** @description 组织机构（本单位或下级单位；不填为本单位） */
                     org_id?: number | null;
+                    /** @description asc 升序 / desc 降序 */
+                    order?: "asc" | "desc" | null;
+                    /** @description 排序列（不填为按组织机构、用户名）：username / real_name / org_name / registered_at */
+                    sort?: "username" | "real_name" | "org_name" | "registered_at" | null;
                 };
                 header?: never;
                 path?: never;
@@ -3897,6 +3923,43 @@ export interface paths {
                     };
                 };
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/reports/plans": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 报表的培训计划（最新年度在前）与默认的组织机构（本人的管辖范围） */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ReportPlans"];
+                    };
+                };
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
@@ -7889,14 +7952,45 @@ export interface components {
              * @default null
              */
             date?: string | null;
+            /**
+             * Format: date
+             * @description 开始日期（完成情况、未激活人员、按人员统计考试、收支统计）
+             * @default null
+             */
+            date_from?: string | null;
+            /**
+             * Format: date
+             * @description 结束日期
+             * @default null
+             */
+            date_to?: string | null;
+            /**
+             * @default null
+             * @enum {string|null}
+             */
+            order?: "asc" | "desc" | null;
             /** @default null */
             org_id?: number | null;
-            plan_id: number;
+            /**
+             * @description 培训计划（收支统计以外必填）
+             * @default null
+             */
+            plan_id?: number | null;
             /**
              * @description 要导出的报表
              * @enum {string}
              */
-            report: "participation" | "completion" | "inactive" | "exams_by_person" | "exams_by_exam";
+            report: "participation" | "completion" | "inactive" | "exams_by_person" | "exams_by_exam" | "money";
+            /**
+             * @description 排序列，同报表查询
+             * @default null
+             */
+            sort?: string | null;
+            /**
+             * @description 只看这名学员（按人员统计考试）
+             * @default null
+             */
+            user_id?: number | null;
         };
         ExportLink: {
             /** @description 10分钟内有效 */
@@ -8006,6 +8100,8 @@ export interface components {
             plan_name?: string;
             /** @description 姓名 */
             real_name?: string | null;
+            /** @description 注册时间（北京时间） */
+            registered_at?: string | null;
             /** @description 用户名 */
             username?: string;
         };
@@ -9000,6 +9096,7 @@ export interface components {
             remaining_exempt_attempts?: unknown;
             /** @description 考试状态：已通过 / 未通过 / 已考 / 未考 */
             status?: string;
+            user_id?: number;
             /** @description 用户名 */
             username?: string;
         };
@@ -9625,6 +9722,35 @@ export interface components {
             rows?: number | null;
             /** @description queued 排队中 / running 导出中 / done 完成 / failed 失败 */
             status?: string;
+        };
+        ReportOrg: {
+            has_children?: boolean;
+            name?: string;
+            org_id?: number;
+            /** @description 从顶级单位到本单位的名称 */
+            path_names?: string[];
+            type?: string;
+        };
+        ReportPlan: {
+            /** @description public / professional */
+            kind?: string;
+            /** @description 公需科目 / 专业科目 */
+            kind_label?: string;
+            name?: string;
+            plan_id?: number;
+            /** @description published / closed */
+            status?: string;
+            /** @description 进行中 / 已关闭 */
+            status_label?: string;
+            /** @description 年度 */
+            year?: number;
+        };
+        ReportPlans: {
+            /** @description 最新年度在前 */
+            items?: components["schemas"]["ReportPlan"][];
+            /** @description 报表默认的组织机构：管理员的管辖范围（运营：唯一的顶级单位，没有则为空） */
+            jurisdiction?: components["schemas"]["ReportOrg"] | (Record<string, never> | null);
+            total?: number;
         };
         RevokeBody: {
             reason: string;
