@@ -164,9 +164,22 @@ def test_the_other_reports_filters_tables_charts_and_exports(reporting_gateway, 
     async def scenario(page):
         await log_in(page, uow, url, username, password, role="admin")
 
-        # 完成情况明细表: the two who selected, then 查看 → that learner's exams.
+        # 完成情况明细表: the org picker starts at the admin's bureau (the sibling bureau is
+        # neither in the tree nor found); the hospital chosen; the two who selected; then
+        # 查看 → that learner's exams.
         await open_report(page, url, "完成情况明细表")
         await pick_plan(page, plan["name"])
+        await field(page, "组织机构").click()  # 重新选择, labelled by its field
+        dialog = page.get_by_role("dialog", name="选择组织机构")
+        await expect(dialog.get_by_text("测试人社局", exact=True)).to_be_visible()
+        await dialog.get_by_placeholder("输入单位名称搜索").fill("人社局")
+        await expect(dialog.get_by_text("找到 1 个单位")).to_be_visible()
+        await expect(dialog.get_by_text("外市人社局")).to_have_count(0)
+        await dialog.get_by_placeholder("输入单位名称搜索").fill("")
+        await dialog.get_by_role("button", name="搜索").click()
+        await dialog.get_by_text("测试人社局", exact=True).click()  # expands the level below
+        await dialog.get_by_role("button", name="选择 直接通过医院").click()
+        await expect(page.locator(".org-chosen")).to_contain_text("直接通过医院")
         await page.get_by_role("button", name="查询").click()
         table = page.locator(".completion-table")
         await expect(page.get_by_text("共 2 人")).to_be_visible()
