@@ -196,6 +196,25 @@ def next_versions(session, versions, aggregates):
     return result
 
 
+def upsert_rows(session, table, rows, add=()):
+    """Writes `rows` (every column) into `table`: INSERT ... ON CONFLICT (primary key) DO
+    UPDATE, on PostgreSQL and SQLite alike, sent as multi-row statements. Columns named in
+    `add` are added to what the row holds (counters); the others are replaced. (RETURNING
+    is what lets SQLAlchemy batch an upsert's rows into one statement per page — its
+    "insertmanyvalues" — instead of psycopg2's executemany, which sends them one by one.)"""
+    if not rows:
+        return
+    make_insert = (postgresql.insert if session.get_bind().dialect.name == "postgresql"
+                   else sqlite.insert)
+    keys = [c.name for c in table.primary_key.columns]
+    names = [c.name for c in table.columns if c.name not in keys]
+    stmt = make_insert(table)
+    stmt = stmt.on_conflict_do_update(index_elements=keys, set_={
+        name: (table.c[name] + stmt.excluded[name]) if name in add else stmt.excluded[name]
+        for name in names}).returning(table.c[keys[0]])
+    session.execute(stmt, rows).all()
+
+
 def replay_events(engine, outbox, after_position, limit):
     """Published envelopes with their position, in position order, for rebuilding read
     models: page on with the last position returned. A row gets its position when the

@@ -17,9 +17,13 @@ from services.common.work_queues import WorkQueue
 from . import projections
 from .models import failed_events
 
-QUEUE = Queue("reporting.events", durable=True, auto_delete=False, bindings=[
-    binding(event_exchange(producer), routing_key=event_type)
-    for producer, event_type in sorted(projections.HANDLERS)])
+# One consumer at a time, whatever the replicas: the projections read rows, fold them and
+# write them back (projections.py), which two consumers at once could interleave. The
+# others stand by and take over when it goes.
+QUEUE = Queue("reporting.events", durable=True, auto_delete=False,
+              queue_arguments={"x-single-active-consumer": True}, bindings=[
+                  binding(event_exchange(producer), routing_key=event_type)
+                  for producer, event_type in sorted(projections.HANDLERS)])
 WORK = WorkQueue("reporting", None, QUEUE, None)
 
 

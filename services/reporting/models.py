@@ -125,6 +125,33 @@ money_days = Table(
     Column("fen", BigInteger, nullable=False, server_default="0"),
 )
 
+# 参训情况统计表's counters (projections.py): per plan (0: registrations), unit and Beijing
+# day of the fact, the learners counted there — so a report for a city reads a few
+# thousand rows, not its learners. `participation_totals` is the same without the day:
+# figures as of a date are the totals less the days after it.
+participation_days = Table(
+    "participation_days", metadata,
+    Column("plan_id", Integer, primary_key=True, autoincrement=False),
+    Column("org_id", Integer, primary_key=True, autoincrement=False),
+    Column("day", Date, primary_key=True),
+    Column("registered", Integer, nullable=False, server_default="0"),
+    Column("selected", Integer, nullable=False, server_default="0"),
+    Column("participating", Integer, nullable=False, server_default="0"),
+    Column("completed", Integer, nullable=False, server_default="0"),
+)
+Index("ix_reporting_participation_days_day", participation_days.c.plan_id,
+      participation_days.c.day)
+
+participation_totals = Table(
+    "participation_totals", metadata,
+    Column("plan_id", Integer, primary_key=True, autoincrement=False),
+    Column("org_id", Integer, primary_key=True, autoincrement=False),
+    Column("registered", Integer, nullable=False, server_default="0"),
+    Column("selected", Integer, nullable=False, server_default="0"),
+    Column("participating", Integer, nullable=False, server_default="0"),
+    Column("completed", Integer, nullable=False, server_default="0"),
+)
+
 # How far each producer's events have been applied (the lag on /readyz, rebuilds).
 checkpoints = Table(
     "checkpoints", metadata,

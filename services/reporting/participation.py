@@ -1,9 +1,11 @@
 """培训计划学员参训情况统计表 for one plan, one org unit (the admin's own, or any inside
 their jurisdiction) and a statistics date: a row per unit directly under it (each with
 its whole subtree) and one for the people of the unit itself, then 合计 — counted as of
-the end of that day (Beijing time) from the read models. The figures' rules are
+the end of that day (Beijing time) from the counters the projections keep per plan,
+unit and day (projections.py), so a city's report reads a few thousand rows. The figures' rules are
 domain/participation.py."""
-from datetime import date, datetime, time, timedelta, timezone
+from collections import Counter
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
@@ -12,10 +14,11 @@ from services.common.authz import require_module, within
 from services.common.errors import Forbidden, InvalidInput, NotFound
 
 from .domain.participation import COLUMNS, Counts, table
-from .models import enrolments, orgs, people, plans
+from .domain.read_model_rules import REGISTRATIONS
+from .models import orgs, participation_days, participation_totals, plans
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-STATUS_OF_PEOPLE = "active"
+COUNTERS = ("registered", "selected", "participating", "completed")
 
 
 def _day(value):
@@ -28,21 +31,35 @@ def _day(value):
                            fields={"date": ["格式为 YYYY-MM-DD"]}) from None
 
 
-def _counts(uow, plan_id, path, until, exact=False):
-    """Counts of the people in `path`'s subtree (or of the unit alone, `exact`)."""
-    where_org = orgs.c.path == path if exact else orgs.c.path.like(f"{path}%")
-    members = (select(people.c.user_id).join(orgs, orgs.c.org_id == people.c.org_id)
-               .where(where_org, people.c.member == STATUS_OF_PEOPLE))
-    registered = uow.session.execute(select(func.count()).select_from(
-        members.where(people.c.registered_at < until).subquery())).scalar()
-    facts = uow.session.execute(select(
-        func.count(enrolments.c.first_selected_at).filter(
-            enrolments.c.first_selected_at < until),
-        func.count(enrolments.c.started_at).filter(enrolments.c.started_at < until),
-        func.count(enrolments.c.passed_at).filter(enrolments.c.passed_at < until))
-        .where(enrolments.c.plan_id == plan_id,
-               enrolments.c.user_id.in_(members))).one()
-    return Counts(registered, facts[0], facts[1], facts[2])
+def _counts_by_org(uow, plan_id, path, day):
+    """{org_id: (path, Counts)} for every unit in `path`'s subtree, as of the end of
+    `day`: the counters' totals less what happened on later days."""
+    plans_wanted = (REGISTRATIONS, plan_id)
+    in_subtree = orgs.c.path.like(f"{path}%")
+    found = {}
+    for row in uow.session.execute(
+            select(orgs.c.org_id, orgs.c.path, participation_totals)
+            .join(orgs, orgs.c.org_id == participation_totals.c.org_id)
+            .where(in_subtree, participation_totals.c.plan_id.in_(plans_wanted))).mappings():
+        found.setdefault(row["org_id"], [row["path"], Counter()]
+                         )[1].update({c: row[c] for c in COUNTERS})
+    later = participation_days
+    for row in uow.session.execute(
+            select(orgs.c.org_id, *(func.sum(later.c[c]).label(c) for c in COUNTERS))
+            .join(orgs, orgs.c.org_id == later.c.org_id)
+            .where(in_subtree, later.c.plan_id.in_(plans_wanted), later.c.day > day)
+            .group_by(orgs.c.org_id)).mappings():
+        if row["org_id"] in found:
+            found[row["org_id"]][1].subtract({c: row[c] or 0 for c in COUNTERS})
+    return {org_id: (org_path, Counts(*(counts[c] for c in COUNTERS)))
+            for org_id, (org_path, counts) in found.items()}
+
+
+def _sum(counts_by_org, path, exact=False):
+    """The counts of `path`'s subtree (or of the unit alone, `exact`)."""
+    return sum((counts for org_path, counts in counts_by_org.values()
+                if (org_path == path if exact else org_path.startswith(path))),
+               Counts(0, 0, 0, 0))
 
 
 def plan_and_node(uow, actor, plan_id, org_id):
@@ -70,13 +87,12 @@ def plan_and_node(uow, actor, plan_id, org_id):
 def report(uow, actor, plan_id, org_id=None, day=None):
     plan, node = plan_and_node(uow, actor, plan_id, org_id)
     day = _day(day)
-    # The end of the day in Beijing, in UTC as the rows keep times (SQLite keeps no offset).
-    until = datetime.combine(day + timedelta(days=1), time(), SHANGHAI).astimezone(timezone.utc)
+    by_org = _counts_by_org(uow, plan["plan_id"], node["path"], day)
     children = uow.session.execute(select(orgs.c.name, orgs.c.path).where(
         orgs.c.parent_id == node["org_id"]).order_by(orgs.c.path)).all()
     units = [(node["name"] + ("（本级）" if children else ""),
-              _counts(uow, plan["plan_id"], node["path"], until, exact=bool(children)))]
-    units += [(name, _counts(uow, plan["plan_id"], path, until)) for name, path in children]
+              _sum(by_org, node["path"], exact=bool(children)))]
+    units += [(name, _sum(by_org, path)) for name, path in children]
     rows, total = table(day, units)
     return {"plan": {"plan_id": plan["plan_id"], "name": plan["name"]},
             "org": {"org_id": node["org_id"], "name": node["name"]},
