@@ -13,8 +13,8 @@ contribute now and what they contributed before.
 reporting's feed is one consumer at a time (single active consumer on its queue), so
 nothing else writes these rows between the read and the upsert."""
 from collections import Counter, defaultdict
-from dataclasses import dataclass
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from sqlalchemy import insert, select, tuple_, update
 
