@@ -219,7 +219,7 @@ def replay_events(engine, outbox, after_position, limit):
     """Published envelopes with their position, in position order, for rebuilding read
     models: page on with the last position returned. A row gets its position when the
     relay publishes it, in the order rows became visible, so no late commit is skipped."""
-    limit = max(1, min(int(limit), 1000))
+    limit = max(1, min(int(limit), 5000))
     with engine.connect() as conn:
         rows = conn.execute(
             select(outbox.c.position, outbox.c.envelope)

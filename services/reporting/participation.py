@@ -8,7 +8,7 @@ from collections import Counter
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, literal, select
 
 from services.common.authz import require_module, within
 from services.common.errors import Forbidden, InvalidInput, NotFound
@@ -31,35 +31,25 @@ def _day(value):
                            fields={"date": ["格式为 YYYY-MM-DD"]}) from None
 
 
-def _counts_by_org(uow, plan_id, path, day):
-    """{org_id: (path, Counts)} for every unit in `path`'s subtree, as of the end of
-    `day`: the counters' totals less what happened on later days."""
+def _counts_by_unit(uow, plan_id, node, children, day):
+    """{unit org_id: Counts} for `node`'s own people (its whole subtree when it has no
+    children) and each child's subtree, as of the end of `day`: the counters' totals less
+    what happened on later days, summed per unit by the database."""
     plans_wanted = (REGISTRATIONS, plan_id)
-    in_subtree = orgs.c.path.like(f"{path}%")
-    found = {}
-    for row in uow.session.execute(
-            select(orgs.c.org_id, orgs.c.path, participation_totals)
-            .join(orgs, orgs.c.org_id == participation_totals.c.org_id)
-            .where(in_subtree, participation_totals.c.plan_id.in_(plans_wanted))).mappings():
-        found.setdefault(row["org_id"], [row["path"], Counter()]
-                         )[1].update({c: row[c] for c in COUNTERS})
-    later = participation_days
-    for row in uow.session.execute(
-            select(orgs.c.org_id, *(func.sum(later.c[c]).label(c) for c in COUNTERS))
-            .join(orgs, orgs.c.org_id == later.c.org_id)
-            .where(in_subtree, later.c.plan_id.in_(plans_wanted), later.c.day > day)
-            .group_by(orgs.c.org_id)).mappings():
-        if row["org_id"] in found:
-            found[row["org_id"]][1].subtract({c: row[c] or 0 for c in COUNTERS})
-    return {org_id: (org_path, Counts(*(counts[c] for c in COUNTERS)))
-            for org_id, (org_path, counts) in found.items()}
-
-
-def _sum(counts_by_org, path, exact=False):
-    """The counts of `path`'s subtree (or of the unit alone, `exact`)."""
-    return sum((counts for org_path, counts in counts_by_org.values()
-                if (org_path == path if exact else org_path.startswith(path))),
-               Counts(0, 0, 0, 0))
+    unit = case(*((orgs.c.path.like(f"{path}%"), org_id) for org_id, _name, path in children),
+                else_=node["org_id"]) if children else literal(node["org_id"])
+    found = {node["org_id"]: Counter()} | {org_id: Counter() for org_id, _n, _p in children}
+    for counters, sign, extra in ((participation_totals, 1, ()),
+                                  (participation_days, -1, (participation_days.c.day > day,))):
+        query = (select(unit.label("unit"),
+                        *(func.sum(counters.c[c]).label(c) for c in COUNTERS))
+                 .join(orgs, orgs.c.org_id == counters.c.org_id)
+                 .where(orgs.c.path.like(f"{node['path']}%"),
+                        counters.c.plan_id.in_(plans_wanted), *extra)
+                 .group_by(unit))
+        for row in uow.session.execute(query).mappings():
+            found[row["unit"]].update({c: sign * int(row[c] or 0) for c in COUNTERS})
+    return {org_id: Counts(*(counts[c] for c in COUNTERS)) for org_id, counts in found.items()}
 
 
 def plan_and_node(uow, actor, plan_id, org_id):
@@ -87,12 +77,11 @@ def plan_and_node(uow, actor, plan_id, org_id):
 def report(uow, actor, plan_id, org_id=None, day=None):
     plan, node = plan_and_node(uow, actor, plan_id, org_id)
     day = _day(day)
-    by_org = _counts_by_org(uow, plan["plan_id"], node["path"], day)
-    children = uow.session.execute(select(orgs.c.name, orgs.c.path).where(
+    children = uow.session.execute(select(orgs.c.org_id, orgs.c.name, orgs.c.path).where(
         orgs.c.parent_id == node["org_id"]).order_by(orgs.c.path)).all()
-    units = [(node["name"] + ("（本级）" if children else ""),
-              _sum(by_org, node["path"], exact=bool(children)))]
-    units += [(name, _sum(by_org, path)) for name, path in children]
+    by_unit = _counts_by_unit(uow, plan["plan_id"], node, children, day)
+    units = [(node["name"] + ("（本级）" if children else ""), by_unit[node["org_id"]])]
+    units += [(name, by_unit[org_id]) for org_id, name, _path in children]
     rows, total = table(day, units)
     return {"plan": {"plan_id": plan["plan_id"], "name": plan["name"]},
             "org": {"org_id": node["org_id"], "name": node["name"]},

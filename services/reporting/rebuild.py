@@ -24,25 +24,26 @@ from .models import inbox, outbox
 
 log = logging.getLogger(__name__)
 PRODUCERS = ("orgtree", "identity", "learning", "exam", "billing")
-PAGE = 1000
+PAGE = 5000
 
 
 def rebuild(db, rpc, producers=PRODUCERS, page=PAGE):
-    """Replays `producers`' histories into `db`; returns {producer: events applied}."""
+    """Replays `producers`' histories into `db`; returns {producer: events applied}. The
+    next page is asked for before the current one is applied, so the producer reads
+    while reporting writes."""
     applied = {}
     for producer in producers:
-        after, count = 0, 0
-        while True:
-            rows = getattr(rpc, producer).replay_events(after, page)
-            if not rows:
-                break
+        replay = getattr(rpc, producer).replay_events
+        count, rows = 0, replay(0, page)
+        while rows:
+            following = replay.call_async(rows[-1]["position"], page)
             wanted = [r["envelope"] for r in rows
                       if (r["envelope"]["producer"], r["envelope"]["type"]) in
                       projections.HANDLERS]
             with db() as uow:
                 count += projections.apply(uow, wanted)
                 uow.commit()
-            after = rows[-1]["position"]
+            rows = following.result()
         applied[producer] = count
     return applied
 
@@ -50,12 +51,14 @@ def rebuild(db, rpc, producers=PRODUCERS, page=PAGE):
 def main(argv=None):
     parser = argparse.ArgumentParser(description="Rebuild reporting's read models")
     parser.add_argument("--target", required=True, help="the fresh database's URL")
+    parser.add_argument("--producers", default=",".join(PRODUCERS),
+                        help="whose histories to replay (default: all, in this order)")
     args = parser.parse_args(argv)
     upgrade("reporting", args.target)
     db = UnitOfWorkFactory("reporting", outbox, inbox, url=args.target)
     started = time.monotonic()
     with ClusterRpcProxy({"AMQP_URI": amqp_uri()}, timeout=60) as rpc:
-        applied = rebuild(db, rpc)
+        applied = rebuild(db, rpc, producers=args.producers.split(","))
     took = time.monotonic() - started
     total = sum(applied.values())
     print(f"rebuilt from {total} events in {took:.1f} s ({total / max(took, 1e-9):.0f}/s): "

@@ -5,6 +5,7 @@ without a broker (tests/integration/test_reporting_postgres.py: the same on Post
 from datetime import timedelta
 
 import pytest
+import sqlalchemy as sa
 
 from services.reporting import models, participation
 from tests.reporting_history import (T0, apply_batches, history, independent_counts,
@@ -53,10 +54,16 @@ def test_shuffled_and_redelivered_the_read_models_are_the_same(fresh, seed):
 
 
 def report_one_by_unit(uow, day):
-    by_org = participation._counts_by_org(uow, 7, "/", day)
-    return {org_id: (c.registered, c.selected, c.participating, c.completed)
-            for org_id, (_path, c) in by_org.items()
-            if any((c.registered, c.selected, c.participating, c.completed))}
+    """Report 1's figures for every unit on its own (each unit's 本级 row), from the
+    counters."""
+    figures = {}
+    for node in uow.session.execute(sa.select(models.orgs)).mappings():
+        children = uow.session.execute(sa.select(
+            models.orgs.c.org_id, models.orgs.c.name, models.orgs.c.path).where(
+            models.orgs.c.parent_id == node["org_id"])).all()
+        c = participation._counts_by_unit(uow, 7, node, children, day)[node["org_id"]]
+        figures[node["org_id"]] = (c.registered, c.selected, c.participating, c.completed)
+    return {org_id: row for org_id, row in figures.items() if any(row)}
 
 
 DAYS = (T0.date() - timedelta(days=1), T0.date(), T0.date() + timedelta(days=1),
