@@ -8,7 +8,7 @@ from collections import Counter
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import case, func, literal, select
+from sqlalchemy import case, func, select
 
 from services.common.authz import require_module, within
 from services.common.errors import Forbidden, InvalidInput, NotFound
@@ -36,19 +36,20 @@ def _counts_by_unit(uow, plan_id, node, children, day):
     children) and each child's subtree, as of the end of `day`: the counters' totals less
     what happened on later days, summed per unit by the database."""
     plans_wanted = (REGISTRATIONS, plan_id)
-    unit = case(*((orgs.c.path.like(f"{path}%"), org_id) for org_id, _name, path in children),
-                else_=node["org_id"]) if children else literal(node["org_id"])
     found = {node["org_id"]: Counter()} | {org_id: Counter() for org_id, _n, _p in children}
     for counters, sign, extra in ((participation_totals, 1, ()),
                                   (participation_days, -1, (participation_days.c.day > day,))):
-        query = (select(unit.label("unit"),
-                        *(func.sum(counters.c[c]).label(c) for c in COUNTERS))
-                 .join(orgs, orgs.c.org_id == counters.c.org_id)
+        sums = [func.sum(counters.c[c]).label(c) for c in COUNTERS]
+        query = (select(*sums).join(orgs, orgs.c.org_id == counters.c.org_id)
                  .where(orgs.c.path.like(f"{node['path']}%"),
-                        counters.c.plan_id.in_(plans_wanted), *extra)
-                 .group_by(unit))
+                        counters.c.plan_id.in_(plans_wanted), *extra))
+        if children:  # each row of the subtree to its child's unit, or the node's own
+            unit = case(*((orgs.c.path.like(f"{path}%"), org_id)
+                          for org_id, _name, path in children), else_=node["org_id"])
+            query = query.add_columns(unit.label("unit")).group_by(unit)
         for row in uow.session.execute(query).mappings():
-            found[row["unit"]].update({c: sign * int(row[c] or 0) for c in COUNTERS})
+            found[row.get("unit", node["org_id"])].update(
+                {c: sign * int(row[c] or 0) for c in COUNTERS})
     return {org_id: Counts(*(counts[c] for c in COUNTERS)) for org_id, counts in found.items()}
 
 

@@ -22,7 +22,7 @@ from services.common.db import upsert_rows
 from services.common.events import aggregate_version
 
 from .domain import read_model_rules as rules
-from .models import (checkpoints, enrolment_courses, enrolments, exam_candidates, exams,
+from .models import (LAG_BUCKETS, checkpoints, enrolment_courses, enrolments, exam_candidates, exams,
                      money_days, orgs, participation_days, participation_totals, people,
                      plans)
 
@@ -162,8 +162,10 @@ class Rows:
         upsert_rows(session, self.table, [self.held[k] for k in sorted(self.changed)])
 
 
-def apply(uow, envelopes):
-    """Applies the envelopes not applied before; returns how many it applied."""
+def apply(uow, envelopes, live=True):
+    """Applies the envelopes not applied before; returns how many it applied. `live`:
+    they come from the feed, so how late they are counts toward the lag (a rebuild's
+    replay is late by design)."""
     s = uow.session
     fresh = list({e["id"]: e for e in envelopes}.values())
     if fresh:
@@ -195,7 +197,7 @@ def apply(uow, envelopes):
     for rows in tables.values():
         rows.write(s)
     _write_counters(s, deltas)
-    _checkpoint(uow, fresh, now)
+    _checkpoint(uow, fresh, now, live)
     return len(fresh)
 
 
@@ -261,21 +263,33 @@ def _write_counters(session, deltas):
         for (p, o), counts in sorted(totals.items())], add=COUNTERS)
 
 
-def _checkpoint(uow, envelopes, now):
+def _lag_bucket(seconds):
+    return next(name for name, limit in LAG_BUCKETS.items()
+                if limit is None or seconds <= limit)
+
+
+def _checkpoint(uow, envelopes, now, live):
     by_producer = {}
     for e in envelopes:
-        count, last = by_producer.get(e["producer"], (0, None))
+        held = by_producer.setdefault(e["producer"], {"count": 0, "last": None,
+                                                      "lags": Counter()})
         occurred = rules.at(e["occurred_at"])
-        by_producer[e["producer"]] = (count + 1, max(last, occurred) if last else occurred)
-    for producer, (count, last) in sorted(by_producer.items()):
+        held["count"] += 1
+        held["last"] = max(held["last"], occurred) if held["last"] else occurred
+        if live:
+            held["lags"][_lag_bucket((now - occurred).total_seconds())] += 1
+    for producer, seen in sorted(by_producer.items()):
         held = uow.session.execute(select(checkpoints).where(
             checkpoints.c.producer == producer).with_for_update()).mappings().first()
         if held is None:
             uow.session.execute(insert(checkpoints).values(
-                producer=producer, applied=count, last_occurred_at=last, last_applied_at=now))
+                producer=producer, applied=seen["count"], last_occurred_at=seen["last"],
+                last_applied_at=now, **{b: seen["lags"][b] for b in LAG_BUCKETS}))
         else:
             held_last = rules.at(held["last_occurred_at"])
             uow.session.execute(update(checkpoints).where(checkpoints.c.producer == producer)
-                                .values(applied=held["applied"] + count, last_applied_at=now,
-                                        last_occurred_at=max(last, held_last) if held_last
-                                        else last))
+                                .values(applied=held["applied"] + seen["count"],
+                                        last_applied_at=now,
+                                        last_occurred_at=max(seen["last"], held_last)
+                                        if held_last else seen["last"],
+                                        **{b: held[b] + seen["lags"][b] for b in LAG_BUCKETS}))

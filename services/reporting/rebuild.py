@@ -41,7 +41,7 @@ def rebuild(db, rpc, producers=PRODUCERS, page=PAGE):
                       if (r["envelope"]["producer"], r["envelope"]["type"]) in
                       projections.HANDLERS]
             with db() as uow:
-                count += projections.apply(uow, wanted)
+                count += projections.apply(uow, wanted, live=False)
                 uow.commit()
             rows = following.result()
         applied[producer] = count
