@@ -159,6 +159,7 @@ def select_courses(uow, enrolment_id, plan, user_id, course_rows, order_no):
     held = {r.course_id: r for r in uow.session.execute(
         select(selections.c.course_id, selections.c.status, selections.c.id)
         .where(selections.c.enrolment_id == enrolment_id))}
+    newly = []
     for course in course_rows:
         current = held.get(course["course_id"])
         if current is not None and current.status == "active":
@@ -175,6 +176,44 @@ def select_courses(uow, enrolment_id, plan, user_id, course_rows, order_no):
             "enrolment_id": enrolment_id, "user_id": user_id, "plan_id": plan["id"],
             "course_id": course["course_id"], "kind": course["kind"],
             "hours": hrs.text(course["hours"]), "order_no": order_no, "selected_at": now})
+        newly.append(course)
+    _studied_before(uow, enrolment_id, plan, user_id, newly)
+
+
+def _studied_before(uow, enrolment_id, plan, user_id, newly):
+    """Courses just selected that the learner studied already (one course may sit in
+    several plans, and what was watched stays watched): the plan gets what they mean now,
+    as it would have got them from the heartbeats — its first studied second
+    (learning_started, 参训), each course completed (course_completed: exams open, reports
+    count its hours) — and may pass."""
+    if not newly:
+        return
+    studied = {r.course_id: r for r in uow.session.execute(
+        select(course_progress.c.course_id, course_progress.c.started_at,
+               course_progress.c.completed_at).where(
+            course_progress.c.user_id == user_id,
+            course_progress.c.course_id.in_([c["course_id"] for c in newly])))}
+    if not studied:
+        return
+    first = min(as_utc(r.started_at) for r in studied.values())
+    if uow.session.execute(update(enrolments).where(
+            enrolments.c.id == enrolment_id, enrolments.c.started_at.is_(None))
+            .values(started_at=first)).rowcount:
+        course_id = min(studied, key=lambda c: as_utc(studied[c].started_at))
+        uow.add_event("learning_started", {"enrolment_id": enrolment_id, "user_id": user_id,
+                                           "plan_id": plan["id"], "course_id": course_id,
+                                           "started_at": first})
+    done = [c for c in newly if studied.get(c["course_id"]) is not None
+            and studied[c["course_id"]].completed_at is not None]
+    for course in done:
+        uow.add_event("course_completed", {
+            "enrolment_id": enrolment_id, "user_id": user_id, "plan_id": plan["id"],
+            "course_id": course["course_id"], "kind": course["kind"],
+            "hours": hrs.text(course["hours"]),
+            "completed_at": as_utc(studied[course["course_id"]].completed_at)})
+    if done:
+        from .plan_completion import evaluate  # it reads the standing from this module
+        evaluate(uow, enrolment_id, uow.clock.now())
 
 
 def selected_courses(uow, enrolment_id, user_id):
