@@ -327,7 +327,8 @@ def generate_history(w):
     sit_exams(w, "x1", w["completed_r1"], second_tries=True)
     timer("exam of the required course sat")
     purchases(w)
-    timer("electives bought")
+    learning_cards(w)
+    timer("electives bought, learning cards redeemed and spent")
     watch_bought(w)
     timer("electives watched, their exam sat")
     refunds(w)
@@ -379,6 +380,7 @@ def build_catalogue(w):
     required course (two attempts) and one on an elective (no limit)."""
     client = w["client"]
     operator = bearer(login(client, "operator", "Operator@2026", role="operator").json)
+    w["operator_headers"] = operator
     courses = {}
     for key, title, hours in (("r1", "学习贯彻党的二十大精神", "1.0"),
                               ("e1", "人工智能与数字经济", "2.0"),
@@ -671,6 +673,47 @@ def purchases(w):
     selections = learning_db.selections
     settle(lambda: count(w, "learning", selections, selections.c.order_no.is_not(None))
            == len(orders), timeout=60)
+
+
+def learning_cards(w):
+    """The operator issues a batch of learning cards (a billing job), prints and sells
+    them; learners redeem them (card_redeemed) and some pay the second elective of the
+    public plan (cards allowed) from the card's pocket."""
+    client, headers = w["client"], w["operator_headers"]
+    today = datetime.now(SHANGHAI).date()
+    made = client.post("/api/v1/admin/card-batches", headers=headers, json={
+        "name": "滨海市公需科目学习卡", "face_fen": 1000, "quantity": 10, "plan_year": today.year,
+        "plan_kind": "public", "valid_from": (today - timedelta(days=1)).isoformat(),
+        "valid_to": (today + timedelta(days=30)).isoformat()})
+    assert made.status_code == 202, made.json
+    batch = made.json["batch_id"]
+    settle(lambda: client.get(f"/api/v1/admin/card-batches/{batch}", headers=headers)
+           .json["status"] == "issued", timeout=60)
+    link = client.get(f"/api/v1/admin/card-batches/{batch}/export", headers=headers).json
+    sheet = load_workbook(io.BytesIO(client.get(link["url"]).data), read_only=True)["学习卡"]
+    printed = [(number, password) for number, password, *_ in
+               list(sheet.iter_rows(values_only=True))[1:]]
+    assert client.post(f"/api/v1/admin/card-batches/{batch}/sales", headers=headers,
+                       json={"count": 10}).status_code == 200
+    bought = {u for u, _, _ in w["orders"]}
+    holders = [u for u in sorted(w["in_p1"]) if u not in bought][:8]
+
+    def redeem(proxy, job):
+        n, (user_id, (number, password)) = job
+        proxy.billing.redeem_card(actor_of(w, user_id), number, password)
+        if n % 2 == 0:
+            order = proxy.billing.place_order(actor_of(w, user_id), w["plans"]["p1"],
+                                              [w["courses"]["e2"]["course_id"]])
+            proxy.billing.pay_order(actor_of(w, user_id), order["order_no"], "balance")
+            return user_id
+        return None
+    redeemed = w["rpc"].map(redeem, list(enumerate(zip(holders, printed[:len(holders)],
+                                                       strict=True))))
+    spenders = [u for u in redeemed if u is not None]
+    w["orders"] += [(u, w["plans"]["p1"], "e2") for u in spenders]
+    selections = learning_db.selections
+    settle(lambda: count(w, "learning", selections, selections.c.order_no.is_not(None))
+           == len(w["orders"]), timeout=60)
 
 
 def rows_scalars(w, service, query):
@@ -1163,6 +1206,7 @@ def test_the_supervising_admin_sees_every_figure_of_their_subtree_as_the_produce
                                        default_node=orgs["health"])
             differences += [f"{plan} / {truth.orgs[node or orgs['health']].name}: {d}"
                             for d in found]
+    assert truth.holds_no_course(plans["p2"])  # for the test that expects them left out
     p1 = truth.participation(plans["p1"], orgs["health"], datetime.now(SHANGHAI).date())
     print(f"[truth] the supervising department's 合计 for the public plan: {p1['total']}")
     assert all(p1["total"][k] > 0 for k in ("registered", "selected", "participating",
@@ -1214,6 +1258,7 @@ def test_the_operators_money_is_billings_books(world):
     assert total["paid_orders"] == sum(r["paid_orders"] for r in plan_lines) > 100
     assert total["refunds"] == sum(r["refunds"] for r in plan_lines) > 0
     assert total["recharges"] == sum(d["recharges"] for d in day_lines) > 0
+    assert total["card_redemptions"] == sum(d["card_redemptions"] for d in day_lines) == 8
     assert total["net_fen"] == sum(r["net_fen"] for r in plan_lines)
     forbidden = w["client"].get(f"{REPORTS}/money", headers=admin_headers(w, "health"))
     assert forbidden.status_code == 403
