@@ -71,6 +71,13 @@ def history():
         s.add("learning", "course_selected", fact | {
             "course_id": 1, "kind": "required", "hours": "6.0", "order_no": None,
             "selected_at": s.t}, ("enrolment", enrolment_id))
+    # 13 bought an elective of plan 7 and had it refunded: they hold no course of it now.
+    fact = {"enrolment_id": 103, "user_id": 13, "plan_id": 7}
+    s.add("learning", "course_selected", fact | {
+        "course_id": 2, "kind": "elective", "hours": "2.0", "order_no": "CE1",
+        "selected_at": s.t}, ("enrolment", 103))
+    s.add("learning", "course_withdrawn", fact | {"course_id": 2, "order_no": "CE1",
+                                                  "withdrawn_at": s.t}, ("enrolment", 103))
     s.add("learning", "learning_started", {"enrolment_id": 100, "user_id": 10, "plan_id": 7,
                                            "course_id": 1, "started_at": s.t},
           ("enrolment", 100))
@@ -136,7 +143,7 @@ def independent_counts(uow, plan_id, day):
     """Report 1's figures per unit counted straight from people and enrolments."""
     until = datetime.combine(day + timedelta(days=1), datetime.min.time(),
                              ZoneInfo("Asia/Shanghai")).astimezone(timezone.utc)
-    p, e = models.people, models.enrolments
+    p, e, c = models.people, models.enrolments, models.enrolment_courses
     counts = {}
     for person in uow.session.execute(sa.select(p).where(p.c.member == "active")).mappings():
         row = counts.setdefault(person["org_id"], [0, 0, 0, 0])
@@ -144,7 +151,11 @@ def independent_counts(uow, plan_id, day):
             row[0] += 1
         enrolment = uow.session.execute(sa.select(e).where(
             e.c.user_id == person["user_id"], e.c.plan_id == plan_id)).mappings().first()
+        holds = uow.session.execute(sa.select(c.c.course_id).where(
+            c.c.user_id == person["user_id"], c.c.plan_id == plan_id, c.c.selected)).first()
         for i, column in enumerate(("first_selected_at", "started_at", "passed_at"), 1):
+            if i == 1 and not holds:  # 选课: holding a course of the plan now
+                continue
             if enrolment and enrolment[column] and as_utc(enrolment[column]) < until:
                 row[i] += 1
     return {org: tuple(row) for org, row in counts.items() if any(row)}

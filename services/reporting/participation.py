@@ -31,14 +31,29 @@ def _day(value):
                            fields={"date": ["格式为 YYYY-MM-DD"]}) from None
 
 
+def _sources(uow, plans_wanted, day):
+    """Where figures as of `day` come from, the fewest rows first: the totals alone when
+    nothing happened after it (a report of today); else the days up to it, or the totals
+    less the days after it, whichever side of the date holds less of the history."""
+    days = participation_days
+    first, last = uow.session.execute(select(func.min(days.c.day), func.max(days.c.day)).where(
+        days.c.plan_id.in_(plans_wanted))).one()
+    if last is None or last <= day:
+        return ((participation_totals, 1, ()),)
+    if day < first:
+        return ()
+    if (day - first) < (last - day):
+        return ((days, 1, (days.c.day <= day,)),)
+    return ((participation_totals, 1, ()), (days, -1, (days.c.day > day,)))
+
+
 def _counts_by_unit(uow, plan_id, node, children, day):
     """{unit org_id: Counts} for `node`'s own people (its whole subtree when it has no
-    children) and each child's subtree, as of the end of `day`: the counters' totals less
-    what happened on later days, summed per unit by the database."""
+    children) and each child's subtree, as of the end of `day`, summed per unit by the
+    database from the counters (_sources)."""
     plans_wanted = (REGISTRATIONS, plan_id)
     found = {node["org_id"]: Counter()} | {org_id: Counter() for org_id, _n, _p in children}
-    for counters, sign, extra in ((participation_totals, 1, ()),
-                                  (participation_days, -1, (participation_days.c.day > day,))):
+    for counters, sign, extra in _sources(uow, plans_wanted, day):
         sums = [func.sum(counters.c[c]).label(c) for c in COUNTERS]
         query = (select(*sums).join(orgs, orgs.c.org_id == counters.c.org_id)
                  .where(orgs.c.path.like(f"{node['path']}%"),

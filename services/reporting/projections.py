@@ -193,7 +193,7 @@ def apply(uow, envelopes, live=True):
         if new is not None:
             rows.put(key, new)
     _derive_paths(s, tables[orgs])
-    deltas = _counter_deltas(s, tables[people], tables[enrolments])
+    deltas = _counter_deltas(s, tables[people], tables[enrolments], tables[enrolment_courses])
     for rows in tables.values():
         rows.write(s)
     _write_counters(s, deltas)
@@ -220,30 +220,41 @@ def _derive_paths(session, rows):
             rows.put((org_id,), row | {"path": path})
 
 
-def _counter_deltas(session, people_rows, enrolment_rows):
+def _counter_deltas(session, people_rows, enrolment_rows, course_rows):
     """What the learners whose rows changed add to the counters now, less what they did."""
     moved_people = {key[0] for key in people_rows.changed}
-    if moved_people:  # all their enrolments move with them
-        ids = sorted(moved_people)
-        for start in range(0, len(ids), PAGE):
-            enrolment_rows.load_where(session, enrolments.c.user_id.in_(ids[start:start + PAGE]))
-    touched = moved_people | {key[0] for key in enrolment_rows.changed}
+    touched = (moved_people | {key[0] for key in enrolment_rows.changed}
+               | {key[0] for key in course_rows.changed})
     if not touched:
         return Counter()
-    of_user = defaultdict(list)
-    for key in enrolment_rows.held:
-        if key[0] in touched:
-            of_user[key[0]].append(key)
+    ids = sorted(touched)
+    for start in range(0, len(ids), PAGE):  # all their plans and courses count
+        page = ids[start:start + PAGE]
+        enrolment_rows.load_where(session, enrolments.c.user_id.in_(page))
+        course_rows.load_where(session, enrolment_courses.c.user_id.in_(page))
     people_rows.wanted.update((user_id,) for user_id in touched)
     people_rows.load(session)
+    plans_of, holding_before, holding_after = defaultdict(list), defaultdict(set), \
+        defaultdict(set)
+    for key in enrolment_rows.held:
+        if key[0] in touched:
+            plans_of[key[0]].append(key)
+    for key, row in course_rows.held.items():
+        if key[0] in touched:
+            if row["selected"]:
+                holding_after[key[0]].add(key[1])
+            if (course_rows.original.get(key) or {}).get("selected"):
+                holding_before[key[0]].add(key[1])
     deltas = Counter()
     for user_id in touched:
-        keys = of_user[user_id]
+        keys = plans_of[user_id]
         before = rules.contribution(
             people_rows.original.get((user_id,)),
-            [enrolment_rows.original[k] for k in keys if k in enrolment_rows.original])
+            [enrolment_rows.original[k] for k in keys if k in enrolment_rows.original],
+            holding_before[user_id])
         after = rules.contribution(people_rows.held.get((user_id,)),
-                                   [enrolment_rows.held[k] for k in keys])
+                                   [enrolment_rows.held[k] for k in keys],
+                                   holding_after[user_id])
         deltas.update(after)
         deltas.subtract(before)
     return deltas

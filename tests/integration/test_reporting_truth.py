@@ -953,12 +953,9 @@ class Truth:
         return [s for s in self.selections.get((user_id, plan_id), []) if s.status == "active"]
 
     def selected(self, user_id, plan_id):
-        """选课: activated the plan and selected at least one of its courses — at any time,
-        as reporting counts it today (a learner whose every course was refunded since still
-        counts; test_a_learner_whose_courses_were_all_refunded_no_longer_counts_as_selecting
-        says why that looks wrong)."""
-        return (user_id, plan_id) in self.enrolments and bool(
-            self.selections.get((user_id, plan_id)))
+        """选课: activated the plan and holding at least one of its courses now (a learner
+        whose every course was refunded no longer counts)."""
+        return (user_id, plan_id) in self.enrolments and bool(self.active(user_id, plan_id))
 
     def holds_no_course(self, plan_id):
         """Learners who selected courses in the plan and hold none of them now (all
@@ -1409,10 +1406,6 @@ def test_the_whole_history_shuffled_into_a_fresh_database_builds_the_same_read_m
     assert not models_differ(rebuilt, live), models_differ(rebuilt, live)
 
 
-@pytest.mark.xfail(reason="an older course_selected applied after a newer course_withdrawn "
-                          "(read_model_rules.course_selection) is dropped whole, so the "
-                          "withdrawn course keeps the defaults (required, 0.0) instead of "
-                          "its kind and hours", strict=False)
 def test_the_shuffled_rebuild_equals_the_live_read_models_row_for_row(world):
     """The same, every column of every row: a course withdrawn unstudied keeps the kind and
     hours it was selected with, whatever the order its two events came in."""
@@ -1456,9 +1449,6 @@ def test_an_export_of_the_completion_table_opens_with_the_seeds_columns(world):
             Decimal(item["required_hours"]), Decimal(item["total_completed"]), item["completed"])
 
 
-@pytest.mark.xfail(reason="reporting counts 选课 from the first course_selected and never "
-                          "takes it back on course_withdrawn (projections.py, "
-                          "read_model_rules.contribution: first_selected_at)", strict=False)
 def test_a_learner_whose_courses_were_all_refunded_no_longer_counts_as_selecting(world):
     """The professional plan has no required course: a learner who bought its one elective
     and had it refunded (course_withdrawn) holds no course of the plan any more. 3.2 lists

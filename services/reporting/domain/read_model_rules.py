@@ -6,7 +6,7 @@ version of their aggregate (identity's and orgtree's versions of a person apart)
 learner's facts keep their earliest time; an exam standing follows the latest attempt.
 Money rows are sums — the inbox applies each event once.
 
-`contribution(person, enrolments)` is what one learner adds to 参训情况统计表's counters:
+`contribution(person, enrolments, holding)` is what one learner adds to 参训情况统计表's counters:
 +1 per fact, at their unit and the Beijing day of the fact; a change of anything about
 the learner moves their whole contribution (projections.py writes the difference)."""
 from collections import Counter
@@ -137,7 +137,9 @@ def earliest(column, time_key):
 def course_selection(selected):
     def fold(held, payload, version):
         if _older(held["selection_version"], version):
-            return None
+            # A newer withdrawal came first: the course's kind and hours still hold.
+            return _changed(held, {"kind": payload["kind"], "hours": payload["hours"]}) \
+                if selected and not held["selected"] else None
         values = {"selected": selected, "selection_version": version}
         if selected:
             values |= {"kind": payload["kind"], "hours": payload["hours"]}
@@ -214,9 +216,11 @@ FACTS = (("first_selected_at", "selected"), ("started_at", "participating"),
          ("passed_at", "completed"))
 
 
-def contribution(person, enrolments):
+def contribution(person, enrolments, holding=frozenset()):
     """{(plan_id, org_id, day, counter): +n} for one learner: counted while an active
-    member of a unit — registered (plan 0) and each plan's facts, on the fact's day."""
+    member of a unit — registered (plan 0) and each plan's facts, on the fact's day; 选课
+    only in the plans where they hold a course now (`holding`: a refund can take back the
+    only one)."""
     counts = Counter()
     if person is None or person["member"] != "active" or person["org_id"] is None:
         return counts
@@ -225,7 +229,9 @@ def contribution(person, enrolments):
         counts[(REGISTRATIONS, org_id, beijing_day(person["registered_at"]), "registered")] += 1
     for enrolment in enrolments:
         for column, counter in FACTS:
-            if enrolment[column] is not None:
-                counts[(enrolment["plan_id"], org_id, beijing_day(enrolment[column]),
-                        counter)] += 1
+            if enrolment[column] is None:
+                continue
+            if counter == "selected" and enrolment["plan_id"] not in holding:
+                continue
+            counts[(enrolment["plan_id"], org_id, beijing_day(enrolment[column]), counter)] += 1
     return counts

@@ -51,12 +51,17 @@ def _fill():
         'user_id', 'org_id', 'member', 'registered_at')))
     enrolments = sa.table('enrolments', *(sa.column(c) for c in (
         'user_id', 'plan_id', 'first_selected_at', 'started_at', 'passed_at')))
-    of_user = defaultdict(list)
+    courses = sa.table('enrolment_courses', *(sa.column(c) for c in (
+        'user_id', 'plan_id', 'selected')))
+    of_user, holding = defaultdict(list), defaultdict(set)
     for row in bind.execute(sa.select(enrolments)).mappings():
         of_user[row['user_id']].append(dict(row))
+    for row in bind.execute(sa.select(courses).where(courses.c.selected.is_(True))).mappings():
+        holding[row['user_id']].add(row['plan_id'])
     counts = Counter()
     for person in bind.execute(sa.select(people)).mappings():
-        counts.update(contribution(dict(person), of_user.get(person['user_id'], ())))
+        counts.update(contribution(dict(person), of_user.get(person['user_id'], ()),
+                                   holding[person['user_id']]))
     days, totals = defaultdict(Counter), defaultdict(Counter)
     for (plan_id, org_id, day, counter), n in counts.items():
         days[(plan_id, org_id, day)][counter] += n
