@@ -37,7 +37,9 @@ class BatchConsumer(DependencyProvider):
         prefix = self.config_prefix
         self.batch_size = int(config.get(f"{prefix}_BATCH_SIZE", self.default_batch_size))
         self.batch_seconds = float(config.get(f"{prefix}_BATCH_MS", self.default_batch_ms)) / 1000
-        self.enabled = str(config.get(f"{prefix}_CONSUMER", "on")).lower() != "off"
+        # YAML reads a bare `off` from the config's ${...} substitution as false
+        self.enabled = str(config.get(f"{prefix}_CONSUMER", "on")).lower() not in (
+            "off", "false", "no", "0")
         self._running = False
         self._buffer = []
         self._buffered = 0  # items in the buffer's messages
