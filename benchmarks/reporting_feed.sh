@@ -16,6 +16,13 @@ eval "$(./scripts/test_postgres.sh start)"
 psql "$TEST_POSTGRES_URL" -qc "DROP DATABASE IF EXISTS bench_reporting" >/dev/null 2>&1
 psql "$TEST_POSTGRES_URL" -qc "CREATE DATABASE bench_reporting" >/dev/null
 export REPORTING_DATABASE_URL="${TEST_POSTGRES_URL%/*}/bench_reporting"
+# A vhost of its own, new each run: the history also reaches the other services' queues,
+# and what an interrupted run left there would hold up the next one's demo data.
+VHOST=cpe-bench-feed
+rabbitmqctl delete_vhost "$VHOST" >/dev/null 2>&1 || true
+rabbitmqctl add_vhost "$VHOST" >/dev/null
+rabbitmqctl set_permissions -p "$VHOST" guest ".*" ".*" ".*" >/dev/null
+export AMQP_URI="amqp://guest:guest@localhost:5672/$VHOST"
 # shellcheck source=benchmarks/platform.sh
 source benchmarks/platform.sh
 REPLICA=""
