@@ -2,8 +2,8 @@
 # reporting's projection throughput through the broker (issue 11), on demand:
 #   benchmarks/reporting_feed.sh [learners]      (default 20000: 100,101 events)
 # Starts its own platform (var/bench-reporting, port 8100) with reporting on a PostgreSQL
-# cluster of its own (port 55436, fsync on) and its feed off, publishes the history as the
-# producers' relays do into reporting's queue, then starts a reporting replica with the
+# cluster of its own (port 55436, fsync on) and its feed off, publishes the history (the
+# producers' envelopes) straight into reporting's queue, then starts a reporting replica with the
 # feed on and measures how fast it drains the backlog (a publisher in Python is slower
 # than the consumer, so publishing while consuming would measure the publisher).
 set -euo pipefail
