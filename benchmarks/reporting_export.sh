@@ -27,5 +27,5 @@ if [ "${BENCH_REUSE:-0}" != "1" ] || ! psql "$URL" -Atc 'SELECT 1' >/dev/null 2>
   echo "== generating reporting's read model ($N learners)"
   $PY -u benchmarks/reporting_export_load.py generate "$TEST_POSTGRES_URL" "$N"
 fi
-echo "== export of 培训计划学员完成情况明细表, whole province, default order"
+echo "== export of 培训计划学员完成情况明细表, whole province, filters ${BENCH_QUERY:-none}, ${BENCH_SHEET_ROWS:-1048575} rows a sheet"
 $PY -u benchmarks/reporting_export_load.py measure "$URL"

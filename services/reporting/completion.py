@@ -126,7 +126,7 @@ def report(uow, actor, plan_id, org_id=None, query=None):
                      "org": {"org_id": node["org_id"], "name": node["name"]}}
 
 
-# The export's columns: the sheet's, with the unit's path where 单位 goes (the caller puts
+# The export's columns: the sheet's, with the unit's path where 单位 goes (SheetRows puts
 # the employer's name there); free text that would start a formula is quoted by the
 # database, the hours are floats (the same figures in the file, parsed faster).
 SHEET = ("username", "real_name", "id_number_masked", "org_name", "mobile_masked", "education",
@@ -160,24 +160,21 @@ def export_rows(uow, actor, plan_id, org_id=None, query=None):
 
 
 class SheetRows:
-    """A chunk of export_rows as the sheet's rows: each unit's employer (单位) looked up
-    once and kept (quoted like the other text), in place of its path."""
+    """A chunk of export_rows as the sheet's rows: plain tuples (a tuple of text and
+    numbers is no work for the garbage collector, whose full collections would stall the
+    event loop), each unit's employer (单位, quoted like the other text) in place of its
+    path — looked up once per unit (`employers`, as the screen does) and kept."""
     KEEP = 50_000  # units remembered at most
 
     def __init__(self, uow):
         self.uow, self.names = uow, {}
 
     def __call__(self, chunk):
-        names = self.names
-        missing = {r[EMPLOYER] for r in chunk if r[EMPLOYER] not in names}
+        names, at = self.names, EMPLOYER
+        missing = {r[at] for r in chunk} - names.keys()
         if missing:
             if len(names) + len(missing) > self.KEEP:
                 names.clear()
             for path, name in employers(self.uow, missing).items():
                 names[path] = "'" + name if name and name[:1] in FORMULA_START else name
-        rows = []
-        for r in chunk:
-            row = list(r)
-            row[EMPLOYER] = names[row[EMPLOYER]]
-            rows.append(row)
-        return rows
+        return [r[:at] + (names[r[at]],) + r[at + 1:] for r in chunk]
