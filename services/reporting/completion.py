@@ -94,7 +94,12 @@ def _query(uow, actor, plan_id, org_id, query):
                          .join(orgs, orgs.c.org_id == people.c.org_id)
                          .outerjoin(hours, with_hours))
             .where(enrolments.c.plan_id == plan["plan_id"],
-                   enrolments.c.first_selected_at.is_not(None),
+                   # 已选课: holding a course of the plan now (a refund can take back the
+                   # only one), as report 1's 选课人数 counts
+                   select(enrolment_courses.c.course_id).where(
+                       enrolment_courses.c.user_id == enrolments.c.user_id,
+                       enrolment_courses.c.plan_id == plan["plan_id"],
+                       enrolment_courses.c.selected).exists(),
                    orgs.c.path.like(f"{node['path']}%"), people.c.member == "active",
                    *within_window(began, window))
             .order_by(*ordering(query, sorts, (orgs.c.path, people.c.username),
