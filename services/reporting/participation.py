@@ -36,8 +36,13 @@ def _sources(uow, plans_wanted, day):
     nothing happened after it (a report of today); else the days up to it, or the totals
     less the days after it, whichever side of the date holds less of the history."""
     days = participation_days
-    first, last = uow.session.execute(select(func.min(days.c.day), func.max(days.c.day)).where(
-        days.c.plan_id.in_(plans_wanted))).one()
+    # Per plan, so each end is one step down the (plan_id, day) index: min/max over an IN
+    # list made PostgreSQL read every row of both plans.
+    ends = [uow.session.execute(select(func.min(days.c.day), func.max(days.c.day)).where(
+        days.c.plan_id == plan)).one() for plan in plans_wanted]
+    firsts = [f for f, _ in ends if f is not None]
+    lasts = [t for _, t in ends if t is not None]
+    first, last = (min(firsts), max(lasts)) if lasts else (None, None)
     if last is None or last <= day:
         return ((participation_totals, 1, ()),)
     if day < first:
